@@ -1,0 +1,67 @@
+// Command aktywni-ferretdb runs FerretDB 1.x embedded, with its SQLite backend, as the local
+// MongoDB-wire-protocol database of the Aktywni development stack.
+//
+// FerretDB is used as a library (github.com/FerretDB/FerretDB/ferretdb) rather than through
+// `go install .../cmd/ferretdb`, whose binary panics at start-up when built outside FerretDB's own
+// repository (its version file is generated there and absent from the module).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
+	dataDir := flag.String("data-dir", "", "directory of the SQLite databases (created if missing)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	if *dataDir == "" {
+		fmt.Fprintln(os.Stderr, "aktywni-ferretdb: --data-dir is required")
+		os.Exit(2)
+	}
+	dir, err := filepath.Abs(*dataDir)
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: data dir %q: %v\n", *dataDir, err)
+		os.Exit(1)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: --log-level %q: %v\n", *logLevel, err)
+		os.Exit(2)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	logger.Warn("listening", "addr", *listen, "data_dir", dir)
+	if err := f.Run(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,86 @@
+"""Fetch-once artefacts in the shared cache: Kafka's jars (Maven) and the FerretDB binary (Go)."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from aktywni_stack import paths
+from aktywni_stack.tools import require
+
+MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.7.1"
+
+
+def _fingerprint(*files: Path) -> str:
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Serialise builds of one artefact between clones and CI runs sharing the cache."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / f".{target.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _run(argv: list[str], *, cwd: Path, what: str, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(  # noqa: S603 - fixed argv
+        argv, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed ({' '.join(argv)}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def kafka_lib() -> Path:
+    """The directory of Kafka's jars (broker, tools, logging), fetched by Maven on first use."""
+    pom = paths.KAFKA_RECIPE / "pom.xml"
+    target = paths.cache_dir() / f"kafka-{_fingerprint(pom)}"
+    lib = target / "lib"
+    with _locked(target):
+        if not (target / ".complete").exists():
+            require("java")
+            mvn = require("mvn")
+            shutil.rmtree(target, ignore_errors=True)
+            started = time.monotonic()
+            print(f"[stack] fetching Kafka jars with Maven into {lib} (once) ...", flush=True)
+            _run(
+                [mvn, "-q", "-B", f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+                 f"-DoutputDirectory={lib}", "-DincludeScope=runtime", "-f", str(pom)],
+                cwd=paths.KAFKA_RECIPE,
+                what="fetching Kafka's jars",
+            )
+            (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
+    return lib
+
+
+def ferretdb_binary() -> Path:
+    """The embedded FerretDB binary, built from deploy/local/ferretdb with Go on first use."""
+    recipe = paths.FERRETDB_RECIPE
+    target = paths.cache_dir() / f"ferretdb-{_fingerprint(recipe / 'go.mod', recipe / 'go.sum', recipe / 'main.go')}"
+    binary = target / "aktywni-ferretdb"
+    with _locked(target):
+        if not (target / ".complete").exists():
+            go = require("go")
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            started = time.monotonic()
+            print(f"[stack] building FerretDB with Go into {binary} (once) ...", flush=True)
+            _run(
+                [go, "build", "-trimpath", "-o", str(binary), "."],
+                cwd=recipe,
+                what="building FerretDB",
+                env={"CGO_ENABLED": "0", "GOFLAGS": "-mod=readonly"},
+            )
+            (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
+    return binary

@@ -1,0 +1,41 @@
+"""Readiness probes: a broker that answers metadata requests, a database that answers `ping`."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo import MongoClient
+
+from aktywni_stack.ports import is_listening
+from pymongo.errors import PyMongoError
+
+
+def mongodb_ready(uri: str) -> bool:
+    client: MongoClient[dict[str, object]] = MongoClient(uri, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
+    try:
+        client.admin.command("ping")
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+    return True
+
+
+async def _kafka_metadata(bootstrap: str) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+    try:
+        await admin.start()
+        await admin.list_topics()
+    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
+        return False
+    finally:
+        await admin.close()
+    return True
+
+
+def kafka_ready(bootstrap: str) -> bool:
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    if not is_listening(int(port), host or "127.0.0.1"):
+        return False
+    return asyncio.run(_kafka_metadata(bootstrap))

@@ -1,0 +1,1 @@
+"""Code the three Aktywni services share: event contracts and infrastructure adapters."""

@@ -1,0 +1,32 @@
+"""Every Kafka topic of the system, its partition count and what its records are keyed by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    key: str  # what the record key is, so that one aggregate's events stay in order
+
+
+ENROLMENT_PROJECTS = Topic("enrolment.projects", 3, "project_id")
+ENROLMENT_PARTICIPANTS = Topic("enrolment.participants", 6, "participant_id")
+SCHEDULING_SESSIONS = Topic("scheduling.sessions", 6, "session_id")
+SCHEDULING_ATTENDANCE = Topic("scheduling.attendance", 6, "participant_id")
+REPORTING_INDICATORS = Topic("reporting.indicators", 3, "project_id")
+
+ALL: tuple[Topic, ...] = (
+    ENROLMENT_PROJECTS,
+    ENROLMENT_PARTICIPANTS,
+    SCHEDULING_SESSIONS,
+    SCHEDULING_ATTENDANCE,
+    REPORTING_INDICATORS,
+)
+
+
+def dead_letter(consumer: str) -> Topic:
+    """The dead-letter topic of one consumer (service): records it could not accept, with the reason."""
+    return Topic(f"deadletter.{consumer}", 1, "source key")
