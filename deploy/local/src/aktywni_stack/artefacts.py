@@ -55,8 +55,16 @@ def kafka_lib() -> Path:
             started = time.monotonic()
             print(f"[stack] fetching Kafka jars with Maven into {lib} (once) ...", flush=True)
             _run(
-                [mvn, "-q", "-B", f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
-                 f"-DoutputDirectory={lib}", "-DincludeScope=runtime", "-f", str(pom)],
+                [
+                    mvn,
+                    "-q",
+                    "-B",
+                    f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+                    f"-DoutputDirectory={lib}",
+                    "-DincludeScope=runtime",
+                    "-f",
+                    str(pom),
+                ],
                 cwd=paths.KAFKA_RECIPE,
                 what="fetching Kafka's jars",
             )

@@ -26,7 +26,9 @@ class EmbeddedFerretDB:
             [str(binary), f"--listen-addr=127.0.0.1:{self.port}", f"--data-dir={self.data_dir}", "--log-level=warn"],
             bound_to_parent=bound_to_parent,
         )
-        return wait_until(lambda: mongodb_ready(self.uri), timeout=timeout, what=f"FerretDB on {self.uri}", proc=self.process)
+        return wait_until(
+            lambda: mongodb_ready(self.uri), timeout=timeout, what=f"FerretDB on {self.uri}", proc=self.process
+        )
 
     def stop(self) -> None:
         self.process.stop(timeout=15.0)

@@ -89,9 +89,12 @@ class EmbeddedKafka:
         self.process.log_file.parent.mkdir(parents=True, exist_ok=True)
         if not (data / "meta.properties").exists():
             fmt = subprocess.run(  # noqa: S603 - fixed argv
-                self._java(lib, "kafka.tools.StorageTool", "format", "--standalone",
-                           "-t", new_cluster_id(), "-c", str(config)),
-                capture_output=True, text=True, check=False,
+                self._java(
+                    lib, "kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id(), "-c", str(config)
+                ),
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if fmt.returncode != 0:
                 raise RuntimeError(f"formatting Kafka's storage failed:\n{fmt.stdout}\n{fmt.stderr}")

@@ -6,9 +6,9 @@ import asyncio
 
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
+from pymongo.errors import PyMongoError
 
 from aktywni_stack.ports import is_listening
-from pymongo.errors import PyMongoError
 
 
 def mongodb_ready(uri: str) -> bool:
@@ -35,7 +35,7 @@ async def _kafka_metadata(bootstrap: str) -> bool:
 
 
 def kafka_ready(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    host, _, port = bootstrap.split(",", maxsplit=1)[0].rpartition(":")
     if not is_listening(int(port), host or "127.0.0.1"):
         return False
     return asyncio.run(_kafka_metadata(bootstrap))

@@ -1,0 +1,58 @@
+"""`aktywni-stack`: install, start, stop and inspect the embedded Kafka + FerretDB stack.
+
+    aktywni-stack install   fetch Kafka's jars and build FerretDB into the cache (once)
+    aktywni-stack start     start Kafka and FerretDB in the background (var/demo)
+    aktywni-stack status    what runs, and where
+    aktywni-stack env       shell exports that point the services at the stack
+    aktywni-stack stop      stop the services and the stack started from this checkout
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aktywni_stack import artefacts, paths
+from aktywni_stack.embedded import EmbeddedStack
+from aktywni_stack.process import ManagedProcess
+from aktywni_stack.services import SERVICES
+from aktywni_stack.tools import MissingToolError
+
+
+def _stop_all(stack: EmbeddedStack) -> None:
+    for name in SERVICES:
+        ManagedProcess(name, stack.state_dir).stop()
+    stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="aktywni-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=["install", "start", "stop", "status", "env"])
+    args = parser.parse_args(argv)
+    stack = EmbeddedStack(paths.default_state_dir())
+    try:
+        if args.command == "install":
+            print(f"Kafka jars: {artefacts.kafka_lib()}")
+            print(f"FerretDB:   {artefacts.ferretdb_binary()}")
+        elif args.command == "start":
+            timings = stack.start()
+            for name, seconds in timings.items():
+                print(f"{name} ready in {seconds:.1f} s")
+            print(f"export KAFKA_BOOTSTRAP_SERVERS={stack.kafka_bootstrap_servers} MONGODB_URI={stack.mongodb_uri}")
+        elif args.command == "stop":
+            _stop_all(stack)
+            print("stopped")
+        elif args.command == "status":
+            for name, state in stack.status().items():
+                print(f"{name:9} {state}")
+            for name in SERVICES:
+                proc = ManagedProcess(name, stack.state_dir)
+                print(f"{name:9} {'running' if proc.running() else 'stopped'}")
+        else:
+            print(f"export KAFKA_BOOTSTRAP_SERVERS={stack.kafka_bootstrap_servers} MONGODB_URI={stack.mongodb_uri}")
+    except MissingToolError as error:
+        print(f"aktywni-stack: {error}", file=sys.stderr)
+        return 2
+    return 0

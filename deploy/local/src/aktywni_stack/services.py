@@ -1,0 +1,72 @@
+"""The three Aktywni services as local processes, pointed at the chosen Kafka and database."""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+from aktywni_stack.process import ManagedProcess, wait_until
+
+SERVICES = ("enrolment", "scheduling", "reporting")
+DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003}
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local URL
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def pii_key(state_dir: Path) -> str:
+    """The demo's personal-data key, made once per state directory (production keeps it in a secret)."""
+    explicit = os.environ.get("ENROLMENT_PII_KEY")
+    if explicit:
+        return explicit
+    path = state_dir / "enrolment-pii.key"
+    if not path.exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class ServiceProcess:
+    def __init__(self, name: str, state_dir: Path, port: int) -> None:
+        self.name = name
+        self.port = port
+        self.state_dir = state_dir
+        self.process = ManagedProcess(name, state_dir)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(
+        self,
+        kafka_bootstrap_servers: str,
+        mongodb_uri: str,
+        *,
+        extra_env: dict[str, str] | None = None,
+        bound_to_parent: bool = False,
+        timeout: float = 90.0,
+    ) -> float:
+        prefix = self.name.upper()
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+            "MONGODB_URI": mongodb_uri,
+            f"{prefix}_PORT": str(self.port),
+            "ENROLMENT_PII_KEY": pii_key(self.state_dir),
+            **(extra_env or {}),
+        }
+        self.process.start([sys.executable, "-m", self.name], env=env, bound_to_parent=bound_to_parent)
+        return wait_until(
+            lambda: http_ok(f"{self.url}/ready"), timeout=timeout, what=f"{self.name} at {self.url}", proc=self.process
+        )
+
+    def stop(self) -> None:
+        self.process.stop(timeout=20.0)

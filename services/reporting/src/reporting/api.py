@@ -1,0 +1,18 @@
+"""Reporting's HTTP API (read-only, pseudonymous)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path
+
+from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
+from reporting.store import ProjectParticipants, ReportingStore
+
+
+def router(store: ReportingStore) -> APIRouter:
+    api = APIRouter(tags=["reports"])
+
+    @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has")
+    async def participant_count(project_id: str = Path(pattern=PROJECT_ID_PATTERN)) -> ProjectParticipants:
+        return await store.project_participants(project_id)
+
+    return api

@@ -1,0 +1,13 @@
+"""Reporting's settings: the shared ones, variables prefixed ``REPORTING_``."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from aktywni_shared.settings import ServiceSettings
+
+
+class ReportingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore", populate_by_name=True)
+
+    port: int = 8003

@@ -1,0 +1,5 @@
+"""`python -m scheduling` runs the scheduling service."""
+
+from scheduling.main import main
+
+main()

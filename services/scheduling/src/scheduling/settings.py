@@ -1,0 +1,13 @@
+"""Scheduling's settings: the shared ones, variables prefixed ``SCHEDULING_``."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from aktywni_shared.settings import ServiceSettings
+
+
+class SchedulingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SCHEDULING_", extra="ignore", populate_by_name=True)
+
+    port: int = 8002

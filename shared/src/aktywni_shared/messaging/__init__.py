@@ -1,0 +1,1 @@
+"""Kafka and outbox/inbox plumbing shared by the services."""

@@ -1,0 +1,92 @@
+"""Event consumption for a service: decode, route by type, dead-letter what cannot be accepted.
+
+Offsets are committed after the handler succeeded (at-least-once); a handler that fails for a
+passing reason (database down) makes the record be delivered again after a pause. A record that
+is not a valid event, or that a handler rejects for good, goes to the service's dead-letter topic
+with the reason in its headers, and consumption goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
+from aktywni_shared.contracts.topics import Topic, dead_letter
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[DecodedEvent], Awaitable[None]]
+
+RETRY_PAUSE_SECONDS = 1.0
+
+
+class RejectedEvent(Exception):
+    """Raised by a handler for an event it will never be able to apply (sent to the dead-letter topic)."""
+
+
+class EventConsumer:
+    def __init__(self, service: str, broker: KafkaBroker, handlers: Mapping[str, Handler]) -> None:
+        self.service = service
+        self.broker = broker
+        self.handlers = dict(handlers)
+        self.dead_letter_topic = dead_letter(service)
+        self.applied = 0
+        self.dead_lettered = 0
+
+    def subscribe(self, topics: list[Topic], group_id: str) -> None:
+        """Register one subscriber for ``topics`` in consumer group ``group_id``."""
+
+        @self.broker.subscriber(
+            *(t.name for t in topics),
+            group_id=group_id,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.service}:events",
+            description=f"Every event {self.service} learns from; records it cannot accept go to "
+            f"{self.dead_letter_topic.name}.",
+        )
+        async def consume(message: KafkaMessage) -> None:
+            await self.handle(message.raw_message)
+
+    async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = decode(record.value)
+        except ContractViolation as violation:
+            await self.send_to_dead_letter(record, violation.reason)
+            return
+        handler = self.handlers.get(event.envelope.type)
+        if handler is None:
+            return  # a valid event this service has no use for
+        try:
+            await handler(event)
+        except RejectedEvent as rejection:
+            await self.send_to_dead_letter(record, f"{event.envelope.type}: {rejection}")
+            return
+        except Exception:
+            log.warning(
+                "handler failed; the record will be delivered again",
+                extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+                exc_info=True,
+            )
+            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+            raise
+        self.applied += 1
+
+    async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        headers = {
+            "dlq_reason": reason[:1000],
+            "dlq_consumer": self.service,
+            "source_topic": record.topic,
+            "source_partition": str(record.partition),
+            "source_offset": str(record.offset),
+        }
+        await self.broker.publish(record.value or b"", self.dead_letter_topic.name, key=record.key, headers=headers)
+        self.dead_lettered += 1
+        log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": self.dead_letter_topic.name})

@@ -1,0 +1,22 @@
+"""The service's database handle: PyMongo's asyncio client (the successor of Motor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+Document = dict[str, Any]
+
+
+def connect(uri: str) -> AsyncMongoClient[Document]:
+    return AsyncMongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard")
+
+
+async def ping(db: AsyncDatabase[Document]) -> bool:
+    try:
+        await db.command("ping")
+    except Exception:  # noqa: BLE001 - readiness: any failure is "not ready"
+        return False
+    return True

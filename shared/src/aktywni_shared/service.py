@@ -1,0 +1,112 @@
+"""The runtime of one service: its database, its Kafka broker, its background loops, its HTTP app.
+
+The FastAPI app and the FastStream broker run side by side in one process: the app's lifespan
+starts the broker and the background loops (outbox relay) and stops them on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from faststream.specification import AsyncAPI
+
+from aktywni_shared import mongo, structured_logging
+from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
+from aktywni_shared.messaging.kafka import ensure_topics, make_broker
+from aktywni_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+STARTUP_RETRY_SECONDS = 60.0
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: ServiceSettings) -> None:
+        self.name = name
+        self.settings = settings
+        self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name)
+        self.mongo = mongo.connect(settings.mongodb_uri)
+        self.db = self.mongo[settings.database_name(name)]
+        self.topics: list[Topic] = [*ALL, dead_letter(name)]
+        self.startup_hooks: list[Callable[[], Awaitable[None]]] = []
+        self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        deadline = time.monotonic() + STARTUP_RETRY_SECONDS
+        while True:
+            try:
+                await ensure_topics(self.settings.kafka_bootstrap_servers, self.topics)
+                for hook in self.startup_hooks:
+                    await hook()
+                await self.broker.start()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("Kafka or the database is not reachable yet; retrying", exc_info=True)
+                await asyncio.sleep(1.0)
+        self._tasks = [asyncio.create_task(loop(), name=f"{self.name}:{loop.__name__}") for loop in self.background]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.broker.stop()
+        await self.mongo.close()
+
+    async def readiness(self) -> dict[str, bool]:
+        kafka_ok = await self.broker.ping(timeout=2.0)
+        db_ok = await mongo.ping(self.db)
+        return {"kafka": kafka_ok, "database": db_ok}
+
+    def asyncapi(self) -> Any:
+        spec = AsyncAPI(self.broker, title=f"Aktywni {self.name}", version="0.1.0")
+        return spec.to_specification().to_jsonable()
+
+
+def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[APIRouter]) -> FastAPI:
+    structured_logging.configure(runtime.name, runtime.settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        log.info("started", extra={"kafka": runtime.settings.kafka_bootstrap_servers})
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=f"Aktywni — {runtime.name}", description=description, version="0.1.0", lifespan=lifespan)
+
+    @app.get("/health", tags=["operations"], summary="Liveness: the process answers")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get(
+        "/ready",
+        tags=["operations"],
+        summary="Readiness: Kafka and the database are reachable",
+        responses={503: {"description": "Kafka or the database is not reachable"}},
+    )
+    async def ready() -> JSONResponse:
+        checks = await runtime.readiness()
+        ok = all(checks.values())
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
+    async def asyncapi() -> Any:
+        return runtime.asyncapi()
+
+    for router in routers:
+        app.include_router(router)
+    return app
