@@ -13,7 +13,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 
@@ -106,6 +107,12 @@ def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[A
     @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's events")
     async def asyncapi() -> Any:
         return runtime.asyncapi()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        # Name the field and the reason; never echo the submitted value (it may be a PESEL).
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     for router in routers:
         app.include_router(router)

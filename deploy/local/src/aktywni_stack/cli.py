@@ -1,10 +1,10 @@
 """`aktywni-stack`: install, start, stop and inspect the embedded Kafka + FerretDB stack.
 
-    aktywni-stack install   fetch Kafka's jars and build FerretDB into the cache (once)
-    aktywni-stack start     start Kafka and FerretDB in the background (var/demo)
-    aktywni-stack status    what runs, and where
-    aktywni-stack env       shell exports that point the services at the stack
-    aktywni-stack stop      stop the services and the stack started from this checkout
+aktywni-stack install   fetch Kafka's jars and build FerretDB into the cache (once)
+aktywni-stack start     start Kafka and FerretDB in the background (var/demo)
+aktywni-stack status    what runs, and where
+aktywni-stack env       shell exports that point the services at the stack
+aktywni-stack stop      stop the services and the stack started from this checkout
 """
 
 from __future__ import annotations

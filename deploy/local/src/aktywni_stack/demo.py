@@ -28,7 +28,7 @@ EXAMPLES: list[dict[str, Any]] = [
         "category": "person_with_disability",
         "first_name": "Anna",
         "last_name": "Przykładowa",
-        "pesel": "71030512345",
+        "pesel": "71030512348",
         "disability_degree": "light",
         "labour_market_status": "inactive",
         "consent": {"given": True, "given_on": "2012-06-04", "scope": ["processing_for_project"]},

@@ -2,7 +2,7 @@
 
 A command writes its state change and the events it emits in **one** document write: the events
 go into the aggregate document's ``outbox`` array. The relay publishes them to Kafka (idempotent
-producer, acks=all) in order, then pulls exactly those entries from the array. A crash before the
+producer, acks=all) in order, then removes exactly those entries from the array. A crash before the
 pull republishes them (consumers deduplicate on ``event_id``); a crash before the publish loses
 nothing because the entries are still in the document. Several relay instances share the work
 through a lease on each document, taken with a single-document atomic update.
@@ -116,7 +116,7 @@ class OutboxRelay:
     async def _publish_document(self, collection: AsyncCollection[Document], doc_id: Any) -> int:
         doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
         entries: list[Document] = (doc or {}).get(OUTBOX, [])
-        done: list[str] = []
+        done: list[Document] = []
         try:
             for entry in entries:  # in order: one aggregate's events keep their order
                 await self.broker.publish(
@@ -125,10 +125,12 @@ class OutboxRelay:
                     key=entry["key"].encode(),
                     headers={"event_id": entry["event_id"], "type": entry["type"]},
                 )
-                done.append(entry["event_id"])
+                done.append(entry)
         finally:
             update: Document = {"$unset": {LEASE: ""}}
             if done:
-                update["$pull"] = {OUTBOX: {"event_id": {"$in": done}}}
+                # $pullAll removes elements equal to the ones published (as read back, field order and
+                # all); it is portable, unlike $pull with a condition, which FerretDB 1.x ignores.
+                update["$pullAll"] = {OUTBOX: done}
             await collection.update_one({"_id": doc_id}, update)
         return len(done)

@@ -1,0 +1,105 @@
+"""The outbox relay against the real broker and database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.database import AsyncDatabase
+
+from aktywni_shared import mongo
+from aktywni_shared.contracts import Envelope, ParticipantEnrolledV1
+from aktywni_shared.contracts.topics import Topic
+from aktywni_shared.messaging.kafka import ensure_topics
+from aktywni_shared.messaging.outbox import LEASE, OUTBOX, OutboxRelay, outbox_entry
+from aktywni_stack.selection import Infrastructure
+from tests.integration.conftest import unique
+from tests.support.kafka import read_topic
+
+
+def _event(n: int) -> Envelope:
+    payload = ParticipantEnrolledV1.model_validate(
+        {
+            "participant_id": f"00000000-0000-4000-8000-{n:012d}",
+            "category": "client_at_risk",
+            "sex": "K",
+            "birth_year": 1980,
+            "enrolled_on": "2026-01-01",
+        }
+    )
+    return Envelope.wrap(payload, producer="test", organisation_id="mops-wroclaw", project_id="WMA-2026")
+
+
+async def _store_aggregates(db: AsyncDatabase[mongo.Document], topic: Topic, docs: int, per_doc: int) -> list[str]:
+    ids: list[str] = []
+    for d in range(docs):
+        envelopes = [_event(d * per_doc + i) for i in range(per_doc)]
+        ids.extend(str(e.event_id) for e in envelopes)
+        await db.aggregates.insert_one(
+            {"_id": f"agg-{d}", OUTBOX: [outbox_entry(topic, f"agg-{d}", e) for e in envelopes]}
+        )
+    return ids
+
+
+async def test_relay_publishes_every_pending_event_once_in_order_and_empties_the_outbox(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
+) -> None:
+    topic = Topic(unique("test.outbox"), 3, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    expected = await _store_aggregates(db, topic, docs=20, per_doc=5)
+    await broker.start()
+    try:
+        relay = OutboxRelay(broker, [db.aggregates])
+        sent = await relay.relay_once()
+    finally:
+        await broker.stop()
+
+    assert sent == 100
+    assert await db.aggregates.count_documents({f"{OUTBOX}.0": {"$exists": True}}) == 0
+    assert await db.aggregates.count_documents({LEASE: {"$exists": True}}) == 0
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=100)
+    published = [json.loads(r.value)["event_id"] for r in records]
+    assert sorted(published) == sorted(expected), "every event exactly once"
+    for d in range(20):
+        key = f"agg-{d}".encode()
+        mine = [json.loads(r.value)["event_id"] for r in records if r.key == key]
+        assert mine == expected[d * 5 : d * 5 + 5], "one aggregate's events keep their order"
+
+
+async def test_two_relays_racing_over_the_same_outbox_publish_each_event_once(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], infra_broker_pair: tuple[KafkaBroker, KafkaBroker]
+) -> None:
+    topic = Topic(unique("test.outbox-race"), 3, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    expected = await _store_aggregates(db, topic, docs=40, per_doc=2)
+    first, second = infra_broker_pair
+    relays = [OutboxRelay(first, [db.aggregates]), OutboxRelay(second, [db.aggregates])]
+    sent = await asyncio.gather(*(r.relay_once() for r in relays))
+
+    assert sum(sent) == 80
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=80)
+    assert sorted(json.loads(r.value)["event_id"] for r in records) == sorted(expected)
+
+
+async def test_events_left_by_a_crashed_relay_are_published_after_the_lease_expires(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
+) -> None:
+    topic = Topic(unique("test.outbox-lease"), 1, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    expected = await _store_aggregates(db, topic, docs=1, per_doc=3)
+    crashed = OutboxRelay(broker, [db.aggregates], lease_seconds=0.5)
+    from datetime import UTC, datetime
+
+    # The crashed relay claimed the document and died before publishing anything.
+    assert await crashed._claim(db.aggregates, "agg-0", datetime.now(UTC))
+    await broker.start()
+    try:
+        survivor = OutboxRelay(broker, [db.aggregates])
+        assert await survivor.relay_once() == 0, "a live lease is respected"
+        await asyncio.sleep(0.6)
+        assert await survivor.relay_once() == 3
+    finally:
+        await broker.stop()
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=3)
+    assert [json.loads(r.value)["event_id"] for r in records] == expected
