@@ -75,7 +75,8 @@ async def test_poison_records_are_dead_lettered_with_reasons_and_consumption_goe
     reasons = [dict(dead_record.headers)["dlq_reason"].decode() for dead_record in dead]
     assert len(dead) == 5
     assert reasons[0].startswith("not JSON")
-    assert "envelope" in reasons[1] and "event_id" in reasons[1]
+    assert "envelope" in reasons[1]
+    assert "event_id" in reasons[1]
     assert "unknown event type 'SomethingElse'" in reasons[2]
     assert "payload.sex" in reasons[3]
     assert "no known project" in reasons[4]
