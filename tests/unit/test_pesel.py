@@ -15,7 +15,8 @@ MONTH_OFFSET_BY_CENTURY = {1800: 80, 1900: 0, 2000: 20, 2100: 40, 2200: 60}
 
 def with_checksum(first_ten: str) -> str:
     """Append the control digit to ten PESEL digits."""
-    assert len(first_ten) == 10 and first_ten.isdigit()
+    assert len(first_ten) == 10
+    assert set(first_ten) <= set("0123456789")
     total = sum(w * int(d) for w, d in zip(WEIGHTS, first_ten, strict=True))
     return first_ten + str((10 - total % 10) % 10)
 
@@ -180,3 +181,9 @@ def test_rejects_value_that_is_not_exactly_eleven_digits(value: str) -> None:
 def test_invalid_pesel_is_a_value_error() -> None:
     # so that pydantic validators turn it into a validation error
     assert issubclass(InvalidPesel, ValueError)
+
+
+@pytest.mark.parametrize("value", ["７１０３０５１２３４８", "٧١٠٣٠٥١٢٣٤٨", "²" * 11])
+def test_rejects_digits_that_are_not_ascii(value: str) -> None:
+    with pytest.raises(InvalidPesel, match="11 digits"):
+        parse(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
@@ -38,4 +39,10 @@ def kafka_ready(bootstrap: str) -> bool:
     host, _, port = bootstrap.split(",", maxsplit=1)[0].rpartition(":")
     if not is_listening(int(port), host or "127.0.0.1"):
         return False
-    return asyncio.run(_kafka_metadata(bootstrap))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_kafka_metadata(bootstrap))
+    # Called from async code (a test, a launcher): probe on a thread with its own event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _kafka_metadata(bootstrap)).result()

@@ -17,6 +17,7 @@ from aktywni_shared.contracts.vocabulary import DisabilityDegree, LabourMarketSt
 from enrolment import pesel as pesel_rules
 
 REQUIRED_CONSENT_SCOPE = "processing_for_project"
+EARLIEST_BIRTH_YEAR = 1900
 
 
 class Consent(BaseModel):
@@ -79,6 +80,8 @@ class EnrolParticipant(BaseModel):
             self.birth_date, self.sex = facts.birth_date, facts.sex
         elif self.birth_date is None or self.sex is None:
             raise ValueError("without a PESEL, birth_date and sex are required")
+        if self.birth_date.year < EARLIEST_BIRTH_YEAR:
+            raise ValueError(f"birth_date {self.birth_date} is before {EARLIEST_BIRTH_YEAR}: not a living participant")
         if self.category is ParticipantCategory.PERSON_WITH_DISABILITY and self.disability_degree is None:
             raise ValueError("disability_degree is required for a person with a disability")
         if self.category is ParticipantCategory.ENVIRONMENT_PERSON and self.linked_participant_id is None:

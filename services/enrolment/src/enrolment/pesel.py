@@ -24,7 +24,7 @@ class PeselFacts:
 
 def parse(pesel: str) -> PeselFacts:
     """Check a PESEL and return the birth date and sex it encodes, or raise :class:`InvalidPesel`."""
-    if len(pesel) != 11 or not pesel.isdigit():
+    if len(pesel) != 11 or not (pesel.isascii() and pesel.isdigit()):
         raise InvalidPesel("must be exactly 11 digits")
     digits = [int(c) for c in pesel]
     control = (10 - sum(w * d for w, d in zip(WEIGHTS, digits, strict=False)) % 10) % 10
