@@ -86,9 +86,7 @@ def test_the_same_pesel_twice_in_one_project_is_a_conflict(system: RunningSystem
     assert "mops-wroclaw" in same_org.text
 
 
-async def test_a_poison_record_is_dead_lettered_and_the_consumers_go_on(
-    system: RunningSystem, project_id: str
-) -> None:
+async def test_a_poison_record_is_dead_lettered_and_the_consumers_go_on(system: RunningSystem, project_id: str) -> None:
     from aiokafka import AIOKafkaProducer
 
     poison = f"poison for {project_id}".encode()

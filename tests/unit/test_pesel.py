@@ -183,7 +183,11 @@ def test_invalid_pesel_is_a_value_error() -> None:
     assert issubclass(InvalidPesel, ValueError)
 
 
-@pytest.mark.parametrize("value", ["７１０３０５１２３４８", "٧١٠٣٠٥١٢٣٤٨", "²" * 11])
+FULLWIDTH = "".join(chr(0xFF10 + int(c)) for c in "71030512348")
+ARABIC_INDIC = "".join(chr(0x0660 + int(c)) for c in "71030512348")
+
+
+@pytest.mark.parametrize("value", [FULLWIDTH, ARABIC_INDIC, "\u00b2" * 11])
 def test_rejects_digits_that_are_not_ascii(value: str) -> None:
     with pytest.raises(InvalidPesel, match="11 digits"):
         parse(value)
