@@ -72,23 +72,33 @@ def kafka_lib() -> Path:
     return lib
 
 
-def ferretdb_binary() -> Path:
-    """The embedded FerretDB binary, built from deploy/local/ferretdb with Go on first use."""
-    recipe = paths.FERRETDB_RECIPE
-    target = paths.cache_dir() / f"ferretdb-{_fingerprint(recipe / 'go.mod', recipe / 'go.sum', recipe / 'main.go')}"
-    binary = target / "aktywni-ferretdb"
+def go_binary(recipe: Path, name: str) -> Path:
+    """A Go program of the project, built from its module in ``recipe`` on first use (and on change)."""
+    sources = sorted(recipe.glob("*.go")) + [recipe / "go.mod", recipe / "go.sum"]
+    target = paths.cache_dir() / f"{name}-{_fingerprint(*sources)}"
+    binary = target / name
     with _locked(target):
         if not (target / ".complete").exists():
             go = require("go")
             shutil.rmtree(target, ignore_errors=True)
             target.mkdir(parents=True)
             started = time.monotonic()
-            print(f"[stack] building FerretDB with Go into {binary} (once) ...", flush=True)
+            print(f"[stack] building {name} with Go into {binary} (once) ...", flush=True)
             _run(
                 [go, "build", "-trimpath", "-o", str(binary), "."],
                 cwd=recipe,
-                what="building FerretDB",
+                what=f"building {name}",
                 env={"CGO_ENABLED": "0", "GOFLAGS": "-mod=readonly"},
             )
             (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
     return binary
+
+
+def ferretdb_binary() -> Path:
+    """FerretDB embedded in a small program of ours (deploy/local/ferretdb)."""
+    return go_binary(paths.FERRETDB_RECIPE, "aktywni-ferretdb")
+
+
+def compose_check_binary() -> Path:
+    """The compose-file validator (deploy/compose-check), for machines without `docker compose`."""
+    return go_binary(paths.RECIPES.parent / "compose-check", "compose-check")

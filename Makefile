@@ -1,0 +1,54 @@
+# Aktywni: the two commands a newcomer needs are `make demo` and `make test`.
+# Everything they need is installed on first use into a cache outside the checkout
+# (AKTYWNI_CACHE, default ~/.cache/aktywni): uv, the Python packages, Kafka's jars, FerretDB.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+CACHE ?= $(or $(AKTYWNI_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/aktywni)
+UV := $(CACHE)/uv-$(UV_VERSION)/bin/uv
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test lint typecheck unit integration e2e down status clean
+
+help:
+	@echo "make demo    install what is missing, start Kafka, FerretDB and the three services (Ctrl-C stops)"
+	@echo "make test    install what is missing, run ruff, mypy and every test on a real Kafka and database"
+	@echo "make down    stop whatever 'make demo' or 'aktywni-stack start' left running"
+	@echo "make status  what of the local stack is running"
+
+$(UV):
+	@command -v python3 >/dev/null || { echo "python3 (3.11 or newer) is required" >&2; exit 1; }
+	python3 -m venv "$(CACHE)/uv-$(UV_VERSION)"
+	"$(CACHE)/uv-$(UV_VERSION)/bin/pip" install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --locked
+	$(UV) run --no-sync aktywni-stack install
+
+demo: install
+	$(UV) run --no-sync aktywni-demo
+
+lint: install
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+
+typecheck: install
+	$(UV) run --no-sync mypy
+
+test: lint typecheck
+	$(UV) run --no-sync pytest $(PYTEST_ARGS)
+
+unit integration e2e: install
+	$(UV) run --no-sync pytest -m $@ $(PYTEST_ARGS)
+
+down: $(UV)
+	$(UV) run aktywni-stack stop
+
+status: $(UV)
+	$(UV) run aktywni-stack status
+
+clean: down
+	rm -rf var .venv .mypy_cache .ruff_cache .pytest_cache

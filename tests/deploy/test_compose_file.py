@@ -1,0 +1,51 @@
+"""docker-compose.yml is a valid compose project with the services the design names."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from aktywni_stack import artefacts
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "ENROLMENT_PII_KEY": "A" * 43 + "="}
+
+
+def _docker_compose_available() -> bool:
+    docker = shutil.which("docker")
+    if docker is None:
+        return False
+    return subprocess.run([docker, "compose", "version"], capture_output=True, check=False).returncode == 0
+
+
+def _config(*files: Path) -> subprocess.CompletedProcess[str]:
+    """`docker compose config` where the plugin exists, else compose-go (the library it is built on)."""
+    if _docker_compose_available():
+        argv = ["docker", "compose", *(arg for f in files for arg in ("-f", str(f))), "config"]
+    else:
+        argv = [str(artefacts.compose_check_binary()), *map(str, files)]
+    return subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=ROOT, check=False)
+
+
+def test_compose_file_is_valid_and_runs_kafka_mongodb_and_the_three_services() -> None:
+    result = _config(ROOT / "docker-compose.yml")
+
+    assert result.returncode == 0, result.stderr
+    for service in ("kafka", "mongodb", "enrolment", "scheduling", "reporting"):
+        assert f"\n  {service}:\n" in result.stdout
+    assert "image: apache/kafka:" in result.stdout
+    assert "image: mongo:" in result.stdout
+    for service in ("enrolment", "scheduling", "reporting"):
+        assert f"dockerfile: services/{service}/Dockerfile" in result.stdout
+
+
+def test_an_invalid_compose_file_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("services:\n  kafka:\n    image: apache/kafka:4.1.1\n    ports: 9092\n")
+
+    result = _config(broken)
+
+    assert result.returncode != 0
+    assert "ports" in result.stderr
