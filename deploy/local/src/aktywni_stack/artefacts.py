@@ -74,7 +74,7 @@ def kafka_lib() -> Path:
 
 def go_binary(recipe: Path, name: str) -> Path:
     """A Go program of the project, built from its module in ``recipe`` on first use (and on change)."""
-    sources = sorted(recipe.glob("*.go")) + [recipe / "go.mod", recipe / "go.sum"]
+    sources = [*sorted(recipe.glob("*.go")), recipe / "go.mod", recipe / "go.sum"]
     target = paths.cache_dir() / f"{name}-{_fingerprint(*sources)}"
     binary = target / name
     with _locked(target):
