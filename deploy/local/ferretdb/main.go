@@ -1,5 +1,6 @@
 // Command aktywni-ferretdb runs FerretDB 1.x embedded, with its SQLite backend, as the local
-// MongoDB-wire-protocol database of the Aktywni development stack.
+// MongoDB-wire-protocol database of the Aktywni development stack, behind a small proxy that
+// makes its write commands atomic (wireproxy.go).
 //
 // FerretDB is used as a library (github.com/FerretDB/FerretDB/ferretdb) rather than through
 // `go install .../cmd/ferretdb`, whose binary panics at start-up when built outside FerretDB's own
@@ -11,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -45,8 +47,18 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	socketDir, err := os.MkdirTemp("", "aktywni-ferretdb-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(socketDir)
+	socket := filepath.Join(socketDir, "ferretdb.sock")
+
+	// FerretDB itself listens on a private Unix socket; clients reach it through the proxy,
+	// which makes write commands atomic (see wireproxy.go).
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
@@ -58,6 +70,23 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
+		os.Exit(1)
+	}
+	proxy := &wireProxy{backendNetwork: "unix", backendAddr: socket, logger: logger}
+	go func() {
+		<-ctx.Done()
+		listener.Close()
+	}()
+	go func() {
+		if err := proxy.serve(listener); err != nil {
+			logger.Error("proxy stopped", "err", err)
+			stop()
+		}
+	}()
 
 	logger.Warn("listening", "addr", *listen, "data_dir", dir)
 	if err := f.Run(ctx); err != nil {
