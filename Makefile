@@ -10,6 +10,9 @@ UV_VERSION := 0.13.8
 CACHE ?= $(or $(AKTYWNI_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/aktywni)
 UV := $(CACHE)/uv-$(UV_VERSION)/bin/uv
 PYTEST_ARGS ?=
+# uv trusts the operating system's certificate store, as pip and curl do (proxies with their own CA).
+UV_SYSTEM_CERTS ?= 1
+export UV_SYSTEM_CERTS
 
 .PHONY: help install demo test lint typecheck unit integration e2e down status clean
 
