@@ -14,7 +14,7 @@ import pytest
 
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure
-from aktywni_stack.services import SERVICES, ServiceProcess
+from aktywni_stack.services import SERVICES, ServiceProcess, start_all
 
 
 @dataclass
@@ -31,8 +31,7 @@ def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> I
     state_dir: Path = tmp_path_factory.mktemp("services")
     services = {name: ServiceProcess(name, state_dir, free_port()) for name in SERVICES}
     try:
-        for service in services.values():
-            service.start(infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
+        start_all(list(services.values()), infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
         yield RunningSystem(infra, services)
     finally:
         for service in services.values():

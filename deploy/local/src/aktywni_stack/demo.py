@@ -19,7 +19,7 @@ from typing import Any
 
 from aktywni_stack import paths
 from aktywni_stack.selection import select
-from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess
+from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, start_all
 from aktywni_stack.tools import MissingToolError
 
 EXAMPLES: list[dict[str, Any]] = [
@@ -106,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     ok = True
     try:
-        print(f"Kafka {infra.kafka_bootstrap_servers}, database {infra.mongodb_uri} ({infra.source})")
-        for service in services:
-            service.start(infra.kafka_bootstrap_servers, infra.mongodb_uri)
+        ready_in = ", ".join(f"{name} ready in {seconds:.1f} s" for name, seconds in infra.start_seconds.items())
+        print(f"Kafka {infra.kafka_bootstrap_servers}, database {infra.mongodb_uri} ({infra.source}) {ready_in}")
+        start_all(services, infra.kafka_bootstrap_servers, infra.mongodb_uri)
         print(f"Everything ready in {time.monotonic() - started:.1f} s. Logs: {state_dir / 'logs'}")
         for service in services:
             print(f"  {service.name:10} {service.url}/docs   (AsyncAPI: {service.url}/asyncapi.json)")

@@ -46,15 +46,15 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(
+    def launch(
         self,
         kafka_bootstrap_servers: str,
         mongodb_uri: str,
         *,
         extra_env: dict[str, str] | None = None,
         bound_to_parent: bool = False,
-        timeout: float = 90.0,
-    ) -> float:
+    ) -> None:
+        """Start the process without waiting (so that several services start side by side)."""
         prefix = self.name.upper()
         env = {
             "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
@@ -64,9 +64,21 @@ class ServiceProcess:
             **(extra_env or {}),
         }
         self.process.start([sys.executable, "-m", self.name], env=env, bound_to_parent=bound_to_parent)
+
+    def wait_ready(self, timeout: float = 90.0) -> float:
         return wait_until(
             lambda: http_ok(f"{self.url}/ready"), timeout=timeout, what=f"{self.name} at {self.url}", proc=self.process
         )
 
     def stop(self) -> None:
         self.process.stop(timeout=20.0)
+
+
+def start_all(
+    services: list[ServiceProcess], kafka_bootstrap_servers: str, mongodb_uri: str, *, bound_to_parent: bool = False
+) -> None:
+    """Launch every service, then wait until each one is ready."""
+    for service in services:
+        service.launch(kafka_bootstrap_servers, mongodb_uri, bound_to_parent=bound_to_parent)
+    for service in services:
+        service.wait_ready()
