@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from aktywni_shared.contracts.vocabulary import Sex
-from enrolment.pesel import InvalidPesel, parse
+from enrolment.domain.pesel import InvalidPesel, parse
 
 WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
 MONTH_OFFSET_BY_CENTURY = {1800: 80, 1900: 0, 2000: 20, 2100: 40, 2200: 60}

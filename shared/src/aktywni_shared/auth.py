@@ -9,6 +9,7 @@ checks that are the same everywhere live here.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -84,7 +85,10 @@ class Tokens:
 _bearer = HTTPBearer(auto_error=False, description="A token from `aktywni-token` or the identity provider")
 
 
-def authentication(tokens: Tokens) -> object:
+Authenticate = Callable[[HTTPAuthorizationCredentials | None], Awaitable[Principal]]
+
+
+def authentication(tokens: Tokens) -> Authenticate:
     """A FastAPI dependency that yields the caller's :class:`Principal`, or answers 401."""
 
     async def current_principal(

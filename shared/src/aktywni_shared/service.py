@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
 
 from aktywni_shared import mongo, structured_logging
+from aktywni_shared.auth import Tokens, authentication
 from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
 from aktywni_shared.messaging.kafka import ensure_topics, make_broker
 from aktywni_shared.settings import ServiceSettings
@@ -35,6 +36,8 @@ class ServiceRuntime:
         self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.db = self.mongo[settings.database_name(name)]
+        self.tokens = Tokens(settings.jwt_secret.get_secret_value())
+        self.authenticate = authentication(self.tokens)
         self.topics: list[Topic] = [*ALL, dead_letter(name)]
         self.startup_hooks: list[Callable[[], Awaitable[None]]] = []
         self.background: list[Callable[[], Coroutine[Any, Any, None]]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -13,6 +13,8 @@ class ServiceSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     mongodb_uri: str = Field("mongodb://127.0.0.1:27027/", validation_alias="MONGODB_URI")
+    #: The key bearer tokens are signed with (HS256, at least 32 bytes), shared by the services.
+    jwt_secret: SecretStr = Field(validation_alias="AKTYWNI_JWT_SECRET")
     database: str = Field("", description="database name; defaults to the service name")
     host: str = "127.0.0.1"
     port: int = 8000

@@ -1,35 +1,66 @@
-"""Wiring of the enrolment service: store, outbox relay, HTTP API, on one runtime."""
+"""Wiring of the enrolment service: stores, use cases, outbox relay and HTTP API on one runtime."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
+from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
 from aktywni_shared.messaging.outbox import OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from enrolment import api
-from enrolment.crypto import FieldCipher
+from enrolment.api import declarations, errors, participants, projects
+from enrolment.crypto import Keyring
 from enrolment.settings import EnrolmentSettings
-from enrolment.store import ParticipantStore
+from enrolment.store.audit import AuditLog
+from enrolment.store.declarations import DeclarationStore
+from enrolment.store.participants import ParticipantStore
+from enrolment.store.projects import ProjectStore
+from enrolment.use_cases import Enrolment
 
 NAME = "enrolment"
 
 
+def keyring(settings: EnrolmentSettings) -> Keyring:
+    return Keyring.from_config(
+        settings.pii_key.get_secret_value(),
+        settings.pii_key_id,
+        settings.pii_previous_keys.get_secret_value(),
+        settings.lookup_key.get_secret_value(),
+    )
+
+
+def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings) -> Enrolment:
+    project_store = ProjectStore(runtime.db)
+    participant_store = ParticipantStore(runtime.db, keyring(settings))
+    declaration_store = DeclarationStore(runtime.db)
+    audit = AuditLog(runtime.db)
+    relay = OutboxRelay(
+        runtime.broker,
+        [project_store.collection, participant_store.collection, declaration_store.collection],
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+    for store in (project_store, participant_store, declaration_store, audit):
+        runtime.startup_hooks.append(store.create_indexes)
+    runtime.background.append(relay.run)
+    return Enrolment(project_store, participant_store, declaration_store, audit, relay)
+
+
 def build(settings: EnrolmentSettings) -> FastAPI:
     runtime = ServiceRuntime(NAME, settings)
-    store = ParticipantStore(runtime.db, FieldCipher(settings.pii_key.get_secret_value()))
-    relay = OutboxRelay(runtime.broker, [store.collection], poll_seconds=settings.outbox_poll_seconds)
-    runtime.startup_hooks.append(store.create_indexes)
-    runtime.background.append(relay.run)
-    runtime.broker.publisher(
-        ENROLMENT_PARTICIPANTS.name,
-        schema=Envelope,
-        title="enrolment.participants:publish",
-        description="ParticipantEnrolled and the other facts of a participant's path, keyed by participant_id.",
-    )
-    return create_app(
+    enrolment = build_use_cases(runtime, settings)
+    for topic, description in (
+        (ENROLMENT_PROJECTS, "ProjectRegistered, PartnerJoined, DeclarationRecorded; keyed by project_id."),
+        (ENROLMENT_PARTICIPANTS, "ParticipantEnrolled/Updated/Withdrawn/Erased; keyed by participant_id."),
+    ):
+        runtime.broker.publisher(topic.name, schema=Envelope, title=f"{topic.name}:publish", description=description)
+    app = create_app(
         runtime,
         description="Organisations, projects and participants (personal data, encrypted at rest).",
-        routers=[api.router(store, relay)],
+        routers=[
+            projects.router(enrolment, runtime.authenticate),
+            participants.router(enrolment, runtime.authenticate),
+            declarations.router(enrolment, runtime.authenticate),
+        ],
     )
+    errors.install(app)
+    return app

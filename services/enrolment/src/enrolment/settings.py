@@ -14,5 +14,11 @@ class EnrolmentSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ENROLMENT_", extra="ignore", populate_by_name=True)
 
     port: int = 8001
-    #: 32 random bytes, URL-safe base64 (``ENROLMENT_PII_KEY``); keep it in a secret store.
+    #: The current master key: 32 random bytes, URL-safe base64 (``ENROLMENT_PII_KEY``); keep it secret.
     pii_key: SecretStr
+    #: Its id, recorded with every data key it wraps (``ENROLMENT_PII_KEY_ID``); change it when rotating.
+    pii_key_id: str = "k1"
+    #: Retired master keys that still unwrap older data keys: ``id:key,id:key``.
+    pii_previous_keys: SecretStr = SecretStr("")
+    #: Key of the PESEL blind index; defaults to the current master key. Set it before a first rotation.
+    lookup_key: SecretStr = SecretStr("")

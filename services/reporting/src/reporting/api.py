@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Path
+
+from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from reporting.store import ProjectParticipants, ReportingStore
 
 
-def router(store: ReportingStore) -> APIRouter:
+def router(store: ReportingStore, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["reports"])
+    Caller = Annotated[Principal, Depends(authenticated)]
 
-    @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has")
-    async def participant_count(project_id: str = Path(pattern=PROJECT_ID_PATTERN)) -> ProjectParticipants:
+    @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has (anonymous)")
+    async def participant_count(
+        caller: Caller, project_id: str = Path(pattern=PROJECT_ID_PATTERN)
+    ) -> ProjectParticipants:
+        del caller  # counts are anonymous: every authenticated role may read them
         return await store.project_participants(project_id)
 
     return api

@@ -24,5 +24,5 @@ def build(settings: ReportingSettings) -> FastAPI:
     return create_app(
         runtime,
         description="Indicators, projections and reports; pseudonymous facts only.",
-        routers=[api.router(store)],
+        routers=[api.router(store, runtime.authenticate)],
     )

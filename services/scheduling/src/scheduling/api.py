@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, HTTPException, Path
+
+from aktywni_shared.auth import Authenticate, Principal, Role
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from scheduling.participants import BookableParticipant
 from scheduling.store import SchedulingStore
 
 
-def router(store: SchedulingStore) -> APIRouter:
+def router(store: SchedulingStore, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["participants"])
+    Caller = Annotated[Principal, Depends(authenticated)]
 
-    @api.get("/projects/{project_id}/participants", summary="Participants who may be booked (pseudonymous)")
-    async def bookable_participants(project_id: str = Path(pattern=PROJECT_ID_PATTERN)) -> list[BookableParticipant]:
-        return await store.project_participants(project_id)
+    @api.get(
+        "/projects/{project_id}/participants",
+        summary="Participants who may be booked (pseudonymous): the leader sees all, a partner its own",
+    )
+    async def bookable_participants(
+        caller: Caller, project_id: str = Path(pattern=PROJECT_ID_PATTERN)
+    ) -> list[BookableParticipant]:
+        if caller.role not in (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER):
+            raise HTTPException(403, detail=f"role {caller.role.value} does not book participants")
+        leader = await store.project_leader(project_id)
+        only = None if caller.organisation_id == leader else caller.organisation_id
+        return await store.project_participants(project_id, only_organisation=only)
 
     return api

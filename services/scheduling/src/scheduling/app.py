@@ -24,5 +24,5 @@ def build(settings: SchedulingSettings) -> FastAPI:
     return create_app(
         runtime,
         description="Venues, staff, activities, sessions, bookings and attendance.",
-        routers=[api.router(store)],
+        routers=[api.router(store, runtime.authenticate)],
     )

@@ -8,7 +8,16 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, EventPayload
-from aktywni_shared.contracts.vocabulary import DisabilityDegree, LabourMarketStatus, ParticipantCategory, Sex
+from aktywni_shared.contracts.vocabulary import (
+    DeclarationKind,
+    DisabilityDegree,
+    LabourMarketStatus,
+    OrganisationKind,
+    ParticipantCategory,
+    PartnerRole,
+    Sex,
+    WithdrawalReason,
+)
 
 
 class ProjectRegisteredV1(EventPayload):
@@ -54,5 +63,71 @@ class ParticipantEnrolledV1(EventPayload):
         return self
 
 
+class PartnerJoinedV1(EventPayload):
+    """An organisation joined a project in a role (the leader joins when the project is registered)."""
+
+    event_type = "PartnerJoined"
+    event_version = 1
+
+    partner_organisation_id: str = Field(pattern=ORG_ID_PATTERN)
+    role: PartnerRole
+    agreement_reference: str | None = Field(None, max_length=200)
+
+
+class ParticipantWithdrawnV1(EventPayload):
+    """A participant left the project before completing it (reason and date as recorded)."""
+
+    event_type = "ParticipantWithdrawn"
+    event_version = 1
+
+    participant_id: UUID
+    withdrawn_on: date
+    reason: WithdrawalReason
+
+
+class ParticipantUpdatedV1(EventPayload):
+    """Non-identifying attributes of a participant changed (a correction or a new status)."""
+
+    event_type = "ParticipantUpdated"
+    event_version = 1
+
+    participant_id: UUID
+    labour_market_status: LabourMarketStatus | None = None
+    disability_degree: DisabilityDegree | None = None
+    needs_step_free_access: bool = False
+
+
+class ParticipantErasedV1(EventPayload):
+    """A participant's personal data was erased (right to erasure); anonymous facts stay countable."""
+
+    event_type = "ParticipantErased"
+    event_version = 1
+
+    participant_id: UUID
+    erased_on: date
+
+
+class DeclarationRecordedV1(EventPayload):
+    """An institution declared it will implement the model, or cooperate with those who do."""
+
+    event_type = "DeclarationRecorded"
+    event_version = 1
+
+    declaration_id: UUID
+    kind: DeclarationKind
+    institution_name: str = Field(min_length=1, max_length=300)
+    institution_kind: OrganisationKind
+    declared_on: date
+    document_reference: str = Field(min_length=1, max_length=200)
+
+
 #: Every payload class ever published. Add a new version as a new class; never edit an old one.
-ALL_PAYLOADS: tuple[type[EventPayload], ...] = (ProjectRegisteredV1, ParticipantEnrolledV1)
+ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
+    ProjectRegisteredV1,
+    PartnerJoinedV1,
+    ParticipantEnrolledV1,
+    ParticipantUpdatedV1,
+    ParticipantWithdrawnV1,
+    ParticipantErasedV1,
+    DeclarationRecordedV1,
+)

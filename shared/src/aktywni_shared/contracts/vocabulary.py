@@ -31,6 +31,35 @@ class LabourMarketStatus(StrEnum):
     EMPLOYED = "employed"
 
 
+class OrganisationKind(StrEnum):
+    SOCIAL_ASSISTANCE_CENTRE = "social_assistance_centre"  # OPS / MOPS
+    FOUNDATION = "foundation"
+    NGO = "ngo"
+    EMPLOYER = "employer"
+    PUBLIC_BODY = "public_body"
+
+
+class PartnerRole(StrEnum):
+    LEADER = "leader"  # lider projektu
+    PARTNER = "partner"  # partner projektu
+    NON_PROJECT_PARTNER = "non_project_partner"  # partner pozaprojektowy (na podstawie porozumienia)
+
+
+class WithdrawalReason(StrEnum):
+    OWN_DECISION = "own_decision"
+    HEALTH = "health"
+    EMPLOYMENT = "employment"
+    MOVED_AWAY = "moved_away"
+    NO_CONTACT = "no_contact"
+    NOT_ELIGIBLE = "not_eligible"
+    OTHER = "other"
+
+
+class DeclarationKind(StrEnum):
+    IMPLEMENT_MODEL = "implement_model"  # jednostka pomocy społecznej deklaruje wdrożenie modelu
+    COOPERATE = "cooperate"  # NGO / pracodawca deklaruje współpracę przy wdrażaniu
+
+
 POLISH_LABELS: dict[StrEnum, str] = {
     ParticipantCategory.CLIENT_AT_RISK: "Klient MOPS zagrożony wykluczeniem społecznym",
     ParticipantCategory.PERSON_WITH_DISABILITY: "Osoba niepełnosprawna (ON)",
@@ -46,4 +75,14 @@ POLISH_LABELS: dict[StrEnum, str] = {
     LabourMarketStatus.UNREGISTERED_UNEMPLOYED: "Osoba bezrobotna niezarejestrowana w ewidencji urzędów pracy",
     LabourMarketStatus.INACTIVE: "Osoba bierna zawodowo",
     LabourMarketStatus.EMPLOYED: "Osoba pracująca",
+    OrganisationKind.SOCIAL_ASSISTANCE_CENTRE: "Ośrodek pomocy społecznej",
+    OrganisationKind.FOUNDATION: "Fundacja",
+    OrganisationKind.NGO: "Organizacja pozarządowa",
+    OrganisationKind.EMPLOYER: "Pracodawca",
+    OrganisationKind.PUBLIC_BODY: "Podmiot publiczny",
+    PartnerRole.LEADER: "Lider projektu",
+    PartnerRole.PARTNER: "Partner projektu",
+    PartnerRole.NON_PROJECT_PARTNER: "Partner pozaprojektowy (porozumienie o współpracy)",
+    DeclarationKind.IMPLEMENT_MODEL: "Deklaracja wdrożenia modelu",
+    DeclarationKind.COOPERATE: "Deklaracja współpracy przy wdrażaniu modelu",
 }

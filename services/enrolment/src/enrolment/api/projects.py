@@ -1,0 +1,47 @@
+"""Organisations, projects and partners."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
+from enrolment.domain.organisations import Organisation
+from enrolment.domain.projects import PartnerIn, Project, RegisterProject
+from enrolment.use_cases import Enrolment
+
+ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
+
+
+def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
+    api = APIRouter(tags=["organisations and projects"])
+    Caller = Annotated[Principal, Depends(authenticated)]
+
+    @api.post("/organisations", status_code=201, summary="Register an organisation (administrators)")
+    async def register_organisation(organisation: Organisation, caller: Caller) -> Organisation:
+        return await enrolment.register_organisation(caller, organisation)
+
+    @api.get("/organisations", summary="Organisations")
+    async def organisations(caller: Caller) -> list[Organisation]:
+        del caller
+        return await enrolment.projects.list_organisations()
+
+    @api.post("/projects", status_code=201, summary="Register a project led by your organisation")
+    async def register_project(command: RegisterProject, caller: Caller) -> Project:
+        return await enrolment.register_project(caller, command)
+
+    @api.get("/projects", summary="Projects you take part in (auditors: all)")
+    async def projects(caller: Caller) -> list[Project]:
+        return await enrolment.visible_projects(caller)
+
+    @api.get("/projects/{project_id}", summary="One project")
+    async def project(project_id: ProjectId, caller: Caller) -> Project:
+        return await enrolment.project(caller, project_id)
+
+    @api.post("/projects/{project_id}/partners", status_code=201, summary="Add a partner (the leader's coordinator)")
+    async def add_partner(project_id: ProjectId, partner: PartnerIn, caller: Caller) -> Project:
+        return await enrolment.add_partner(caller, project_id, partner)
+
+    return api

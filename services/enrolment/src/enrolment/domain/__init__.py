@@ -1,0 +1,1 @@
+"""Enrolment's domain: plain Python and pydantic, knowing nothing of Kafka, MongoDB or HTTP."""

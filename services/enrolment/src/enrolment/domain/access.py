@@ -1,0 +1,53 @@
+"""Who may see and change which participants: by role, organisation and the project's leadership.
+
+- the leading organisation's coordinator: every participant of the project;
+- a partner's coordinator or staff: their own organisation's participants;
+- trainers, auditors and administrators: no personal data at all.
+Participants a caller may not see are reported as not found, so that nothing about them leaks.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from aktywni_shared.auth import Principal, Role
+from enrolment.domain.projects import Project
+
+
+class Scope(Enum):
+    NONE = "none"
+    OWN_ORGANISATION = "own_organisation"
+    WHOLE_PROJECT = "whole_project"
+
+
+def participant_scope(principal: Principal, project: Project) -> Scope:
+    role_in_project = project.role_of(principal.organisation_id)
+    if role_in_project is None or principal.role not in (Role.COORDINATOR, Role.PARTNER_STAFF):
+        return Scope.NONE
+    if principal.role is Role.COORDINATOR and principal.organisation_id == project.leader_organisation_id:
+        return Scope.WHOLE_PROJECT
+    return Scope.OWN_ORGANISATION
+
+
+def may_see(principal: Principal, project: Project, participant_organisation_id: str) -> bool:
+    scope = participant_scope(principal, project)
+    if scope is Scope.WHOLE_PROJECT:
+        return True
+    return scope is Scope.OWN_ORGANISATION and participant_organisation_id == principal.organisation_id
+
+
+def may_enrol_for(principal: Principal, project: Project, organisation_id: str) -> bool:
+    """Staff enrol for their own organisation; the leader's coordinator for any partner's."""
+    if project.role_of(organisation_id) is None:
+        return False
+    return may_see(principal, project, organisation_id)
+
+
+def may_manage_project(principal: Principal, project: Project) -> bool:
+    return principal.role is Role.COORDINATOR and principal.organisation_id == project.leader_organisation_id
+
+
+def may_read_project(principal: Principal, project: Project) -> bool:
+    return (
+        principal.role in (Role.AUDITOR, Role.ADMINISTRATOR) or project.role_of(principal.organisation_id) is not None
+    )

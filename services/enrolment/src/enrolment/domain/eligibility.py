@@ -1,0 +1,93 @@
+"""Eligibility at enrolment: every rule a candidate fails, each named, none hidden behind the first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from aktywni_shared.contracts.vocabulary import ParticipantCategory
+from enrolment.domain.participants import EnrolParticipant
+from enrolment.domain.projects import Project
+
+
+@dataclass(frozen=True)
+class FailedRule:
+    rule: str
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    """What eligibility needs to know of the ON an environment person is linked to."""
+
+    project_id: str
+    category: ParticipantCategory
+    active: bool
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def evaluate(
+    project: Project, command: EnrolParticipant, enrolled_on: date, linked: LinkedPerson | None
+) -> list[FailedRule]:
+    failures: list[FailedRule] = []
+    if not project.starts_on <= enrolled_on <= project.ends_on:
+        failures.append(
+            FailedRule(
+                "within_project_period",
+                "enrolled_on",
+                f"{enrolled_on} is outside the project's period {project.starts_on} – {project.ends_on}",
+            )
+        )
+    if command.category not in project.target_groups:
+        failures.append(
+            FailedRule("target_group", "category", f"{command.category.value} is not a target group of the project")
+        )
+    missing_consents = [c for c in project.required_consents if c not in command.consent.scope]
+    if missing_consents:
+        failures.append(
+            FailedRule("required_consents", "consent.scope", f"consent must cover {', '.join(missing_consents)}")
+        )
+    failures.extend(_category_rules(project, command, enrolled_on))
+    if command.category is ParticipantCategory.ENVIRONMENT_PERSON:
+        failures.extend(_linked_person(project, linked))
+    return failures
+
+
+def _category_rules(project: Project, command: EnrolParticipant, enrolled_on: date) -> list[FailedRule]:
+    rule = project.eligibility.get(command.category)
+    if rule is None or command.birth_date is None:
+        return []
+    failures = []
+    age = _age(command.birth_date, enrolled_on)
+    if rule.min_age is not None and age < rule.min_age:
+        failures.append(FailedRule("min_age", "birth_date", f"aged {age} at enrolment; the minimum is {rule.min_age}"))
+    if rule.max_age is not None and age > rule.max_age:
+        failures.append(FailedRule("max_age", "birth_date", f"aged {age} at enrolment; the maximum is {rule.max_age}"))
+    if rule.requires_social_assistance_client and not command.social_assistance_client:
+        failures.append(
+            FailedRule("social_assistance_client", "social_assistance_client", "must be a client of social assistance")
+        )
+    if rule.requires_disability_certificate and command.disability_degree is None:
+        failures.append(FailedRule("disability_certificate", "disability_degree", "needs a certified disability"))
+    if rule.requires_mops_employee is not None and command.mops_employee != rule.requires_mops_employee:
+        wanted = "an employee" if rule.requires_mops_employee else "not an employee"
+        failures.append(FailedRule("mops_employee", "mops_employee", f"must be {wanted} of the MOPS"))
+    return failures
+
+
+def _linked_person(project: Project, linked: LinkedPerson | None) -> list[FailedRule]:
+    if linked is None or linked.project_id != project.project_id:
+        return [
+            FailedRule("linked_person", "linked_participant_id", "must be a participant of this project (none found)")
+        ]
+    if linked.category is not ParticipantCategory.PERSON_WITH_DISABILITY:
+        return [
+            FailedRule("linked_person", "linked_participant_id", "must be linked to a person with a disability (ON)")
+        ]
+    if not linked.active:
+        return [FailedRule("linked_person", "linked_participant_id", "the linked ON is withdrawn or erased")]
+    return []

@@ -1,0 +1,1 @@
+"""Enrolment's MongoDB adapters, one module per collection."""

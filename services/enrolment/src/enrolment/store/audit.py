@@ -1,0 +1,50 @@
+"""The audit log of personal data: who read or changed whose data, when, and which fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from aktywni_shared.auth import Principal
+from aktywni_shared.mongo import Document
+
+
+class AuditLog:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection: AsyncCollection[Document] = db["audit_log"]
+
+    async def create_indexes(self) -> None:
+        await self.collection.create_index([("participant_ids", ASCENDING), ("at", DESCENDING)])
+        await self.collection.create_index([("project_id", ASCENDING), ("at", DESCENDING)])
+
+    async def record(
+        self,
+        principal: Principal,
+        action: str,
+        project_id: str,
+        participant_ids: Iterable[str],
+        fields: Iterable[str] = (),
+    ) -> None:
+        await self.collection.insert_one(
+            {
+                "at": datetime.now(UTC),
+                "user": principal.user,
+                "organisation_id": principal.organisation_id,
+                "role": principal.role.value,
+                "action": action,
+                "project_id": project_id,
+                "participant_ids": list(participant_ids),
+                "fields": sorted(fields),
+            }
+        )
+
+    async def entries(self, project_id: str, participant_id: str | None = None, limit: int = 100) -> list[Document]:
+        query: Document = {"project_id": project_id}
+        if participant_id:
+            query["participant_ids"] = participant_id
+        cursor = self.collection.find(query, {"_id": 0}).sort("at", DESCENDING).limit(limit)
+        return [doc async for doc in cursor]

@@ -1,0 +1,230 @@
+"""Participants in MongoDB: clear profile, personal fields encrypted under each participant's data key.
+
+The participant document and the events a command emits are written in one single-document write
+(the events go into its ``outbox``). Data keys live in ``participant_keys``; erasure deletes the key
+first, so the personal data is unreadable even if the rest of the erasure were interrupted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
+from aktywni_shared.messaging.outbox import OUTBOX, outbox_entry
+from aktywni_shared.mongo import Document
+from enrolment.crypto import DataCipher, Keyring, WrappedKey
+from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Profile, Status
+
+PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "pesel",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "residence",
+    "sensitive",
+)
+
+
+class DuplicateParticipant(Exception):
+    def __init__(self, existing_id: str, existing_organisation_id: str) -> None:
+        super().__init__("this person is already enrolled in the project")
+        self.existing_id = existing_id
+        self.existing_organisation_id = existing_organisation_id
+
+
+class ConcurrentChange(Exception):
+    pass
+
+
+@dataclass
+class StoredParticipant:
+    participant: Participant
+    document: Document
+
+
+def personal_values(command: EnrolParticipant) -> dict[str, str]:
+    values: dict[str, Any] = {
+        "first_name": command.first_name,
+        "last_name": command.last_name,
+        "pesel": command.pesel,
+        "birth_date": command.birth_date.isoformat() if command.birth_date else None,
+        "phone": command.phone,
+        "email": str(command.email) if command.email else None,
+        "address": command.address,
+        "residence": command.residence.model_dump_json() if command.residence else None,
+        "sensitive": command.sensitive.model_dump_json(),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def identity_text(command: EnrolParticipant) -> str:
+    """What identifies a person without PESEL: name and birth date, normalised."""
+    return f"{command.first_name.casefold()}|{command.last_name.casefold()}|{command.birth_date}"
+
+
+class ParticipantStore:
+    def __init__(self, db: AsyncDatabase[Document], keyring: Keyring) -> None:
+        self.collection: AsyncCollection[Document] = db["participants"]
+        self.keys: AsyncCollection[Document] = db["participant_keys"]
+        self.keyring = keyring
+
+    async def create_indexes(self) -> None:
+        await self.collection.create_index([("dedupe_key", ASCENDING)], unique=True, name="one_person_per_project")
+        await self.collection.create_index([("project_id", ASCENDING), ("organisation_id", ASCENDING)])
+        await self.collection.create_index([("project_id", ASCENDING), ("pesel_hash", ASCENDING)])
+
+    def dedupe_key(self, project_id: str, command: EnrolParticipant) -> str:
+        if command.pesel:
+            return f"{project_id}:pesel:{self.keyring.lookup_hash(command.pesel)}"
+        return f"{project_id}:identity:{self.keyring.lookup_hash(identity_text(command))}"
+
+    async def find_duplicate(self, project_id: str, command: EnrolParticipant) -> Document | None:
+        return await self.collection.find_one(
+            {"dedupe_key": self.dedupe_key(project_id, command)}, {"organisation_id": 1}
+        )
+
+    async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
+        """Store the participant and its ParticipantEnrolled event in one single-document write."""
+        pid = str(participant.participant_id)
+        wrapped, cipher = self.keyring.new_data_key(pid)
+        await self.keys.insert_one({"_id": pid, "key_id": wrapped.key_id, "wrapped": wrapped.wrapped})
+        document = {
+            "_id": pid,
+            "project_id": participant.project_id,
+            "organisation_id": participant.organisation_id,
+            "status": participant.status.value,
+            "enrolled_on": participant.enrolled_on.isoformat(),
+            "history": participant.history,
+            "profile": participant.profile.model_dump(mode="json"),
+            "pii": {name: cipher.encrypt(name, value) for name, value in personal_values(command).items()},
+            "pesel_hash": self.keyring.lookup_hash(command.pesel) if command.pesel else None,
+            "dedupe_key": self.dedupe_key(participant.project_id, command),
+            "consent": command.consent.model_dump(mode="json"),
+            "created_at": datetime.now(UTC),
+            OUTBOX: [outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)],
+        }
+        try:
+            await self.collection.insert_one(document)
+        except DuplicateKeyError:
+            await self.keys.delete_one({"_id": pid})
+            existing = await self.collection.find_one({"dedupe_key": document["dedupe_key"]}, {"organisation_id": 1})
+            raise DuplicateParticipant(
+                str(existing["_id"]) if existing else "", existing["organisation_id"] if existing else ""
+            ) from None
+
+    async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
+        doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})
+        return None if doc is None else StoredParticipant(from_document(doc), doc)
+
+    async def cipher(self, participant_id: uuid.UUID | str) -> DataCipher | None:
+        key = await self.keys.find_one({"_id": str(participant_id)})
+        if key is None:
+            return None
+        return self.keyring.open_data_key(participant_id, WrappedKey(key["key_id"], key["wrapped"]))
+
+    async def personal_data(self, stored: StoredParticipant) -> dict[str, Any]:
+        """The decrypted personal fields ({} once erased)."""
+        cipher = await self.cipher(stored.participant.participant_id)
+        if cipher is None:
+            return {}
+        return {name: cipher.decrypt(name, token) for name, token in stored.document.get("pii", {}).items()}
+
+    async def save(
+        self,
+        participant: Participant,
+        expected_status: Status,
+        envelope: Envelope | None,
+        personal: dict[str, str] | None = None,
+    ) -> None:
+        """Write a transition (and its event) if nobody changed the status meanwhile."""
+        pid = str(participant.participant_id)
+        update: Document = {
+            "$set": {
+                "status": participant.status.value,
+                "enrolled_on": participant.enrolled_on.isoformat(),
+                "history": participant.history,
+                "profile": participant.profile.model_dump(mode="json"),
+                "updated_at": datetime.now(UTC),
+            }
+        }
+        if personal:
+            cipher = await self.cipher(pid)
+            if cipher is None:
+                raise ConcurrentChange("the participant's data key is gone (erased)")
+            for name, value in personal.items():
+                update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
+        if envelope is not None:
+            update["$push"] = {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)}
+        result = await self.collection.update_one({"_id": pid, "status": expected_status.value}, update)
+        if result.modified_count != 1:
+            raise ConcurrentChange("the participant was changed meanwhile; read it again")
+
+    async def erase(self, participant: Participant, expected_status: Status, envelope: Envelope) -> None:
+        """Crypto-shred first (delete the data key), then drop the ciphertext and the blind indexes."""
+        pid = str(participant.participant_id)
+        await self.keys.delete_one({"_id": pid})
+        result = await self.collection.update_one(
+            {"_id": pid, "status": expected_status.value},
+            {
+                "$set": {
+                    "status": participant.status.value,
+                    "history": participant.history,
+                    "dedupe_key": f"erased:{pid}",
+                    "erased_at": datetime.now(UTC),
+                },
+                "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
+                "$push": {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)},
+            },
+        )
+        if result.modified_count != 1:
+            raise ConcurrentChange("the participant was changed meanwhile; read it again")
+
+    async def page(self, filters: Document, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
+        total = await self.collection.count_documents(filters)
+        cursor = self.collection.find(filters, {OUTBOX: 0}).sort("_id", ASCENDING).skip(skip).limit(limit)
+        return total, [StoredParticipant(from_document(doc), doc) async for doc in cursor]
+
+    async def rewrap_keys(self) -> int:
+        """Key rotation: rewrap every data key not yet under the current master key."""
+        done = 0
+        async for key in self.keys.find({"key_id": {"$ne": self.keyring.current_key_id}}):
+            new = self.keyring.rewrap(key["_id"], WrappedKey(key["key_id"], key["wrapped"]))
+            await self.keys.update_one(
+                {"_id": key["_id"], "key_id": key["key_id"]}, {"$set": {"key_id": new.key_id, "wrapped": new.wrapped}}
+            )
+            done += 1
+        return done
+
+
+def from_document(doc: Document) -> Participant:
+    return Participant(
+        participant_id=uuid.UUID(doc["_id"]),
+        project_id=doc["project_id"],
+        organisation_id=doc["organisation_id"],
+        profile=Profile.model_validate(doc["profile"]),
+        enrolled_on=date.fromisoformat(doc["enrolled_on"]),
+        status=Status(doc["status"]),
+        history=list(doc.get("history", [])),
+    )
+
+
+def personal_changes(details: ParticipantDetails) -> dict[str, str]:
+    changes = details.model_dump(exclude_unset=True, exclude_none=True, mode="json")
+    out = {k: str(v) for k, v in changes.items() if k in ("phone", "email", "address")}
+    if details.residence is not None:
+        out["residence"] = details.residence.model_dump_json()
+    if details.sensitive is not None:
+        out["sensitive"] = details.sensitive.model_dump_json()
+    return out

@@ -1,0 +1,79 @@
+"""Projects (with their partners) and organisations in MongoDB; project events go out via the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.topics import ENROLMENT_PROJECTS
+from aktywni_shared.messaging.outbox import OUTBOX, outbox_entry
+from aktywni_shared.mongo import Document
+from enrolment.domain.organisations import Organisation
+from enrolment.domain.projects import Project
+
+
+class AlreadyExists(Exception):
+    pass
+
+
+class ProjectStore:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.collection: AsyncCollection[Document] = db["projects"]
+        self.organisations: AsyncCollection[Document] = db["organisations"]
+
+    async def create_indexes(self) -> None:
+        await self.collection.create_index([("leader_organisation_id", ASCENDING)])
+
+    async def add_organisation(self, organisation: Organisation) -> None:
+        try:
+            await self.organisations.insert_one(
+                {"_id": organisation.organisation_id, **organisation.model_dump(mode="json")}
+            )
+        except DuplicateKeyError:
+            raise AlreadyExists(f"organisation {organisation.organisation_id} exists") from None
+
+    async def organisation(self, organisation_id: str) -> Organisation | None:
+        doc = await self.organisations.find_one({"_id": organisation_id}, {"_id": 0})
+        return None if doc is None else Organisation.model_validate(doc)
+
+    async def list_organisations(self) -> list[Organisation]:
+        cursor = self.organisations.find({}, {"_id": 0}).sort("organisation_id", ASCENDING)
+        return [Organisation.model_validate(doc) async for doc in cursor]
+
+    async def add(self, project: Project, envelopes: list[Envelope]) -> None:
+        """The project and its ProjectRegistered / PartnerJoined events, in one write."""
+        try:
+            await self.collection.insert_one(
+                {
+                    "_id": project.project_id,
+                    **project.model_dump(mode="json"),
+                    "created_at": datetime.now(UTC),
+                    OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project.project_id, e) for e in envelopes],
+                }
+            )
+        except DuplicateKeyError:
+            raise AlreadyExists(f"project {project.project_id} exists") from None
+
+    async def get(self, project_id: str) -> Project | None:
+        doc = await self.collection.find_one({"_id": project_id}, {OUTBOX: 0, "_id": 0, "created_at": 0})
+        return None if doc is None else Project.model_validate(doc)
+
+    async def list(self) -> list[Project]:
+        cursor = self.collection.find({}, {OUTBOX: 0, "_id": 0, "created_at": 0}).sort("project_id", ASCENDING)
+        return [Project.model_validate(doc) async for doc in cursor]
+
+    async def add_partner(self, project: Project, partners_before: int, envelope: Envelope) -> bool:
+        """Save the new partner list if nobody added one meanwhile (compare-and-set on the count)."""
+        result = await self.collection.update_one(
+            {"_id": project.project_id, "partners": {"$size": partners_before}},
+            {
+                "$set": {"partners": [p.model_dump(mode="json") for p in project.partners]},
+                "$push": {OUTBOX: outbox_entry(ENROLMENT_PROJECTS, project.project_id, envelope)},
+            },
+        )
+        return result.modified_count == 1

@@ -1,0 +1,314 @@
+"""Enrolment's use cases: authorise, apply the domain, store with the event, audit personal data.
+
+The HTTP API and the bulk import call these; they raise the errors below, which the API turns into
+4xx answers naming the field and the reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from aktywni_shared.auth import Principal, Role
+from aktywni_shared.contracts.envelope import Envelope, EventPayload
+from aktywni_shared.contracts.vocabulary import ParticipantCategory, WithdrawalReason
+from aktywni_shared.messaging.outbox import OutboxRelay
+from aktywni_shared.mongo import Document
+from enrolment.domain import access, eligibility
+from enrolment.domain import declarations as declaration_rules
+from enrolment.domain import participants as participant_rules
+from enrolment.domain import projects as project_rules
+from enrolment.domain.organisations import Organisation
+from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Status
+from enrolment.store.audit import AuditLog
+from enrolment.store.declarations import DeclarationStore
+from enrolment.store.participants import (
+    DuplicateParticipant,
+    ParticipantStore,
+    StoredParticipant,
+    personal_changes,
+    personal_values,
+)
+from enrolment.store.projects import AlreadyExists, ProjectStore
+
+PRODUCER = "enrolment"
+T = TypeVar("T")
+
+
+class NotFound(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class Conflict(Exception):
+    def __init__(self, message: str, existing_participant_id: str | None = None) -> None:
+        super().__init__(message)
+        self.existing_participant_id = existing_participant_id
+
+
+class Ineligible(Exception):
+    def __init__(self, failures: list[eligibility.FailedRule]) -> None:
+        super().__init__("; ".join(f"{f.field}: {f.message}" for f in failures))
+        self.failures = failures
+
+
+@dataclass
+class Enrolment:
+    projects: ProjectStore
+    participants: ParticipantStore
+    declarations: DeclarationStore
+    audit: AuditLog
+    relay: OutboxRelay
+
+    # --- organisations and projects -------------------------------------------------------------
+
+    async def register_organisation(self, principal: Principal, organisation: Organisation) -> Organisation:
+        if principal.role is not Role.ADMINISTRATOR:
+            raise Forbidden("only an administrator registers organisations")
+        try:
+            await self.projects.add_organisation(organisation)
+        except AlreadyExists as error:
+            raise Conflict(str(error)) from error
+        return organisation
+
+    async def register_project(
+        self, principal: Principal, command: project_rules.RegisterProject
+    ) -> project_rules.Project:
+        if principal.role is not Role.COORDINATOR:
+            raise Forbidden("only a coordinator registers a project (their organisation leads it)")
+        await self._require_organisations([principal.organisation_id, *(p.organisation_id for p in command.partners)])
+        project = project_rules.register(command, principal.organisation_id)
+        registered = self._wrap(project.registered_event(), principal.organisation_id, project.project_id)
+        joined = [
+            self._wrap(project_rules.joined_event(p), principal.organisation_id, project.project_id)
+            for p in project.partners
+        ]
+        try:
+            await self.projects.add(project, [registered, *joined])
+        except AlreadyExists as error:
+            raise Conflict(str(error)) from error
+        self.relay.notify()
+        return project
+
+    async def add_partner(
+        self, principal: Principal, project_id: str, partner: project_rules.PartnerIn
+    ) -> project_rules.Project:
+        project = await self.project(principal, project_id)
+        if not access.may_manage_project(principal, project):
+            raise Forbidden("only the leading organisation's coordinator adds partners")
+        await self._require_organisations([partner.organisation_id])
+        before = len(project.partners)
+        try:
+            event = project.add_partner(partner)
+        except ValueError as error:
+            raise Conflict(str(error)) from error
+        if not await self.projects.add_partner(
+            project, before, self._wrap(event, principal.organisation_id, project_id)
+        ):
+            raise Conflict("the project's partners changed meanwhile; try again")
+        self.relay.notify()
+        return project
+
+    async def project(self, principal: Principal, project_id: str) -> project_rules.Project:
+        project = await self.projects.get(project_id)
+        if project is None or not access.may_read_project(principal, project):
+            raise NotFound(f"project {project_id} not found")
+        return project
+
+    async def visible_projects(self, principal: Principal) -> list[project_rules.Project]:
+        return [p for p in await self.projects.list() if access.may_read_project(principal, p)]
+
+    # --- participants ---------------------------------------------------------------------------
+
+    async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant, today: date) -> Participant:
+        project = await self.project(principal, project_id)
+        if not access.may_enrol_for(principal, project, command.organisation_id):
+            raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project_id}")
+        participant = participant_rules.enrol(project_id, command, today)
+        failures = eligibility.evaluate(
+            project, command, participant.enrolled_on, await self._linked(command.linked_participant_id)
+        )
+        if failures:
+            raise Ineligible(failures)
+        envelope = self._wrap(participant.enrolled_event(), participant.organisation_id, project_id)
+        try:
+            await self.participants.add(participant, command, envelope)
+        except DuplicateParticipant as duplicate:
+            visible = access.may_see(principal, project, duplicate.existing_organisation_id)
+            where = f" by {duplicate.existing_organisation_id}" if visible else ""
+            raise Conflict(
+                f"this person is already enrolled in {project_id}{where}",
+                duplicate.existing_id if visible else None,
+            ) from duplicate
+        self.relay.notify()
+        await self.audit.record(
+            principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
+        )
+        return participant
+
+    async def participant(
+        self, principal: Principal, participant_id: uuid.UUID
+    ) -> tuple[StoredParticipant, dict[str, Any]]:
+        """A participant with decrypted personal data, if the caller may see them (audited)."""
+        stored = await self._visible(principal, participant_id)
+        personal = await self.participants.personal_data(stored)
+        await self.audit.record(principal, "read", stored.participant.project_id, [str(participant_id)], personal)
+        return stored, personal
+
+    async def participants_page(
+        self,
+        principal: Principal,
+        project_id: str,
+        *,
+        organisation_id: str | None,
+        status: Status | None,
+        category: ParticipantCategory | None,
+        pesel: str | None,
+        page: int,
+        page_size: int,
+    ) -> tuple[int, list[tuple[StoredParticipant, dict[str, Any]]]]:
+        project = await self.project(principal, project_id)
+        scope = access.participant_scope(principal, project)
+        if scope is access.Scope.NONE:
+            raise Forbidden("your role sees no personal data")
+        filters: Document = {"project_id": project_id}
+        if scope is access.Scope.OWN_ORGANISATION:
+            if organisation_id not in (None, principal.organisation_id):
+                raise Forbidden("you see only your organisation's participants")
+            filters["organisation_id"] = principal.organisation_id
+        elif organisation_id:
+            filters["organisation_id"] = organisation_id
+        if status:
+            filters["status"] = status.value
+        if category:
+            filters["profile.category"] = category.value
+        if pesel:
+            filters["pesel_hash"] = self.participants.keyring.lookup_hash(pesel)
+        total, rows = await self.participants.page(filters, skip=(page - 1) * page_size, limit=page_size)
+        result = [(row, await self.participants.personal_data(row)) for row in rows]
+        if result:
+            await self.audit.record(
+                principal,
+                "list",
+                project_id,
+                [str(row.participant.participant_id) for row, _ in result],
+                {name for _, personal in result for name in personal},
+            )
+        return total, result
+
+    async def update(self, principal: Principal, participant_id: uuid.UUID, details: ParticipantDetails) -> Participant:
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        event = self._guard(lambda: participant.update(details))
+        envelope = self._wrap(event, participant.organisation_id, participant.project_id) if event else None
+        personal = personal_changes(details)
+        await self.participants.save(participant, status, envelope, personal)
+        self.relay.notify()
+        await self.audit.record(principal, "update", participant.project_id, [str(participant_id)], personal)
+        return participant
+
+    async def withdraw(
+        self, principal: Principal, participant_id: uuid.UUID, on: date, reason: WithdrawalReason
+    ) -> Participant:
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        event = self._guard(lambda: participant.withdraw(on, reason))
+        await self.participants.save(
+            participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
+        )
+        self.relay.notify()
+        return participant
+
+    async def re_enrol(self, principal: Principal, participant_id: uuid.UUID, on: date) -> Participant:
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        project = await self.project(principal, participant.project_id)
+        if not project.starts_on <= on <= project.ends_on:
+            raise participant_rules.DomainError(f"{on} is outside the project's period", "enrolled_on")
+        event = self._guard(lambda: participant.re_enrol(on))
+        await self.participants.save(
+            participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
+        )
+        self.relay.notify()
+        return participant
+
+    async def erase(self, principal: Principal, participant_id: uuid.UUID, today: date) -> Participant:
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        event = self._guard(lambda: participant.erase(today))
+        await self.participants.erase(
+            participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
+        )
+        self.relay.notify()
+        await self.audit.record(principal, "erase", participant.project_id, [str(participant_id)])
+        return participant
+
+    # --- declarations ---------------------------------------------------------------------------
+
+    async def record_declaration(
+        self, principal: Principal, project_id: str, command: declaration_rules.RecordDeclaration
+    ) -> Document:
+        project = await self.project(principal, project_id)
+        if principal.role is not Role.COORDINATOR or project.role_of(principal.organisation_id) is None:
+            raise Forbidden("a coordinator of a participating organisation records declarations")
+        try:
+            event = declaration_rules.record(command)
+        except ValueError as error:
+            raise participant_rules.DomainError(str(error), "institution_kind") from error
+        await self.declarations.add(
+            project_id, principal.organisation_id, event, self._wrap(event, principal.organisation_id, project_id)
+        )
+        self.relay.notify()
+        return {"project_id": project_id, **event.model_dump(mode="json")}
+
+    async def project_declarations(self, principal: Principal, project_id: str) -> list[Document]:
+        await self.project(principal, project_id)
+        return await self.declarations.list(project_id)
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    async def _visible(self, principal: Principal, participant_id: uuid.UUID) -> StoredParticipant:
+        stored = await self.participants.get(participant_id)
+        if stored is None:
+            raise NotFound(f"participant {participant_id} not found")
+        project = await self.projects.get(stored.participant.project_id)
+        if project is None or not access.may_see(principal, project, stored.participant.organisation_id):
+            raise NotFound(f"participant {participant_id} not found")
+        return stored
+
+    async def _linked(self, participant_id: uuid.UUID | None) -> eligibility.LinkedPerson | None:
+        if participant_id is None:
+            return None
+        stored = await self.participants.get(participant_id)
+        if stored is None:
+            return None
+        p = stored.participant
+        return eligibility.LinkedPerson(
+            project_id=p.project_id,
+            category=p.profile.category,
+            active=p.status in (Status.ENROLLED, Status.ACTIVE, Status.COMPLETED),
+        )
+
+    async def _require_organisations(self, organisation_ids: list[str]) -> None:
+        for organisation_id in organisation_ids:
+            if await self.projects.organisation(organisation_id) is None:
+                raise participant_rules.DomainError(
+                    f"organisation {organisation_id} is not registered", "organisation_id"
+                )
+
+    @staticmethod
+    def _guard(step: Callable[[], T]) -> T:
+        try:
+            return step()
+        except ValueError as error:
+            raise participant_rules.DomainError(str(error)) from error
+
+    @staticmethod
+    def _wrap(payload: EventPayload, organisation_id: str, project_id: str) -> Envelope:
+        return Envelope.wrap(payload, producer=PRODUCER, organisation_id=organisation_id, project_id=project_id)
