@@ -1,90 +1,45 @@
 """`aktywni-demo`: the whole system on this machine, until Ctrl-C.
 
 Starts Kafka and the database (embedded unless KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are set),
-the three services, enrols a few example participants of the "Trener Aktywności" project, prints
-the URLs, and on Ctrl-C (or SIGTERM) stops everything it started.
+the three services, registers the seed organisations and projects and a few participants of
+"Trener Aktywności", prints the URLs and tokens to try the APIs with, and on Ctrl-C (or SIGTERM)
+stops everything it started.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 import time
-import urllib.request
 from types import FrameType
-from typing import Any
 
-from aktywni_stack import paths
+from aktywni_shared.auth import Role, Tokens
+from aktywni_stack import demo_data, paths
+from aktywni_stack.http_client import JsonApi
 from aktywni_stack.selection import select
-from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, start_all
+from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, local_secret, start_all
 from aktywni_stack.tools import MissingToolError
 
-EXAMPLES: list[dict[str, Any]] = [
-    {
-        "organisation_id": "fundacja-eudajmonia",
-        "category": "person_with_disability",
-        "first_name": "Anna",
-        "last_name": "Przykładowa",
-        "pesel": "71030512348",
-        "disability_degree": "light",
-        "labour_market_status": "inactive",
-        "consent": {"given": True, "given_on": "2012-06-04", "scope": ["processing_for_project"]},
-    },
-    {
-        "organisation_id": "fundacja-rozwoju-demokracji-lokalnej",
-        "category": "staff_trainee",
-        "first_name": "Jan",
-        "last_name": "Testowy",
-        "birth_date": "1980-02-14",
-        "sex": "M",
-        "labour_market_status": "employed",
-        "consent": {"given": True, "given_on": "2012-06-05", "scope": ["processing_for_project"]},
-    },
-]
+
+def _participant_count(reporting: JsonApi) -> int:
+    status, body = reporting.get("/projects/TA-2012/participants/count")
+    if status != 200:
+        raise RuntimeError(f"reporting answered HTTP {status}: {body}")
+    return int(body["participants"])
 
 
-def _post(url: str, body: dict[str, Any]) -> tuple[int, Any]:
-    request = urllib.request.Request(  # noqa: S310 - local URL
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - local URL
-        return json.load(response)
-
-
-def _enrol_examples(enrolment_url: str) -> int:
-    """Enrol the examples; how many were accepted (a re-run refuses the same PESEL: 409)."""
-    accepted = 0
-    for example in EXAMPLES:
-        status, body = _post(f"{enrolment_url}/projects/TA-2012/participants", example)
-        what = body.get("participant_id") if status == 201 else body.get("detail")
-        print(f"  enrol {example['first_name']} {example['last_name']}: HTTP {status} {what}")
-        accepted += status == 201
-    return accepted
-
-
-def _wait_for_count(reporting_url: str, minimum: int, timeout: float = 30.0) -> Any:
+def _wait_for_count(reporting: JsonApi, minimum: int, timeout: float = 30.0) -> int:
     deadline = time.monotonic() + timeout
-    while True:
-        counts = _get(f"{reporting_url}/projects/TA-2012/participants/count")
-        if counts["participants"] >= minimum or time.monotonic() > deadline:
-            return counts
+    while (count := _participant_count(reporting)) < minimum and time.monotonic() < deadline:
         time.sleep(0.2)
+    return count
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aktywni-demo", description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="enrol the examples, check the count, then stop")
+    parser.add_argument("--smoke", action="store_true", help="set up the examples, check the count, then stop")
     args = parser.parse_args(argv)
     state_dir = paths.default_state_dir()
     stopping: list[int] = []
@@ -113,12 +68,24 @@ def main(argv: list[str] | None = None) -> int:
         for service in services:
             print(f"  {service.name:10} {service.url}/docs   (AsyncAPI: {service.url}/asyncapi.json)")
         enrolment, _, reporting = services
-        before = _get(f"{reporting.url}/projects/TA-2012/participants/count")["participants"]
-        expected = before + _enrol_examples(enrolment.url)
-        counts = _wait_for_count(reporting.url, expected)
-        print(f"  reporting sees: {json.dumps(counts, ensure_ascii=False)}")
+        tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
+        auditor = JsonApi(reporting.url, demo_data.token(tokens, demo_data.MOPS, Role.AUDITOR))
+        before = _participant_count(auditor)
+        lines = demo_data.set_up(JsonApi(enrolment.url), tokens)
+        for line in lines:
+            print(f"  {line}")
+        expected = before + sum("enrol" in line and "HTTP 201" in line for line in lines)
+        count = _wait_for_count(auditor, expected)
+        print(f"  reporting counts {count} participants in TA-2012")
+        print("Tokens for trying the APIs (valid 8 hours; more with `uv run aktywni-token`):")
+        for organisation, role in (
+            (demo_data.EUDAJMONIA, Role.COORDINATOR),
+            (demo_data.FRDL, Role.PARTNER_STAFF),
+            (demo_data.MOPS, Role.AUDITOR),
+        ):
+            print(f"  {role.value:14} {organisation:38} {demo_data.token(tokens, organisation, role)}")
         if args.smoke:
-            ok = counts["participants"] == expected
+            ok = count == expected
         else:
             print("Press Ctrl-C to stop everything.")
             while not stopping:

@@ -22,12 +22,18 @@ def http_ok(url: str) -> bool:
         return False
 
 
-def pii_key(state_dir: Path) -> str:
-    """The demo's personal-data key, made once per state directory (production keeps it in a secret)."""
-    explicit = os.environ.get("ENROLMENT_PII_KEY")
+SECRETS = ("ENROLMENT_PII_KEY", "AKTYWNI_JWT_SECRET")
+
+
+def local_secret(state_dir: Path, name: str) -> str:
+    """A secret of the local stack (``name`` from the environment, else made once per state directory).
+
+    Production keeps these in a secret store; the demo and the tests need them to survive restarts.
+    """
+    explicit = os.environ.get(name)
     if explicit:
         return explicit
-    path = state_dir / "enrolment-pii.key"
+    path = state_dir / f"{name.lower()}.secret"
     if not path.exists():
         state_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
@@ -60,7 +66,7 @@ class ServiceProcess:
             "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
             "MONGODB_URI": mongodb_uri,
             f"{prefix}_PORT": str(self.port),
-            "ENROLMENT_PII_KEY": pii_key(self.state_dir),
+            **{name: local_secret(self.state_dir, name) for name in SECRETS},
             **(extra_env or {}),
         }
         self.process.start([sys.executable, "-m", self.name], env=env, bound_to_parent=bound_to_parent)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Path
 
 from aktywni_shared.auth import Authenticate, Principal
@@ -13,11 +11,10 @@ from reporting.store import ProjectParticipants, ReportingStore
 
 def router(store: ReportingStore, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["reports"])
-    Caller = Annotated[Principal, Depends(authenticated)]
 
     @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has (anonymous)")
     async def participant_count(
-        caller: Caller, project_id: str = Path(pattern=PROJECT_ID_PATTERN)
+        project_id: str = Path(pattern=PROJECT_ID_PATTERN), caller: Principal = Depends(authenticated)
     ) -> ProjectParticipants:
         del caller  # counts are anonymous: every authenticated role may read them
         return await store.project_participants(project_id)

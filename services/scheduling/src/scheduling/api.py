@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, HTTPException, Path
 
 from aktywni_shared.auth import Authenticate, Principal, Role
@@ -14,14 +12,13 @@ from scheduling.store import SchedulingStore
 
 def router(store: SchedulingStore, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["participants"])
-    Caller = Annotated[Principal, Depends(authenticated)]
 
     @api.get(
         "/projects/{project_id}/participants",
         summary="Participants who may be booked (pseudonymous): the leader sees all, a partner its own",
     )
     async def bookable_participants(
-        caller: Caller, project_id: str = Path(pattern=PROJECT_ID_PATTERN)
+        project_id: str = Path(pattern=PROJECT_ID_PATTERN), caller: Principal = Depends(authenticated)
     ) -> list[BookableParticipant]:
         if caller.role not in (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER):
             raise HTTPException(403, detail=f"role {caller.role.value} does not book participants")

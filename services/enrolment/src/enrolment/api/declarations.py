@@ -16,14 +16,15 @@ ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 
 def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["declarations"])
-    Caller = Annotated[Principal, Depends(authenticated)]
 
     @api.post("/projects/{project_id}/declarations", status_code=201, summary="Record an institution's declaration")
-    async def record(project_id: ProjectId, command: RecordDeclaration, caller: Caller) -> dict[str, Any]:
+    async def record(
+        project_id: ProjectId, command: RecordDeclaration, caller: Principal = Depends(authenticated)
+    ) -> dict[str, Any]:
         return await enrolment.record_declaration(caller, project_id, command)
 
     @api.get("/projects/{project_id}/declarations", summary="The project's declarations")
-    async def declarations(project_id: ProjectId, caller: Caller) -> list[dict[str, Any]]:
+    async def declarations(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> list[dict[str, Any]]:
         return await enrolment.project_declarations(caller, project_id)
 
     return api

@@ -70,7 +70,6 @@ def _view(stored: StoredParticipant, personal: dict[str, Any]) -> ParticipantVie
 
 def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["participants"])
-    Caller = Annotated[Principal, Depends(authenticated)]
 
     @api.post(
         "/projects/{project_id}/participants",
@@ -78,20 +77,22 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         summary="Enrol a participant",
         responses={409: {"description": "This person is already enrolled in the project"}},
     )
-    async def enrol(project_id: ProjectId, command: EnrolParticipant, caller: Caller) -> ParticipantView:
+    async def enrol(
+        project_id: ProjectId, command: EnrolParticipant, caller: Principal = Depends(authenticated)
+    ) -> ParticipantView:
         participant = await enrolment.enrol(caller, project_id, command, date.today())
         return ParticipantView.of(participant)
 
     @api.get("/projects/{project_id}/participants", summary="Find participants (yours, or all for the leader)")
     async def participants(
         project_id: ProjectId,
-        caller: Caller,
         organisation_id: Annotated[str | None, Query(pattern=ORG_ID_PATTERN)] = None,
         status: Status | None = None,
         category: ParticipantCategory | None = None,
         pesel: Annotated[str | None, Query(pattern=r"^\d{11}$")] = None,
         page: Annotated[int, Query(ge=1, le=100_000)] = 1,
         page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+        caller: Principal = Depends(authenticated),
     ) -> ParticipantPage:
         total, rows = await enrolment.participants_page(
             caller,
@@ -108,20 +109,26 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         )
 
     @api.get("/participants/{participant_id}", summary="One participant with personal data (audited)")
-    async def participant(participant_id: uuid.UUID, caller: Caller) -> ParticipantView:
+    async def participant(participant_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> ParticipantView:
         return _view(*await enrolment.participant(caller, participant_id))
 
     @api.patch("/participants/{participant_id}", summary="Change contact, residence or ESF attributes")
-    async def update(participant_id: uuid.UUID, details: ParticipantDetails, caller: Caller) -> ParticipantView:
+    async def update(
+        participant_id: uuid.UUID, details: ParticipantDetails, caller: Principal = Depends(authenticated)
+    ) -> ParticipantView:
         return ParticipantView.of(await enrolment.update(caller, participant_id, details))
 
     @api.post("/participants/{participant_id}/withdrawal", summary="Withdraw from the project")
-    async def withdraw(participant_id: uuid.UUID, withdrawal: Withdrawal, caller: Caller) -> ParticipantView:
+    async def withdraw(
+        participant_id: uuid.UUID, withdrawal: Withdrawal, caller: Principal = Depends(authenticated)
+    ) -> ParticipantView:
         participant = await enrolment.withdraw(caller, participant_id, withdrawal.withdrawn_on, withdrawal.reason)
         return ParticipantView.of(participant)
 
     @api.post("/participants/{participant_id}/re-enrolment", summary="Enrol a withdrawn participant again")
-    async def re_enrol(participant_id: uuid.UUID, body: ReEnrolment, caller: Caller) -> ParticipantView:
+    async def re_enrol(
+        participant_id: uuid.UUID, body: ReEnrolment, caller: Principal = Depends(authenticated)
+    ) -> ParticipantView:
         return ParticipantView.of(await enrolment.re_enrol(caller, participant_id, body.enrolled_on))
 
     @api.delete(
@@ -129,7 +136,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         status_code=204,
         summary="Erase the participant's personal data (anonymous facts stay countable)",
     )
-    async def erase(participant_id: uuid.UUID, caller: Caller) -> Response:
+    async def erase(participant_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> Response:
         await enrolment.erase(caller, participant_id, date.today())
         return Response(status_code=204)
 

@@ -17,31 +17,34 @@ ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 
 def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["organisations and projects"])
-    Caller = Annotated[Principal, Depends(authenticated)]
 
     @api.post("/organisations", status_code=201, summary="Register an organisation (administrators)")
-    async def register_organisation(organisation: Organisation, caller: Caller) -> Organisation:
+    async def register_organisation(
+        organisation: Organisation, caller: Principal = Depends(authenticated)
+    ) -> Organisation:
         return await enrolment.register_organisation(caller, organisation)
 
     @api.get("/organisations", summary="Organisations")
-    async def organisations(caller: Caller) -> list[Organisation]:
+    async def organisations(caller: Principal = Depends(authenticated)) -> list[Organisation]:
         del caller
         return await enrolment.projects.list_organisations()
 
     @api.post("/projects", status_code=201, summary="Register a project led by your organisation")
-    async def register_project(command: RegisterProject, caller: Caller) -> Project:
+    async def register_project(command: RegisterProject, caller: Principal = Depends(authenticated)) -> Project:
         return await enrolment.register_project(caller, command)
 
     @api.get("/projects", summary="Projects you take part in (auditors: all)")
-    async def projects(caller: Caller) -> list[Project]:
+    async def projects(caller: Principal = Depends(authenticated)) -> list[Project]:
         return await enrolment.visible_projects(caller)
 
     @api.get("/projects/{project_id}", summary="One project")
-    async def project(project_id: ProjectId, caller: Caller) -> Project:
+    async def project(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Project:
         return await enrolment.project(caller, project_id)
 
     @api.post("/projects/{project_id}/partners", status_code=201, summary="Add a partner (the leader's coordinator)")
-    async def add_partner(project_id: ProjectId, partner: PartnerIn, caller: Caller) -> Project:
+    async def add_partner(
+        project_id: ProjectId, partner: PartnerIn, caller: Principal = Depends(authenticated)
+    ) -> Project:
         return await enrolment.add_partner(caller, project_id, partner)
 
     return api
