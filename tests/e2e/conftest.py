@@ -1,4 +1,4 @@
-"""The three services as real processes on the session's Kafka and database."""
+"""The three services as real processes on the session's Kafka and database, and callers with tokens."""
 
 from __future__ import annotations
 
@@ -12,36 +12,66 @@ from typing import Any
 import httpx
 import pytest
 
+from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_stack import demo_data
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure
-from aktywni_stack.services import SERVICES, ServiceProcess, start_all
+from aktywni_stack.services import SERVICES, ServiceProcess, local_secret, start_all
 
 
 @dataclass
 class RunningSystem:
     infra: Infrastructure
     services: dict[str, ServiceProcess]
+    tokens: Tokens
 
     def url(self, service: str) -> str:
         return self.services[service].url
+
+    def token(self, organisation_id: str, role: Role, user: str | None = None) -> str:
+        return self.tokens.issue(
+            Principal(user=user or f"{role.value}@{organisation_id}", organisation_id=organisation_id, role=role)
+        )
+
+    def client(self, service: str, organisation_id: str, role: Role) -> httpx.Client:
+        """An HTTP client of ``service`` acting as a user of ``organisation_id`` in ``role``."""
+        return httpx.Client(
+            base_url=self.url(service),
+            headers={"Authorization": f"Bearer {self.token(organisation_id, role)}"},
+            timeout=15,
+        )
 
 
 @pytest.fixture(scope="session")
 def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     state_dir: Path = tmp_path_factory.mktemp("services")
     services = {name: ServiceProcess(name, state_dir, free_port()) for name in SERVICES}
+    tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
     try:
         start_all(list(services.values()), infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
-        yield RunningSystem(infra, services)
+        running = RunningSystem(infra, services, tokens)
+        with running.client("enrolment", demo_data.MOPS, Role.ADMINISTRATOR) as admin:
+            for organisation in [*demo_data.ORGANISATIONS, OTHER_ORGANISATION]:
+                response = admin.post("/organisations", json=organisation)
+                assert response.status_code in (201, 409), response.text
+        yield running
     finally:
         for service in services.values():
             service.stop()
 
 
+#: An organisation that takes part in no test project: it must never see anything of them.
+OTHER_ORGANISATION = {"organisation_id": "stowarzyszenie-obce", "name": "Stowarzyszenie Obce", "kind": "ngo"}
+
+
 @pytest.fixture
-def project_id() -> str:
-    """A project of its own for each test, so tests never see each other's participants."""
-    return f"TEST-{uuid.uuid4().hex[:10]}"
+def project_id(system: RunningSystem) -> str:
+    """A project of its own for each test ("Trener Aktywności"-shaped), led by Fundacja EUDAJMONIA."""
+    project = demo_data.ta_project(f"TEST-{uuid.uuid4().hex[:10]}")
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        response = leader.post("/projects", json=project)
+    assert response.status_code == 201, response.text
+    return str(project["project_id"])
 
 
 def eventually(check: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.2) -> Any:
@@ -54,24 +84,8 @@ def eventually(check: Callable[[], Any], *, timeout: float = 30.0, interval: flo
     return result
 
 
-def participant_body(organisation_id: str = "mops-wroclaw", **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organisation_id": organisation_id,
-        "category": "client_at_risk",
-        "first_name": "Zofia",
-        "last_name": "Kowalczyk-Testowa",
-        "birth_date": "1984-07-19",
-        "sex": "K",
-        "labour_market_status": "long_term_unemployed",
-        "phone": "+48 600 100 200",
-        "address": "ul. Strzegomska 6, 53-611 Wrocław",
-        "consent": {"given": True, "given_on": "2026-11-02", "scope": ["processing_for_project"]},
-    }
-    body.update(changes)
-    return body
-
-
 def participant_count(system: RunningSystem, project_id: str) -> int:
-    response = httpx.get(f"{system.url('reporting')}/projects/{project_id}/participants/count", timeout=5)
+    with system.client("reporting", demo_data.MOPS, Role.AUDITOR) as auditor:
+        response = auditor.get(f"/projects/{project_id}/participants/count")
     response.raise_for_status()
     return int(response.json()["participants"])

@@ -8,8 +8,10 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
+from aktywni_shared.auth import Role
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
-from tests.e2e.conftest import RunningSystem, eventually, participant_body, participant_count
+from aktywni_stack import demo_data
+from tests.e2e.conftest import RunningSystem, eventually, participant_count
 from tests.support.kafka import read_topic
 
 
@@ -23,11 +25,13 @@ async def test_enrolments_made_while_kafka_is_down_are_published_once_it_is_back
     stack = system.infra.embedded
     if stack is None:
         pytest.skip(f"stopping the broker needs the embedded stack; this run uses {system.infra.source}")
-    url = f"{system.url('enrolment')}/projects/{project_id}/participants"
+    url = f"/projects/{project_id}/participants"
+    people = [demo_data.staff_trainee(first_name=name) for name in ("Ewa", "Olga", "Igor")]
 
     stack.kafka.stop()
     try:
-        accepted = [httpx.post(url, json=participant_body(), timeout=15) for _ in range(3)]
+        with system.client("enrolment", demo_data.FRDL, Role.PARTNER_STAFF) as staff:
+            accepted = [staff.post(url, json=person) for person in people]
         assert [r.status_code for r in accepted] == [201, 201, 201], [r.text for r in accepted]
         ids = {r.json()["participant_id"] for r in accepted}
         with MongoClient(system.infra.mongodb_uri) as client:

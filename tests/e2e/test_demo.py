@@ -65,7 +65,7 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
 
     assert demo.returncode == 0, output + rest
     assert "HTTP 201" in output
-    assert '"participants": 2' in output, output
+    assert "reporting counts 3 participants in TA-2012" in output, output
     assert "stopped" in rest
     assert [name for name, pid in pids.items() if _alive(pid)] == [], "no stray process"
     assert list(tmp_path.glob("*.pid")) == []
