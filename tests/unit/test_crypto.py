@@ -314,3 +314,8 @@ def test_lookup_hash_follows_the_current_key_when_no_lookup_key_is_given() -> No
 
     assert after.lookup_hash(PESEL) != before.lookup_hash(PESEL)
     assert Keyring.from_config(old_key, "k1", lookup_key=old_key).lookup_hash(PESEL) == before.lookup_hash(PESEL)
+
+
+def test_a_previous_key_reusing_the_current_key_id_is_refused() -> None:
+    with pytest.raises(InvalidKey, match="'k2'"):
+        Keyring.from_config(new_key(), "k2", previous_keys=f"k2:{new_key()}")

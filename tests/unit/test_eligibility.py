@@ -255,9 +255,7 @@ def test_a_category_that_is_not_a_target_group_fails() -> None:
 
     failures = evaluate(narrow, candidate(category="staff_trainee"), ENROLLED_ON, None)
 
-    assert failures == [
-        FailedRule("target_group", "category", "staff_trainee is not a target group of the project")
-    ]
+    assert failures == [FailedRule("target_group", "category", "staff_trainee is not a target group of the project")]
 
 
 def test_a_consent_without_a_required_scope_fails_naming_the_scope() -> None:
@@ -332,7 +330,9 @@ def test_a_mops_employee_fails_where_the_project_wants_outsiders() -> None:
 def test_a_category_without_rules_is_held_to_none() -> None:
     lenient = project(eligibility={})
 
-    assert evaluate(lenient, candidate(birth_date="2010-01-01", social_assistance_client=False), ENROLLED_ON, None) == []
+    child = candidate(birth_date="2010-01-01", social_assistance_client=False)
+
+    assert evaluate(lenient, child, ENROLLED_ON, None) == []
 
 
 # --- eligibility: the environment person's link -----------------------------------------------------

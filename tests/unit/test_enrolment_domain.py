@@ -884,3 +884,24 @@ def test_erased_participant_can_neither_withdraw_nor_re_enrol() -> None:
     with pytest.raises(InvalidTransition):
         subject.re_enrol(TODAY)
     assert subject.status is Status.ERASED
+
+
+def test_a_new_residence_replaces_the_old_one_whole() -> None:
+    subject = participant(residence=WROCLAW)
+
+    subject.update(ParticipantDetails(residence=Residence(country="DE")))
+
+    assert subject.profile.country == "DE"
+    assert (subject.profile.voivodeship, subject.profile.commune, subject.profile.teryt) == (None, None, None)
+    assert subject.profile.degurba is None
+
+
+def test_re_enrolment_before_the_withdrawal_is_refused_naming_the_date() -> None:
+    subject = participant(enrolled_on="2012-06-01")
+    subject.withdraw(date(2012, 7, 1), WithdrawalReason.HEALTH)
+
+    with pytest.raises(DomainError) as caught:
+        subject.re_enrol(date(2012, 6, 15))
+
+    assert caught.value.field == "enrolled_on"
+    assert subject.status is Status.WITHDRAWN

@@ -97,6 +97,8 @@ class Keyring:
         keys = {current_key_id: decode_key(current_key, "ENROLMENT_PII_KEY")}
         for item in filter(None, (part.strip() for part in previous_keys.split(","))):
             kid, _, text = item.partition(":")
+            if kid in keys:
+                raise InvalidKey(f"ENROLMENT_PII_PREVIOUS_KEYS names key id {kid!r} twice or as the current key")
             keys[kid] = decode_key(text, f"ENROLMENT_PII_PREVIOUS_KEYS[{kid}]")
         lookup = decode_key(lookup_key, "ENROLMENT_LOOKUP_KEY") if lookup_key else keys[current_key_id]
         return cls(keys, current_key_id, lookup)

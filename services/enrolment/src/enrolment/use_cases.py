@@ -58,6 +58,11 @@ class Ineligible(Exception):
         self.failures = failures
 
 
+def _not_in_future(day: date, field: str) -> None:
+    if day > date.today():
+        raise participant_rules.DomainError(f"{field} {day} is in the future", field)
+
+
 @dataclass
 class Enrolment:
     projects: ProjectStore
@@ -126,7 +131,9 @@ class Enrolment:
 
     # --- participants ---------------------------------------------------------------------------
 
-    async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant, today: date) -> Participant:
+    async def enrol(
+        self, principal: Principal, project_id: str, command: EnrolParticipant, today: date, *, audited: bool = True
+    ) -> Participant:
         project = await self.project(principal, project_id)
         if not access.may_enrol_for(principal, project, command.organisation_id):
             raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project_id}")
@@ -147,10 +154,17 @@ class Enrolment:
                 duplicate.existing_id if visible else None,
             ) from duplicate
         self.relay.notify()
-        await self.audit.record(
-            principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
-        )
+        if audited:
+            await self.audit.record(
+                principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
+            )
         return participant
+
+    async def participant_id_by_pesel(self, project_id: str, pesel: str) -> str | None:
+        doc = await self.participants.collection.find_one(
+            {"project_id": project_id, "pesel_hash": self.participants.keyring.lookup_hash(pesel)}, {"_id": 1}
+        )
+        return None if doc is None else str(doc["_id"])
 
     async def participant(
         self, principal: Principal, participant_id: uuid.UUID
@@ -218,6 +232,7 @@ class Enrolment:
     ) -> Participant:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
+        _not_in_future(on, "withdrawn_on")
         event = self._guard(lambda: participant.withdraw(on, reason))
         await self.participants.save(
             participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
@@ -229,6 +244,7 @@ class Enrolment:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
         project = await self.project(principal, participant.project_id)
+        _not_in_future(on, "enrolled_on")
         if not project.starts_on <= on <= project.ends_on:
             raise participant_rules.DomainError(f"{on} is outside the project's period", "enrolled_on")
         event = self._guard(lambda: participant.re_enrol(on))

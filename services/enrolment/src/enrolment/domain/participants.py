@@ -268,6 +268,9 @@ class Participant:
             raise InvalidTransition(
                 f"only a withdrawn participant can be re-enrolled, not {self.status.value}", "status"
             )
+        withdrawn_on = date.fromisoformat(self.history[-1]["on"]) if self.history else self.enrolled_on
+        if on < withdrawn_on:
+            raise DomainError(f"enrolled_on {on} is before the withdrawal on {withdrawn_on}", "enrolled_on")
         self.status = Status.ENROLLED
         self.enrolled_on = on
         self.history.append({"status": Status.ENROLLED.value, "on": on.isoformat()})
@@ -279,16 +282,12 @@ class Participant:
             raise InvalidTransition("an erased participant cannot be changed", "status")
         changes = details.model_dump(exclude_unset=True, exclude_none=True)
         profile_changes = {k: v for k, v in changes.items() if k in Profile.model_fields}
-        if "residence" in changes:
-            residence = changes["residence"]
+        if details.residence is not None:
+            # A new residence replaces the old one whole: no commune or TERYT code of the old place stays.
+            residence = details.residence.model_dump()
             profile_changes |= {k: v for k, v in residence.items() if k in Profile.model_fields}
         before = self.enrolled_event()
         self.profile = Profile.model_validate(self.profile.model_dump() | profile_changes)
-        if (
-            self.profile.category is ParticipantCategory.PERSON_WITH_DISABILITY
-            and self.profile.disability_degree is None
-        ):
-            raise DomainError("disability_degree is required for a person with a disability", "disability_degree")
         after = self.enrolled_event()
         if before == after:
             return None
