@@ -12,7 +12,7 @@ from aktywni_shared import mongo
 from aktywni_shared.contracts import Envelope, ParticipantEnrolledV1
 from aktywni_shared.contracts.topics import Topic
 from aktywni_shared.messaging.kafka import ensure_topics
-from aktywni_shared.messaging.outbox import LEASE, OUTBOX, OutboxRelay, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, OutboxRelay, outbox_entry
 from aktywni_stack.selection import Infrastructure
 from tests.integration.conftest import unique
 from tests.support.kafka import read_topic
@@ -32,13 +32,14 @@ def _event(n: int) -> Envelope:
 
 
 async def _store_aggregates(db: AsyncDatabase[mongo.Document], topic: Topic, docs: int, per_doc: int) -> list[str]:
+    """Aggregates written as a command does: marked in the outbox around a single-document insert."""
     ids: list[str] = []
+    outbox = Outbox(db)
     for d in range(docs):
         envelopes = [_event(d * per_doc + i) for i in range(per_doc)]
         ids.extend(str(e.event_id) for e in envelopes)
-        await db.aggregates.insert_one(
-            {"_id": f"agg-{d}", OUTBOX: [outbox_entry(topic, f"agg-{d}", e) for e in envelopes]}
-        )
+        document = {"_id": f"agg-{d}", OUTBOX: [outbox_entry(topic, f"agg-{d}", e) for e in envelopes]}
+        await outbox.write(db.aggregates, f"agg-{d}", lambda document=document: db.aggregates.insert_one(document))
     return ids
 
 
@@ -50,14 +51,14 @@ async def test_relay_publishes_every_pending_event_once_in_order_and_empties_the
     expected = await _store_aggregates(db, topic, docs=20, per_doc=5)
     await broker.start()
     try:
-        relay = OutboxRelay(broker, [db.aggregates])
+        relay = OutboxRelay(broker, Outbox(db), [db.aggregates])
         sent = await relay.relay_once()
     finally:
         await broker.stop()
 
     assert sent == 100
     assert await db.aggregates.count_documents({f"{OUTBOX}.0": {"$exists": True}}) == 0
-    assert await db.aggregates.count_documents({LEASE: {"$exists": True}}) == 0
+    assert await Outbox(db).markers.count_documents({}) == 0, "every marker is gone once its events are out"
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=100)
     published = [json.loads(r.value)["event_id"] for r in records]
     assert sorted(published) == sorted(expected), "every event exactly once"
@@ -74,7 +75,7 @@ async def test_two_relays_racing_over_the_same_outbox_publish_each_event_once(
     await ensure_topics(infra.kafka_bootstrap_servers, [topic])
     expected = await _store_aggregates(db, topic, docs=40, per_doc=2)
     first, second = infra_broker_pair
-    relays = [OutboxRelay(first, [db.aggregates]), OutboxRelay(second, [db.aggregates])]
+    relays = [OutboxRelay(first, Outbox(db), [db.aggregates]), OutboxRelay(second, Outbox(db), [db.aggregates])]
     sent = await asyncio.gather(*(r.relay_once() for r in relays))
 
     assert sum(sent) == 80
@@ -88,14 +89,14 @@ async def test_events_left_by_a_crashed_relay_are_published_after_the_lease_expi
     topic = Topic(unique("test.outbox-lease"), 1, "aggregate")
     await ensure_topics(infra.kafka_bootstrap_servers, [topic])
     expected = await _store_aggregates(db, topic, docs=1, per_doc=3)
-    crashed = OutboxRelay(broker, [db.aggregates], lease_seconds=0.5)
+    crashed = OutboxRelay(broker, Outbox(db), [db.aggregates], lease_seconds=0.5)
     from datetime import UTC, datetime
 
     # The crashed relay claimed the document and died before publishing anything.
-    assert await crashed._claim(db.aggregates, "agg-0", datetime.now(UTC))
+    assert await crashed._claim("aggregates:agg-0", datetime.now(UTC)) is not None
     await broker.start()
     try:
-        survivor = OutboxRelay(broker, [db.aggregates])
+        survivor = OutboxRelay(broker, Outbox(db), [db.aggregates])
         assert await survivor.relay_once() == 0, "a live lease is respected"
         await asyncio.sleep(0.6)
         assert await survivor.relay_once() == 3
@@ -103,3 +104,23 @@ async def test_events_left_by_a_crashed_relay_are_published_after_the_lease_expi
         await broker.stop()
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=3)
     assert [json.loads(r.value)["event_id"] for r in records] == expected
+
+
+async def test_a_sweep_restores_the_marker_of_events_a_crash_left_unmarked(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
+) -> None:
+    topic = Topic(unique("test.outbox-sweep"), 1, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    envelope = _event(1)
+    # A command that crashed between its write and its marker: the event sits in the document only.
+    await db.aggregates.insert_one({"_id": "agg-0", OUTBOX: [outbox_entry(topic, "agg-0", envelope)]})
+    await broker.start()
+    try:
+        relay = OutboxRelay(broker, Outbox(db), [db.aggregates])
+        assert await relay.relay_once() == 0, "unmarked: invisible to the normal pass"
+        assert await relay.sweep() == 1
+        assert await relay.relay_once() == 1
+    finally:
+        await broker.stop()
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=1)
+    assert [json.loads(r.value)["event_id"] for r in records] == [str(envelope.event_id)]

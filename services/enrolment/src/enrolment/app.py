@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
-from aktywni_shared.messaging.outbox import OutboxRelay
+from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
 from enrolment.api import declarations, errors, imports, participants, projects
 from enrolment.crypto import Keyring
@@ -30,12 +30,14 @@ def keyring(settings: EnrolmentSettings) -> Keyring:
 
 
 def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings) -> Enrolment:
-    project_store = ProjectStore(runtime.db)
-    participant_store = ParticipantStore(runtime.db, keyring(settings))
-    declaration_store = DeclarationStore(runtime.db)
+    outbox = Outbox(runtime.db)
+    project_store = ProjectStore(runtime.db, outbox)
+    participant_store = ParticipantStore(runtime.db, keyring(settings), outbox)
+    declaration_store = DeclarationStore(runtime.db, outbox)
     audit = AuditLog(runtime.db)
     relay = OutboxRelay(
         runtime.broker,
+        outbox,
         [project_store.collection, participant_store.collection, declaration_store.collection],
         poll_seconds=settings.outbox_poll_seconds,
     )

@@ -161,10 +161,7 @@ class Enrolment:
         return participant
 
     async def participant_id_by_pesel(self, project_id: str, pesel: str) -> str | None:
-        doc = await self.participants.collection.find_one(
-            {"project_id": project_id, "pesel_hash": self.participants.keyring.lookup_hash(pesel)}, {"_id": 1}
-        )
-        return None if doc is None else str(doc["_id"])
+        return await self.participants.by_pesel(project_id, pesel)
 
     async def participant(
         self, principal: Principal, participant_id: uuid.UUID

@@ -3,9 +3,15 @@
 A command writes its state change and the events it emits in **one** document write: the events
 go into the aggregate document's ``outbox`` array. The relay publishes them to Kafka (idempotent
 producer, acks=all) in order, then removes exactly those entries from the array. A crash before the
-pull republishes them (consumers deduplicate on ``event_id``); a crash before the publish loses
-nothing because the entries are still in the document. Several relay instances share the work
-through a lease on each document, taken with a single-document atomic update.
+removal republishes them (consumers deduplicate on ``event_id``); a crash before the publish loses
+nothing because the entries are still in the document.
+
+Finding the documents with pending events must not scan whole collections (FerretDB pushes only
+``_id`` lookups down to its storage), so each command also bumps a small **marker** document,
+``<collection>:<id>``, before and after its write. The relay works from the markers: it leases
+one (several relays share the work), publishes that aggregate's events, and deletes the marker
+only if nobody bumped it meanwhile. A sweep at start-up and every few minutes re-creates markers
+for any document that still holds events (the one window a crash could leave without a marker).
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from faststream.kafka import KafkaBroker
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.registry import encode
@@ -28,7 +37,10 @@ from aktywni_shared.mongo import Document
 log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
-LEASE = "outbox_lease_until"
+MARKERS = "outbox_pending"
+LEASE = "lease_until"
+SWEEP_SECONDS = 300.0
+T = TypeVar("T")
 
 
 def outbox_entry(topic: Topic, key: str, envelope: Envelope) -> Document:
@@ -42,17 +54,39 @@ def outbox_entry(topic: Topic, key: str, envelope: Envelope) -> Document:
     }
 
 
-def pending_filter(now: datetime) -> Document:
-    return {
-        f"{OUTBOX}.0": {"$exists": True},
-        "$or": [{LEASE: {"$exists": False}}, {LEASE: None}, {LEASE: {"$lt": now}}],
-    }
+class Outbox:
+    """The markers of one database: commands call :meth:`expect` around every write with events."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.markers: AsyncCollection[Document] = db[MARKERS]
+
+    async def expect(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
+        await self.markers.update_one(
+            {"_id": f"{collection.name}:{doc_id}"},
+            {"$inc": {"seq": 1}, "$set": {"collection": collection.name, "doc_id": doc_id}},
+            upsert=True,
+        )
+
+    async def write(
+        self, collection: AsyncCollection[Document], doc_id: Any, operation: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Run a write that puts events into document ``doc_id``'s outbox, marked before and after."""
+        await self.expect(collection, doc_id)
+        try:
+            return await operation()
+        finally:
+            await self.expect(collection, doc_id)
+
+
+def _unleased(now: datetime) -> Document:
+    return {"$or": [{LEASE: {"$exists": False}}, {LEASE: None}, {LEASE: {"$lt": now}}]}
 
 
 class OutboxRelay:
     def __init__(
         self,
         broker: KafkaBroker,
+        outbox: Outbox,
         collections: Sequence[AsyncCollection[Document]],
         *,
         poll_seconds: float = 0.5,
@@ -60,11 +94,14 @@ class OutboxRelay:
         batch_size: int = 200,
     ) -> None:
         self.broker = broker
-        self.collections = list(collections)
+        self.outbox = outbox
+        self.markers = outbox.markers
+        self.collections = {c.name: c for c in collections}
         self.poll_seconds = poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self._wake = asyncio.Event()
+        self._last_sweep = 0.0
         self.published = 0
 
     def notify(self) -> None:
@@ -76,6 +113,8 @@ class OutboxRelay:
         backoff = self.poll_seconds
         while True:
             try:
+                if time.monotonic() - self._last_sweep > SWEEP_SECONDS:
+                    await self.sweep()
                 sent = await self.relay_once()
                 backoff = self.poll_seconds
             except asyncio.CancelledError:
@@ -90,31 +129,45 @@ class OutboxRelay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
 
+    async def sweep(self) -> int:
+        """Re-create markers for documents that still hold events (a full scan: rare on purpose)."""
+        restored = 0
+        for collection in self.collections.values():
+            async for doc in collection.find({f"{OUTBOX}.0": {"$exists": True}}, {"_id": 1}):
+                await self.outbox.expect(collection, doc["_id"])
+                restored += 1
+        self._last_sweep = time.monotonic()
+        if restored:
+            log.info("outbox sweep restored markers", extra={"documents": restored})
+        return restored
+
     async def relay_once(self) -> int:
         """Publish what is pending now; the number of events sent."""
+        now = datetime.now(UTC)
+        markers = await self.markers.find(_unleased(now)).limit(self.batch_size).to_list()
+        claimed = [m for m in [await self._claim(m["_id"], now) for m in markers] if m is not None]
+        results = await asyncio.gather(*(self._publish(marker) for marker in claimed), return_exceptions=True)
         sent = 0
-        for collection in self.collections:
-            now = datetime.now(UTC)
-            docs = await collection.find(pending_filter(now), {"_id": 1}).limit(self.batch_size).to_list()
-            claimed = [doc["_id"] for doc in docs if await self._claim(collection, doc["_id"], now)]
-            results = await asyncio.gather(
-                *(self._publish_document(collection, doc_id) for doc_id in claimed), return_exceptions=True
-            )
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
-                sent += result
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            sent += result
         self.published += sent
         return sent
 
-    async def _claim(self, collection: AsyncCollection[Document], doc_id: Any, now: datetime) -> bool:
-        result = await collection.update_one(
-            {"_id": doc_id, **pending_filter(now)}, {"$set": {LEASE: now + self.lease}}
+    async def _claim(self, marker_id: str, now: datetime) -> Document | None:
+        return await self.markers.find_one_and_update(
+            {"_id": marker_id, **_unleased(now)},
+            {"$set": {LEASE: now + self.lease}},
+            return_document=ReturnDocument.AFTER,
         )
-        return result.modified_count == 1
 
-    async def _publish_document(self, collection: AsyncCollection[Document], doc_id: Any) -> int:
-        doc = await collection.find_one({"_id": doc_id}, {OUTBOX: 1})
+    async def _publish(self, marker: Document) -> int:
+        collection = self.collections.get(marker["collection"])
+        if collection is None:
+            await self.markers.delete_one({"_id": marker["_id"]})
+            return 0
+        doc = await collection.find_one({"_id": marker["doc_id"]}, {OUTBOX: 1})
         entries: list[Document] = (doc or {}).get(OUTBOX, [])
         done: list[Document] = []
         try:
@@ -127,10 +180,14 @@ class OutboxRelay:
                 )
                 done.append(entry)
         finally:
-            update: Document = {"$unset": {LEASE: ""}}
             if done:
                 # $pullAll removes elements equal to the ones published (as read back, field order and
                 # all); it is portable, unlike $pull with a condition, which FerretDB 1.x ignores.
-                update["$pullAll"] = {OUTBOX: done}
-            await collection.update_one({"_id": doc_id}, update)
+                await collection.update_one({"_id": marker["doc_id"]}, {"$pullAll": {OUTBOX: done}})
+            if len(done) == len(entries):
+                gone = await self.markers.delete_one({"_id": marker["_id"], "seq": marker["seq"]})
+                if gone.deleted_count == 0:  # bumped meanwhile: more events may be on their way
+                    await self.markers.update_one({"_id": marker["_id"]}, {"$unset": {LEASE: ""}})
+            else:
+                await self.markers.update_one({"_id": marker["_id"]}, {"$unset": {LEASE: ""}})
         return len(done)

@@ -11,13 +11,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import DeclarationRecordedV1
 from aktywni_shared.contracts.topics import ENROLMENT_PROJECTS
-from aktywni_shared.messaging.outbox import OUTBOX, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
 from aktywni_shared.mongo import Document
 
 
 class DeclarationStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
         self.collection: AsyncCollection[Document] = db["declarations"]
+        self.outbox = outbox
 
     async def create_indexes(self) -> None:
         await self.collection.create_index([("project_id", ASCENDING)])
@@ -25,16 +26,15 @@ class DeclarationStore:
     async def add(
         self, project_id: str, recorded_by: str, declaration: DeclarationRecordedV1, envelope: Envelope
     ) -> None:
-        await self.collection.insert_one(
-            {
-                "_id": str(declaration.declaration_id),
-                "project_id": project_id,
-                "recorded_by_organisation_id": recorded_by,
-                **declaration.model_dump(mode="json"),
-                "created_at": datetime.now(UTC),
-                OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project_id, envelope)],
-            }
-        )
+        document = {
+            "_id": str(declaration.declaration_id),
+            "project_id": project_id,
+            "recorded_by_organisation_id": recorded_by,
+            **declaration.model_dump(mode="json"),
+            "created_at": datetime.now(UTC),
+            OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project_id, envelope)],
+        }
+        await self.outbox.write(self.collection, document["_id"], lambda: self.collection.insert_one(document))
 
     async def list(self, project_id: str) -> list[Document]:
         cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0, "_id": 0, "created_at": 0})

@@ -3,6 +3,9 @@
 The participant document and the events a command emits are written in one single-document write
 (the events go into its ``outbox``). Data keys live in ``participant_keys``; erasure deletes the key
 first, so the personal data is unreadable even if the rest of the erasure were interrupted.
+``participant_identities`` maps a person's blind index in a project (PESEL, or name and birth date)
+to their participant: claimed by an insert before the participant is written, it keeps one person
+from being enrolled twice, also by two requests at once, and finds them by ``_id`` alone.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
-from aktywni_shared.messaging.outbox import OUTBOX, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
 from aktywni_shared.mongo import Document
 from enrolment.crypto import DataCipher, Keyring, WrappedKey
 from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Profile, Status
@@ -75,13 +78,14 @@ def identity_text(command: EnrolParticipant) -> str:
 
 
 class ParticipantStore:
-    def __init__(self, db: AsyncDatabase[Document], keyring: Keyring) -> None:
+    def __init__(self, db: AsyncDatabase[Document], keyring: Keyring, outbox: Outbox) -> None:
         self.collection: AsyncCollection[Document] = db["participants"]
         self.keys: AsyncCollection[Document] = db["participant_keys"]
+        self.identities: AsyncCollection[Document] = db["participant_identities"]
         self.keyring = keyring
+        self.outbox = outbox
 
     async def create_indexes(self) -> None:
-        await self.collection.create_index([("dedupe_key", ASCENDING)], unique=True, name="one_person_per_project")
         await self.collection.create_index([("project_id", ASCENDING), ("organisation_id", ASCENDING)])
         await self.collection.create_index([("project_id", ASCENDING), ("pesel_hash", ASCENDING)])
 
@@ -90,14 +94,33 @@ class ParticipantStore:
             return f"{project_id}:pesel:{self.keyring.lookup_hash(command.pesel)}"
         return f"{project_id}:identity:{self.keyring.lookup_hash(identity_text(command))}"
 
-    async def find_duplicate(self, project_id: str, command: EnrolParticipant) -> Document | None:
-        return await self.collection.find_one(
-            {"dedupe_key": self.dedupe_key(project_id, command)}, {"organisation_id": 1}
+    async def by_pesel(self, project_id: str, pesel: str) -> str | None:
+        identity = await self.identities.find_one({"_id": f"{project_id}:pesel:{self.keyring.lookup_hash(pesel)}"})
+        return None if identity is None else str(identity["participant_id"])
+
+    async def _claim_identity(self, dedupe_key: str, participant: Participant) -> None:
+        """Claim the person's identity in the project, or raise :class:`DuplicateParticipant`."""
+        mine = {"participant_id": str(participant.participant_id), "organisation_id": participant.organisation_id}
+        try:
+            await self.identities.insert_one({"_id": dedupe_key, **mine})
+            return
+        except DuplicateKeyError:
+            pass
+        identity = await self.identities.find_one({"_id": dedupe_key})
+        if identity is not None and await self.collection.find_one({"_id": identity["participant_id"]}, {"_id": 1}):
+            raise DuplicateParticipant(identity["participant_id"], identity["organisation_id"])
+        # A claim left by an enrolment that crashed before writing its participant: take it over.
+        taken = await self.identities.update_one(
+            {"_id": dedupe_key, "participant_id": (identity or {}).get("participant_id")}, {"$set": mine}
         )
+        if taken.modified_count != 1:
+            raise ConcurrentChange("the same person is being enrolled by another request")
 
     async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
         """Store the participant and its ParticipantEnrolled event in one single-document write."""
         pid = str(participant.participant_id)
+        dedupe_key = self.dedupe_key(participant.project_id, command)
+        await self._claim_identity(dedupe_key, participant)
         wrapped, cipher = self.keyring.new_data_key(pid)
         await self.keys.insert_one({"_id": pid, "key_id": wrapped.key_id, "wrapped": wrapped.wrapped})
         document = {
@@ -110,19 +133,12 @@ class ParticipantStore:
             "profile": participant.profile.model_dump(mode="json"),
             "pii": {name: cipher.encrypt(name, value) for name, value in personal_values(command).items()},
             "pesel_hash": self.keyring.lookup_hash(command.pesel) if command.pesel else None,
-            "dedupe_key": self.dedupe_key(participant.project_id, command),
+            "dedupe_key": dedupe_key,
             "consent": command.consent.model_dump(mode="json"),
             "created_at": datetime.now(UTC),
             OUTBOX: [outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)],
         }
-        try:
-            await self.collection.insert_one(document)
-        except DuplicateKeyError:
-            await self.keys.delete_one({"_id": pid})
-            existing = await self.collection.find_one({"dedupe_key": document["dedupe_key"]}, {"organisation_id": 1})
-            raise DuplicateParticipant(
-                str(existing["_id"]) if existing else "", existing["organisation_id"] if existing else ""
-            ) from None
+        await self.outbox.write(self.collection, pid, lambda: self.collection.insert_one(document))
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
         doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})
@@ -167,7 +183,11 @@ class ParticipantStore:
                 update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
         if envelope is not None:
             update["$push"] = {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)}
-        result = await self.collection.update_one({"_id": pid, "status": expected_status.value}, update)
+        result = await self.outbox.write(
+            self.collection,
+            pid,
+            lambda: self.collection.update_one({"_id": pid, "status": expected_status.value}, update),
+        )
         if result.modified_count != 1:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
 
@@ -175,18 +195,25 @@ class ParticipantStore:
         """Crypto-shred first (delete the data key), then drop the ciphertext and the blind indexes."""
         pid = str(participant.participant_id)
         await self.keys.delete_one({"_id": pid})
-        result = await self.collection.update_one(
-            {"_id": pid, "status": expected_status.value},
-            {
-                "$set": {
-                    "status": participant.status.value,
-                    "history": participant.history,
-                    "dedupe_key": f"erased:{pid}",
-                    "erased_at": datetime.now(UTC),
+        stored = await self.collection.find_one({"_id": pid}, {"dedupe_key": 1})
+        if stored is not None:
+            await self.identities.delete_one({"_id": stored["dedupe_key"]})
+        result = await self.outbox.write(
+            self.collection,
+            pid,
+            lambda: self.collection.update_one(
+                {"_id": pid, "status": expected_status.value},
+                {
+                    "$set": {
+                        "status": participant.status.value,
+                        "history": participant.history,
+                        "dedupe_key": f"erased:{pid}",
+                        "erased_at": datetime.now(UTC),
+                    },
+                    "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
+                    "$push": {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)},
                 },
-                "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
-                "$push": {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)},
-            },
+            ),
         )
         if result.modified_count != 1:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")

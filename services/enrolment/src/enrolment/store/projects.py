@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PROJECTS
-from aktywni_shared.messaging.outbox import OUTBOX, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
 from aktywni_shared.mongo import Document
 from enrolment.domain.organisations import Organisation
 from enrolment.domain.projects import Project
@@ -22,8 +22,9 @@ class AlreadyExists(Exception):
 
 
 class ProjectStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
         self.collection: AsyncCollection[Document] = db["projects"]
+        self.outbox = outbox
         self.organisations: AsyncCollection[Document] = db["organisations"]
 
     async def create_indexes(self) -> None:
@@ -47,15 +48,14 @@ class ProjectStore:
 
     async def add(self, project: Project, envelopes: list[Envelope]) -> None:
         """The project and its ProjectRegistered / PartnerJoined events, in one write."""
+        document = {
+            "_id": project.project_id,
+            **project.model_dump(mode="json"),
+            "created_at": datetime.now(UTC),
+            OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project.project_id, e) for e in envelopes],
+        }
         try:
-            await self.collection.insert_one(
-                {
-                    "_id": project.project_id,
-                    **project.model_dump(mode="json"),
-                    "created_at": datetime.now(UTC),
-                    OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project.project_id, e) for e in envelopes],
-                }
-            )
+            await self.outbox.write(self.collection, project.project_id, lambda: self.collection.insert_one(document))
         except DuplicateKeyError:
             raise AlreadyExists(f"project {project.project_id} exists") from None
 
@@ -69,11 +69,15 @@ class ProjectStore:
 
     async def add_partner(self, project: Project, partners_before: int, envelope: Envelope) -> bool:
         """Save the new partner list if nobody added one meanwhile (compare-and-set on the count)."""
-        result = await self.collection.update_one(
-            {"_id": project.project_id, "partners": {"$size": partners_before}},
-            {
-                "$set": {"partners": [p.model_dump(mode="json") for p in project.partners]},
-                "$push": {OUTBOX: outbox_entry(ENROLMENT_PROJECTS, project.project_id, envelope)},
-            },
+        result = await self.outbox.write(
+            self.collection,
+            project.project_id,
+            lambda: self.collection.update_one(
+                {"_id": project.project_id, "partners": {"$size": partners_before}},
+                {
+                    "$set": {"partners": [p.model_dump(mode="json") for p in project.partners]},
+                    "$push": {OUTBOX: outbox_entry(ENROLMENT_PROJECTS, project.project_id, envelope)},
+                },
+            ),
         )
         return result.modified_count == 1
