@@ -56,7 +56,12 @@ def _unknown_role(system: RunningSystem) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-BAD_TOKENS = {"expired": _expired, "signed with another secret": _foreign, "unknown role": _unknown_role}
+#: kind of bad token -> (how to make it, what the 401 says about it)
+BAD_TOKENS = {
+    "expired": (_expired, "expired"),
+    "signed with another secret": (_foreign, "signature"),
+    "unknown role": (_unknown_role, "role"),
+}
 
 
 def call(system: RunningSystem, service: str, method: str, path: str, token: str | None) -> httpx.Response:
@@ -85,9 +90,11 @@ def test_a_call_without_a_token_is_unauthorised(system: RunningSystem, service: 
 def test_a_call_with_an_invalid_token_is_unauthorised(
     system: RunningSystem, service: str, method: str, path: str, kind: str
 ) -> None:
-    response = call(system, service, method, path, BAD_TOKENS[kind](system))
+    make, reason = BAD_TOKENS[kind]
+    response = call(system, service, method, path, make(system))
 
     assert response.status_code == 401, response.text
+    assert reason in response.json()["detail"].lower()
     assert "invalid_token" in response.headers["WWW-Authenticate"]
 
 

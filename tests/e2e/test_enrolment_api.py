@@ -1,4 +1,4 @@
-"""Enrolment through HTTP on the real stack: eligibility, duplicates, lifecycle, erasure, declarations, listing, audit."""
+"""Enrolment through HTTP on the real stack: eligibility, duplicates, lifecycle, erasure, declarations, audit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pymongo import MongoClient
 
@@ -165,12 +166,17 @@ def test_an_environment_person_must_be_linked_to_an_active_on_of_the_same_projec
         on_here = enrol(client, project_id, demo_data.person_with_disability())
         trainee_here = enrol(client, project_id, demo_data.staff_trainee())
         on_elsewhere = enrol(client, other_project, demo_data.person_with_disability())
+        on_withdrawn = enrol(client, project_id, demo_data.person_with_disability(pesel=pesel(date(1960, 1, 2), "M")))
+        assert client.post(
+            f"/participants/{on_withdrawn}/withdrawal", json={"withdrawn_on": "2012-07-01", "reason": "own_decision"}
+        ).is_success
         to_trainee = client.post(url, json=demo_data.environment_person(trainee_here))
         to_other_project = client.post(url, json=demo_data.environment_person(on_elsewhere))
         to_nobody = client.post(url, json=demo_data.environment_person(str(uuid.uuid4())))
+        to_withdrawn = client.post(url, json=demo_data.environment_person(on_withdrawn))
         to_on = client.post(url, json=demo_data.environment_person(on_here))
 
-    for refused in (to_trainee, to_other_project, to_nobody):
+    for refused in (to_trainee, to_other_project, to_nobody, to_withdrawn):
         assert refused.status_code == 422, refused.text
         assert refused.json()["detail"] == [
             {
@@ -182,6 +188,7 @@ def test_an_environment_person_must_be_linked_to_an_active_on_of_the_same_projec
     assert "person with a disability" in to_trainee.json()["detail"][0]["msg"]
     assert "this project" in to_other_project.json()["detail"][0]["msg"]
     assert "this project" in to_nobody.json()["detail"][0]["msg"]
+    assert "withdrawn" in to_withdrawn.json()["detail"][0]["msg"]
     assert to_on.status_code == 201, to_on.text
 
 
@@ -208,18 +215,29 @@ def test_a_sex_that_contradicts_the_pesel_is_refused_without_echoing_the_pesel(
     assert ANNA_PESEL not in response.text
 
 
-def test_a_pesel_encoding_a_date_that_does_not_exist_is_refused(system: RunningSystem, project_id: str) -> None:
-    thirtieth_of_february = "7102301234" + _control_digit("7102301234")
+@pytest.mark.parametrize(
+    "first_ten",
+    [
+        pytest.param("7102301234", id="1971-02-30"),
+        pytest.param("7102291234", id="1971-02-29 (not a leap year)"),
+        pytest.param("0122291234", id="2001-02-29 (not a leap year)"),
+        pytest.param("7104311234", id="1971-04-31"),
+    ],
+)
+def test_a_pesel_encoding_a_date_that_does_not_exist_is_refused(
+    system: RunningSystem, project_id: str, first_ten: str
+) -> None:
+    impossible = first_ten + _control_digit(first_ten)
     with leader(system) as client:
         response = client.post(
-            f"/projects/{project_id}/participants", json=demo_data.person_with_disability(pesel=thirtieth_of_february)
+            f"/projects/{project_id}/participants", json=demo_data.person_with_disability(pesel=impossible)
         )
 
     assert response.status_code == 422, response.text
     [detail] = response.json()["detail"]
     assert detail["loc"] == ["body", "pesel"]
     assert "birth date" in detail["msg"]
-    assert thirtieth_of_february not in response.text
+    assert impossible not in response.text
 
 
 # --- duplicates ------------------------------------------------------------------------------------
@@ -234,6 +252,8 @@ def test_the_same_pesel_twice_in_a_project_is_a_conflict_naming_the_organisation
         again = client.post(url, json=demo_data.person_with_disability(first_name="Anna Maria"))
     with partner_staff(system) as staff:
         by_partner = staff.post(url, json=demo_data.person_with_disability(organisation_id=demo_data.FRDL))
+        trainee = enrol(staff, project_id, demo_data.staff_trainee(pesel=pesel(date(1980, 2, 14), "M")))
+        own_again = staff.post(url, json=demo_data.staff_trainee(pesel=pesel(date(1980, 2, 14), "M")))
 
     assert again.status_code == 409, again.text
     assert demo_data.EUDAJMONIA in again.json()["detail"]
@@ -242,6 +262,9 @@ def test_the_same_pesel_twice_in_a_project_is_a_conflict_naming_the_organisation
     assert demo_data.EUDAJMONIA not in by_partner.text, "the partner does not learn who enrolled the person"
     assert first not in by_partner.text
     assert "existing_participant_id" not in by_partner.json()
+    assert own_again.status_code == 409, own_again.text
+    assert demo_data.FRDL in own_again.json()["detail"], "its own earlier enrolment is named to the partner"
+    assert own_again.json()["existing_participant_id"] == trainee
 
 
 def test_the_same_pesel_may_be_enrolled_in_another_project(system: RunningSystem, project_id: str) -> None:
@@ -340,6 +363,10 @@ async def test_erasure_removes_personal_data_and_key_but_the_person_stays_counte
     assert stored is not None, "the anonymous record stays"
     assert "pii" not in stored
     assert stored.get("pesel_hash") is None
+    raw = json.dumps(stored, default=str, ensure_ascii=False)
+    assert "v1:" not in raw, "no ciphertext is left behind"
+    for secret in (*ANNA_SECRETS, "700 800 900"):
+        assert secret not in raw
     assert key is None, "the data key is shredded"
     recorded = await participant_events(system, participant_id, at_least=2)
     assert types(recorded) == ["ParticipantEnrolled", "ParticipantErased"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
@@ -12,7 +13,7 @@ from aktywni_shared import mongo
 from aktywni_shared.contracts import Envelope, ParticipantEnrolledV1
 from aktywni_shared.contracts.topics import Topic
 from aktywni_shared.messaging.kafka import ensure_topics
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox, OutboxRelay, outbox_entry
+from aktywni_shared.messaging.outbox import LEASE, OUTBOX, Outbox, OutboxRelay, outbox_entry
 from aktywni_stack.selection import Infrastructure
 from tests.integration.conftest import unique
 from tests.support.kafka import read_topic
@@ -89,11 +90,11 @@ async def test_events_left_by_a_crashed_relay_are_published_after_the_lease_expi
     topic = Topic(unique("test.outbox-lease"), 1, "aggregate")
     await ensure_topics(infra.kafka_bootstrap_servers, [topic])
     expected = await _store_aggregates(db, topic, docs=1, per_doc=3)
-    crashed = OutboxRelay(broker, Outbox(db), [db.aggregates], lease_seconds=0.5)
-    from datetime import UTC, datetime
-
-    # The crashed relay claimed the document and died before publishing anything.
-    assert await crashed._claim("aggregates:agg-0", datetime.now(UTC)) is not None
+    # A relay claimed the document (a lease of half a second) and died before publishing anything.
+    claimed = await Outbox(db).markers.update_one(
+        {"_id": "aggregates:agg-0"}, {"$set": {LEASE: datetime.now(UTC) + timedelta(seconds=0.5)}}
+    )
+    assert claimed.modified_count == 1
     await broker.start()
     try:
         survivor = OutboxRelay(broker, Outbox(db), [db.aggregates])

@@ -29,9 +29,9 @@ from aktywni_shared.contracts.vocabulary import (
 )
 from enrolment.domain.esf import LABELS as ESF_LABELS
 from enrolment.domain.esf import Answer, Citizenship, Degurba, Education
-from enrolment.domain.participants import REQUIRED_CONSENT_SCOPE, DomainError, EnrolParticipant
+from enrolment.domain.participants import REQUIRED_CONSENT_SCOPE, EnrolParticipant
 from enrolment.tabular import Table
-from enrolment.use_cases import Conflict, Enrolment, Forbidden, Ineligible
+from enrolment.use_cases import Conflict, Enrolment, Ineligible
 
 
 def _normal(text: str) -> str:
@@ -204,6 +204,9 @@ def _validation_errors(number: int, error: ValidationError) -> list[RowError]:
     ]
 
 
+BATCH_ROWS = 500
+
+
 async def import_rows(
     enrolment: Enrolment,
     principal: Principal,
@@ -212,49 +215,61 @@ async def import_rows(
     today: date,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
+    """Enrol the rows of ``table`` in batches; environment persons after everybody they may link to."""
     columns = columns_of(table.header)
     await enrolment.project(principal, project_id)  # 404 before any row if the project is not visible
     report = ImportReport(rows=len(table.rows))
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        await _import_row(enrolment, principal, project_id, columns, number, cells, today, report)
-        if progress is not None:
-            progress(done)
+    bodies: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in table.rows:
+        body, problems = row_body(columns, cells)
+        if problems:
+            report.errors.extend(RowError(number, f, r) for f, r in problems)
+        else:
+            bodies.append((number, body))
+    first = [(n, b) for n, b in bodies if "linked_pesel" not in b]
+    linked = [(n, b) for n, b in bodies if "linked_pesel" in b]
+    done = len(table.rows) - len(bodies)
+    for group in (first, linked):
+        for start in range(0, len(group), BATCH_ROWS):
+            batch = group[start : start + BATCH_ROWS]
+            await _import_batch(enrolment, principal, project_id, batch, today, report)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+    report.errors.sort(key=lambda e: e.row)
     return report
 
 
-async def _import_row(
+async def _import_batch(
     enrolment: Enrolment,
     principal: Principal,
     project_id: str,
-    columns: list[Column | None],
-    number: int,
-    cells: list[str],
+    batch: list[tuple[int, dict[str, Any]]],
     today: date,
     report: ImportReport,
 ) -> None:
-    body, problems = row_body(columns, cells)
-    if problems:
-        report.errors.extend(RowError(number, f, r) for f, r in problems)
-        return
-    linked_pesel = body.pop("linked_pesel", None)
-    if linked_pesel:
-        body["linked_participant_id"] = await enrolment.participant_id_by_pesel(project_id, linked_pesel)
-        if body["linked_participant_id"] is None:
-            report.errors.append(RowError(number, "linked_pesel", "no participant with this PESEL in the project"))
-            return
-    try:
-        command = EnrolParticipant.model_validate(body)
-        await enrolment.enrol(principal, project_id, command, today, audited=False)
-    except ValidationError as error:
-        report.errors.extend(_validation_errors(number, error))
-    except Ineligible as error:
-        report.errors.extend(RowError(number, f.field, f.message) for f in error.failures)
-    except (Forbidden, DomainError) as error:
-        report.errors.append(RowError(number, getattr(error, "field", None) or "organisation_id", str(error)))
-    except Conflict:
-        report.already_enrolled += 1
-    else:
-        report.enrolled += 1
+    commands: list[tuple[int, EnrolParticipant]] = []
+    for number, body in batch:
+        linked_pesel = body.pop("linked_pesel", None)
+        if linked_pesel:
+            body["linked_participant_id"] = await enrolment.participant_id_by_pesel(project_id, linked_pesel)
+            if body["linked_participant_id"] is None:
+                report.errors.append(RowError(number, "linked_pesel", "no participant with this PESEL in the project"))
+                continue
+        try:
+            commands.append((number, EnrolParticipant.model_validate(body)))
+        except ValidationError as error:
+            report.errors.extend(_validation_errors(number, error))
+    outcomes = await enrolment.enrol_batch(principal, project_id, commands, today)
+    for number, outcome in outcomes.items():
+        if outcome is None:
+            report.enrolled += 1
+        elif isinstance(outcome, Conflict):
+            report.already_enrolled += 1
+        elif isinstance(outcome, Ineligible):
+            report.errors.extend(RowError(number, f.field, f.message) for f in outcome.failures)
+        else:
+            report.errors.append(RowError(number, getattr(outcome, "field", None) or "organisation_id", str(outcome)))
 
 
 def template_csv() -> str:

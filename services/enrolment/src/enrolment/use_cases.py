@@ -160,6 +160,38 @@ class Enrolment:
             )
         return participant
 
+    async def enrol_batch(
+        self, principal: Principal, project_id: str, commands: list[tuple[int, EnrolParticipant]], today: date
+    ) -> dict[int, Exception | None]:
+        """Enrol many people at once (bulk import): per row, None when enrolled, or the error.
+
+        The same rules as :meth:`enrol`, row by row; only the writes are shared in bulk. A person who
+        is already in the project comes back as :class:`Conflict`.
+        """
+        project = await self.project(principal, project_id)
+        outcomes: dict[int, Exception | None] = {}
+        prepared: list[tuple[int, Participant, EnrolParticipant, Envelope]] = []
+        for row, command in commands:
+            try:
+                if not access.may_enrol_for(principal, project, command.organisation_id):
+                    raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project_id}")
+                participant = participant_rules.enrol(project_id, command, today)
+                linked = await self._linked(command.linked_participant_id)
+                failures = eligibility.evaluate(project, command, participant.enrolled_on, linked)
+                if failures:
+                    raise Ineligible(failures)
+            except (Forbidden, Ineligible, participant_rules.DomainError) as error:
+                outcomes[row] = error
+                continue
+            envelope = self._wrap(participant.enrolled_event(), participant.organisation_id, project_id)
+            prepared.append((row, participant, command, envelope))
+        duplicates = await self.participants.add_many([(p, c, e) for _, p, c, e in prepared])
+        for index, (row, _, _, _) in enumerate(prepared):
+            outcomes[row] = Conflict("this person is already enrolled in the project") if index in duplicates else None
+        if len(duplicates) < len(prepared):
+            self.relay.notify()
+        return outcomes
+
     async def participant_id_by_pesel(self, project_id: str, pesel: str) -> str | None:
         return await self.participants.by_pesel(project_id, pesel)
 

@@ -20,14 +20,16 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from faststream.kafka import KafkaBroker
-from pymongo import ReturnDocument
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.registry import encode
@@ -66,6 +68,20 @@ class Outbox:
             {"$inc": {"seq": 1}, "$set": {"collection": collection.name, "doc_id": doc_id}},
             upsert=True,
         )
+
+    async def expect_many(self, collection: AsyncCollection[Document], doc_ids: list[Any]) -> None:
+        """Mark many new documents at once (after their bulk insert; the sweep covers a crash between)."""
+        markers = [
+            {"_id": f"{collection.name}:{i}", "seq": 1, "collection": collection.name, "doc_id": i} for i in doc_ids
+        ]
+        try:
+            await self.markers.insert_many(markers, ordered=False)
+        except BulkWriteError as error:
+            errors = error.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            for e in errors:  # marked already: bump it, so that a relay working on it looks again
+                await self.expect(collection, markers[int(e["index"])]["doc_id"])
 
     async def write(
         self, collection: AsyncCollection[Document], doc_id: Any, operation: Callable[[], Awaitable[T]]
@@ -142,52 +158,72 @@ class OutboxRelay:
         return restored
 
     async def relay_once(self) -> int:
-        """Publish what is pending now; the number of events sent."""
+        """Publish what is pending now, a batch of documents at a time; the number of events sent."""
         now = datetime.now(UTC)
-        markers = await self.markers.find(_unleased(now)).limit(self.batch_size).to_list()
-        claimed = [m for m in [await self._claim(m["_id"], now) for m in markers] if m is not None]
-        results = await asyncio.gather(*(self._publish(marker) for marker in claimed), return_exceptions=True)
-        sent = 0
-        for result in results:
+        found = await self.markers.find(_unleased(now), {"_id": 1}).limit(self.batch_size).to_list()
+        if not found:
+            return 0
+        token = uuid.uuid4().hex
+        await self.markers.update_many(
+            {"_id": {"$in": [m["_id"] for m in found]}, **_unleased(now)},
+            {"$set": {LEASE: now + self.lease, "token": token}},
+        )
+        claimed = await self.markers.find({"token": token}).to_list()
+        pending = await asyncio.gather(*(self._entries(marker) for marker in claimed))
+        published = await asyncio.gather(*(self._publish(entries) for entries in pending), return_exceptions=True)
+        done: list[tuple[Document, list[Document], bool]] = []
+        failure: BaseException | None = None
+        for marker, entries, result in zip(claimed, pending, published, strict=True):
             if isinstance(result, BaseException):
-                raise result
-            sent += result
+                failure = failure or result
+                continue
+            done.append((marker, entries[:result], result == len(entries)))
+        await self._acknowledge(done, token)
+        sent = sum(len(entries) for _, entries, _ in done)
         self.published += sent
+        if failure is not None:
+            raise failure
         return sent
 
-    async def _claim(self, marker_id: str, now: datetime) -> Document | None:
-        return await self.markers.find_one_and_update(
-            {"_id": marker_id, **_unleased(now)},
-            {"$set": {LEASE: now + self.lease}},
-            return_document=ReturnDocument.AFTER,
-        )
-
-    async def _publish(self, marker: Document) -> int:
+    async def _entries(self, marker: Document) -> list[Document]:
         collection = self.collections.get(marker["collection"])
         if collection is None:
-            await self.markers.delete_one({"_id": marker["_id"]})
-            return 0
+            return []
         doc = await collection.find_one({"_id": marker["doc_id"]}, {OUTBOX: 1})
-        entries: list[Document] = (doc or {}).get(OUTBOX, [])
-        done: list[Document] = []
-        try:
-            for entry in entries:  # in order: one aggregate's events keep their order
+        return list((doc or {}).get(OUTBOX, []))
+
+    async def _publish(self, entries: list[Document]) -> int:
+        """Publish one document's events in order; how many went out (all, or up to a failure)."""
+        for sent, entry in enumerate(entries):
+            try:
                 await self.broker.publish(
                     entry["value"].encode(),
                     entry["topic"],
                     key=entry["key"].encode(),
                     headers={"event_id": entry["event_id"], "type": entry["type"]},
                 )
-                done.append(entry)
-        finally:
-            if done:
+            except Exception:
+                if sent == 0:
+                    raise
+                return sent
+        return len(entries)
+
+    async def _acknowledge(self, done: list[tuple[Document, list[Document], bool]], token: str) -> None:
+        """Remove what was published from the documents, drop finished markers, release the rest."""
+        by_collection: dict[str, list[UpdateOne]] = {}
+        finished = []
+        for marker, entries, complete in done:
+            if entries:
                 # $pullAll removes elements equal to the ones published (as read back, field order and
                 # all); it is portable, unlike $pull with a condition, which FerretDB 1.x ignores.
-                await collection.update_one({"_id": marker["doc_id"]}, {"$pullAll": {OUTBOX: done}})
-            if len(done) == len(entries):
-                gone = await self.markers.delete_one({"_id": marker["_id"], "seq": marker["seq"]})
-                if gone.deleted_count == 0:  # bumped meanwhile: more events may be on their way
-                    await self.markers.update_one({"_id": marker["_id"]}, {"$unset": {LEASE: ""}})
-            else:
-                await self.markers.update_one({"_id": marker["_id"]}, {"$unset": {LEASE: ""}})
-        return len(done)
+                by_collection.setdefault(marker["collection"], []).append(
+                    UpdateOne({"_id": marker["doc_id"]}, {"$pullAll": {OUTBOX: entries}})
+                )
+            if complete:
+                finished.append({"_id": marker["_id"], "seq": marker["seq"]})
+        for name, operations in by_collection.items():
+            await self.collections[name].bulk_write(operations, ordered=False)
+        if finished:
+            # A marker bumped meanwhile (its seq changed) stays: more events may be on their way.
+            await self.markers.delete_many({"$or": finished})
+        await self.markers.update_many({"token": token}, {"$unset": {LEASE: "", "token": ""}})

@@ -18,7 +18,7 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
@@ -116,13 +116,12 @@ class ParticipantStore:
         if taken.modified_count != 1:
             raise ConcurrentChange("the same person is being enrolled by another request")
 
-    async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
-        """Store the participant and its ParticipantEnrolled event in one single-document write."""
+    def _document(
+        self, participant: Participant, command: EnrolParticipant, envelope: Envelope, dedupe_key: str
+    ) -> tuple[Document, Document]:
+        """The participant document (personal fields encrypted under a new data key) and that key's document."""
         pid = str(participant.participant_id)
-        dedupe_key = self.dedupe_key(participant.project_id, command)
-        await self._claim_identity(dedupe_key, participant)
         wrapped, cipher = self.keyring.new_data_key(pid)
-        await self.keys.insert_one({"_id": pid, "key_id": wrapped.key_id, "wrapped": wrapped.wrapped})
         document = {
             "_id": pid,
             "project_id": participant.project_id,
@@ -138,6 +137,42 @@ class ParticipantStore:
             "created_at": datetime.now(UTC),
             OUTBOX: [outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)],
         }
+        return document, {"_id": pid, "key_id": wrapped.key_id, "wrapped": wrapped.wrapped}
+
+    async def add_many(self, items: list[tuple[Participant, EnrolParticipant, Envelope]]) -> dict[int, Document]:
+        """Store many participants in a few bulk writes; the ones already in the project, by index.
+
+        Each participant document is still written whole, with its event, by one insert; only the
+        round trips are shared. Identities are claimed first, so nobody is stored twice.
+        """
+        keys = [self.dedupe_key(p.project_id, c) for p, c, _ in items]
+        claims = [
+            {"_id": key, "participant_id": str(p.participant_id), "organisation_id": p.organisation_id}
+            for key, (p, _, _) in zip(keys, items, strict=True)
+        ]
+        taken = await _insert_all(self.identities, claims)
+        duplicates: dict[int, Document] = {}
+        if taken:
+            existing = {
+                doc["_id"]: doc async for doc in self.identities.find({"_id": {"$in": [keys[i] for i in taken]}})
+            }
+            duplicates = {i: existing.get(keys[i], {}) for i in taken}
+        fresh = [i for i in range(len(items)) if i not in duplicates]
+        if not fresh:
+            return duplicates
+        built = [self._document(*items[i], keys[i]) for i in fresh]
+        await self.keys.insert_many([key for _, key in built], ordered=False)
+        await self.collection.insert_many([document for document, _ in built], ordered=False)
+        await self.outbox.expect_many(self.collection, [document["_id"] for document, _ in built])
+        return duplicates
+
+    async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
+        """Store the participant and its ParticipantEnrolled event in one single-document write."""
+        pid = str(participant.participant_id)
+        dedupe_key = self.dedupe_key(participant.project_id, command)
+        await self._claim_identity(dedupe_key, participant)
+        document, key = self._document(participant, command, envelope, dedupe_key)
+        await self.keys.insert_one(key)
         await self.outbox.write(self.collection, pid, lambda: self.collection.insert_one(document))
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
@@ -233,6 +268,18 @@ class ParticipantStore:
             )
             done += 1
         return done
+
+
+async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
+    """Insert what is new; the indexes of the documents whose ``_id`` was taken already."""
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(e.get("code") != 11000 for e in errors):
+            raise
+        return {int(e["index"]) for e in errors}
+    return set()
 
 
 def from_document(doc: Document) -> Participant:
