@@ -8,10 +8,15 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 Document = dict[str, Any]
+#: Connections per process: well below FerretDB's 100 SQLite connections per database, so that
+#: cursors still open between batches never wait behind requests that need a connection.
+MAX_POOL_SIZE = 32
 
 
 def connect(uri: str) -> AsyncMongoClient[Document]:
-    return AsyncMongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard")
+    return AsyncMongoClient(
+        uri, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard", maxPoolSize=MAX_POOL_SIZE
+    )
 
 
 async def ping(db: AsyncDatabase[Document]) -> bool:

@@ -8,7 +8,7 @@ from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from enrolment.api import declarations, errors, imports, participants, projects
+from enrolment.api import declarations, errors, exports, imports, participants, projects
 from enrolment.crypto import Keyring
 from enrolment.settings import EnrolmentSettings
 from enrolment.store.audit import AuditLog
@@ -63,6 +63,7 @@ def build(settings: EnrolmentSettings) -> FastAPI:
             participants.router(enrolment, runtime.authenticate),
             declarations.router(enrolment, runtime.authenticate),
             imports.router(enrolment, runtime.authenticate),
+            exports.router(enrolment, runtime.authenticate),
         ],
     )
     errors.install(app)

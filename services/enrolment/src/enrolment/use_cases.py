@@ -29,6 +29,7 @@ from enrolment.store.participants import (
     DuplicateParticipant,
     ParticipantStore,
     StoredParticipant,
+    from_document,
     personal_changes,
     personal_values,
 )
@@ -293,6 +294,22 @@ class Enrolment:
         self.relay.notify()
         await self.audit.record(principal, "erase", participant.project_id, [str(participant_id)])
         return participant
+
+    async def export_participants(
+        self, principal: Principal, project_id: str
+    ) -> list[tuple[Participant, dict[str, Any]]]:
+        """Every participant with personal data, for the funder's file: the leader's coordinator only."""
+        project = await self.project(principal, project_id)
+        if not access.may_manage_project(principal, project):
+            raise Forbidden("only the leading organisation's coordinator exports the participant list")
+        rows = []
+        async for doc in self.participants.collection.find({"project_id": project_id}, {"outbox": 0}).sort("_id", 1):
+            stored = StoredParticipant(from_document(doc), doc)
+            rows.append((stored.participant, await self.participants.personal_data(stored)))
+        await self.audit.record(
+            principal, "export", project_id, [str(p.participant_id) for p, _ in rows], {n for _, d in rows for n in d}
+        )
+        return rows
 
     # --- declarations ---------------------------------------------------------------------------
 

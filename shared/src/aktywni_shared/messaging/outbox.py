@@ -42,6 +42,7 @@ OUTBOX = "outbox"
 MARKERS = "outbox_pending"
 LEASE = "lease_until"
 SWEEP_SECONDS = 300.0
+READ_CONCURRENCY = 16
 T = TypeVar("T")
 
 
@@ -117,6 +118,7 @@ class OutboxRelay:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self._wake = asyncio.Event()
+        self._reads = asyncio.Semaphore(READ_CONCURRENCY)
         self._last_sweep = 0.0
         self.published = 0
 
@@ -149,8 +151,11 @@ class OutboxRelay:
         """Re-create markers for documents that still hold events (a full scan: rare on purpose)."""
         restored = 0
         for collection in self.collections.values():
-            async for doc in collection.find({f"{OUTBOX}.0": {"$exists": True}}, {"_id": 1}):
-                await self.outbox.expect(collection, doc["_id"])
+            unmarked = [
+                doc["_id"] for doc in await collection.find({f"{OUTBOX}.0": {"$exists": True}}, {"_id": 1}).to_list()
+            ]
+            for doc_id in unmarked:  # written after the cursor is drained, never while it is open
+                await self.outbox.expect(collection, doc_id)
                 restored += 1
         self._last_sweep = time.monotonic()
         if restored:
@@ -189,7 +194,10 @@ class OutboxRelay:
         collection = self.collections.get(marker["collection"])
         if collection is None:
             return []
-        doc = await collection.find_one({"_id": marker["doc_id"]}, {OUTBOX: 1})
+        # Bounded: a few hundred reads at once would take every database connection, and a cursor
+        # that another task has yet to drain could then wait for ever for its next batch.
+        async with self._reads:
+            doc = await collection.find_one({"_id": marker["doc_id"]}, {OUTBOX: 1})
         return list((doc or {}).get(OUTBOX, []))
 
     async def _publish(self, entries: list[Document]) -> int:
