@@ -125,3 +125,23 @@ async def test_a_sweep_restores_the_marker_of_events_a_crash_left_unmarked(
         await broker.stop()
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=1)
     assert [json.loads(r.value)["event_id"] for r in records] == [str(envelope.event_id)]
+
+
+async def test_a_batch_of_hundreds_of_documents_is_published_in_one_pass(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
+) -> None:
+    """More than a hundred documents at once once made FerretDB's connection pool run dry."""
+    topic = Topic(unique("test.outbox-large"), 3, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    expected = await _store_aggregates(db, topic, docs=250, per_doc=1)
+    await broker.start()
+    try:
+        relay = OutboxRelay(broker, Outbox(db), [db.aggregates], batch_size=250)
+        sent = await asyncio.wait_for(relay.relay_once(), timeout=60)
+    finally:
+        await broker.stop()
+
+    assert sent == 250
+    assert await db.aggregates.count_documents({f"{OUTBOX}.0": {"$exists": True}}) == 0
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=250)
+    assert sorted(json.loads(r.value)["event_id"] for r in records) == sorted(expected)

@@ -43,6 +43,9 @@ MARKERS = "outbox_pending"
 LEASE = "lease_until"
 SWEEP_SECONDS = 300.0
 READ_CONCURRENCY = 16
+#: FerretDB 1.24 keeps every statement's cursor of one update command open until the command ends;
+#: past 100 statements its SQLite connection pool runs dry and the command waits for ever.
+UPDATES_PER_COMMAND = 50
 T = TypeVar("T")
 
 
@@ -230,7 +233,8 @@ class OutboxRelay:
             if complete:
                 finished.append({"_id": marker["_id"], "seq": marker["seq"]})
         for name, operations in by_collection.items():
-            await self.collections[name].bulk_write(operations, ordered=False)
+            for start in range(0, len(operations), UPDATES_PER_COMMAND):
+                await self.collections[name].bulk_write(operations[start : start + UPDATES_PER_COMMAND], ordered=False)
         if finished:
             # A marker bumped meanwhile (its seq changed) stays: more events may be on their way.
             await self.markers.delete_many({"$or": finished})
