@@ -8,8 +8,8 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 Document = dict[str, Any]
-#: Connections per process: well below FerretDB's 100 SQLite connections per database, so that
-#: cursors still open between batches never wait behind requests that need a connection.
+#: Connections per process: well below FerretDB's 100 SQLite connections per database, so that one
+#: busy process leaves room for the others.
 MAX_POOL_SIZE = 32
 
 

@@ -132,19 +132,9 @@ class Enrolment:
 
     # --- participants ---------------------------------------------------------------------------
 
-    async def enrol(
-        self, principal: Principal, project_id: str, command: EnrolParticipant, today: date, *, audited: bool = True
-    ) -> Participant:
+    async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant, today: date) -> Participant:
         project = await self.project(principal, project_id)
-        if not access.may_enrol_for(principal, project, command.organisation_id):
-            raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project_id}")
-        participant = participant_rules.enrol(project_id, command, today)
-        failures = eligibility.evaluate(
-            project, command, participant.enrolled_on, await self._linked(command.linked_participant_id)
-        )
-        if failures:
-            raise Ineligible(failures)
-        envelope = self._wrap(participant.enrolled_event(), participant.organisation_id, project_id)
+        participant, envelope = await self._prepare(principal, project, command, today)
         try:
             await self.participants.add(participant, command, envelope)
         except DuplicateParticipant as duplicate:
@@ -155,10 +145,9 @@ class Enrolment:
                 duplicate.existing_id if visible else None,
             ) from duplicate
         self.relay.notify()
-        if audited:
-            await self.audit.record(
-                principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
-            )
+        await self.audit.record(
+            principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
+        )
         return participant
 
     async def enrol_batch(
@@ -174,17 +163,10 @@ class Enrolment:
         prepared: list[tuple[int, Participant, EnrolParticipant, Envelope]] = []
         for row, command in commands:
             try:
-                if not access.may_enrol_for(principal, project, command.organisation_id):
-                    raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project_id}")
-                participant = participant_rules.enrol(project_id, command, today)
-                linked = await self._linked(command.linked_participant_id)
-                failures = eligibility.evaluate(project, command, participant.enrolled_on, linked)
-                if failures:
-                    raise Ineligible(failures)
+                participant, envelope = await self._prepare(principal, project, command, today)
             except (Forbidden, Ineligible, participant_rules.DomainError) as error:
                 outcomes[row] = error
                 continue
-            envelope = self._wrap(participant.enrolled_event(), participant.organisation_id, project_id)
             prepared.append((row, participant, command, envelope))
         duplicates = await self.participants.add_many([(p, c, e) for _, p, c, e in prepared])
         for index, (row, _, _, _) in enumerate(prepared):
@@ -264,10 +246,7 @@ class Enrolment:
         participant, status = stored.participant, stored.participant.status
         _not_in_future(on, "withdrawn_on")
         event = self._guard(lambda: participant.withdraw(on, reason))
-        await self.participants.save(
-            participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
-        )
-        self.relay.notify()
+        await self._save_transition(participant, status, event)
         return participant
 
     async def re_enrol(self, principal: Principal, participant_id: uuid.UUID, on: date) -> Participant:
@@ -278,10 +257,7 @@ class Enrolment:
         if not project.starts_on <= on <= project.ends_on:
             raise participant_rules.DomainError(f"{on} is outside the project's period", "enrolled_on")
         event = self._guard(lambda: participant.re_enrol(on))
-        await self.participants.save(
-            participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
-        )
-        self.relay.notify()
+        await self._save_transition(participant, status, event)
         return participant
 
     async def erase(self, principal: Principal, participant_id: uuid.UUID, today: date) -> Participant:
@@ -334,6 +310,25 @@ class Enrolment:
         return await self.declarations.list(project_id)
 
     # --- helpers --------------------------------------------------------------------------------
+
+    async def _prepare(
+        self, principal: Principal, project: project_rules.Project, command: EnrolParticipant, today: date
+    ) -> tuple[Participant, Envelope]:
+        """Authorise, apply the domain's rules and eligibility: the participant and its event, or an error."""
+        if not access.may_enrol_for(principal, project, command.organisation_id):
+            raise Forbidden(f"you may not enrol participants for {command.organisation_id} in {project.project_id}")
+        participant = participant_rules.enrol(project.project_id, command, today)
+        linked = await self._linked(command.linked_participant_id)
+        failures = eligibility.evaluate(project, command, participant.enrolled_on, linked)
+        if failures:
+            raise Ineligible(failures)
+        return participant, self._wrap(participant.enrolled_event(), participant.organisation_id, project.project_id)
+
+    async def _save_transition(self, participant: Participant, before: Status, event: EventPayload) -> None:
+        await self.participants.save(
+            participant, before, self._wrap(event, participant.organisation_id, participant.project_id)
+        )
+        self.relay.notify()
 
     async def _visible(self, principal: Principal, participant_id: uuid.UUID) -> StoredParticipant:
         stored = await self.participants.get(participant_id)

@@ -197,8 +197,7 @@ class OutboxRelay:
         collection = self.collections.get(marker["collection"])
         if collection is None:
             return []
-        # Bounded: a few hundred reads at once would take every database connection, and a cursor
-        # that another task has yet to drain could then wait for ever for its next batch.
+        # Bounded, so that a batch of hundreds of markers does not take every database connection.
         async with self._reads:
             doc = await collection.find_one({"_id": marker["doc_id"]}, {OUTBOX: 1})
         return list((doc or {}).get(OUTBOX, []))

@@ -258,17 +258,6 @@ class ParticipantStore:
         cursor = self.collection.find(filters, {OUTBOX: 0}).sort("_id", ASCENDING).skip(skip).limit(limit)
         return total, [StoredParticipant(from_document(doc), doc) async for doc in cursor]
 
-    async def rewrap_keys(self) -> int:
-        """Key rotation: rewrap every data key not yet under the current master key."""
-        done = 0
-        async for key in self.keys.find({"key_id": {"$ne": self.keyring.current_key_id}}):
-            new = self.keyring.rewrap(key["_id"], WrappedKey(key["key_id"], key["wrapped"]))
-            await self.keys.update_one(
-                {"_id": key["_id"], "key_id": key["key_id"]}, {"$set": {"key_id": new.key_id, "wrapped": new.wrapped}}
-            )
-            done += 1
-        return done
-
 
 async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
     """Insert what is new; the indexes of the documents whose ``_id`` was taken already."""
