@@ -13,7 +13,7 @@ import pytest
 
 from aktywni_shared.contracts import registry, schemas
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import ALL_PAYLOADS, ParticipantEnrolledV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import ALL_PAYLOADS, ParticipantEnrolledV2, ProjectRegisteredV1
 from aktywni_shared.contracts.registry import MAX_EVENT_BYTES, PAYLOADS, ContractViolation, decode, encode
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, Sex
 
@@ -64,9 +64,21 @@ def test_golden_samples_exist() -> None:
 def test_golden_sample_decodes(path: Path) -> None:
     decoded = registry.decode(path.read_bytes())
 
+    sent = PAYLOADS[(decoded.envelope.type, decoded.envelope.version)]
+    newest = max(v for (t, v) in PAYLOADS if t == decoded.envelope.type)
+
     assert path.name == f"{decoded.envelope.type}.v{decoded.envelope.version}.json"
-    assert type(decoded.payload) is PAYLOADS[(decoded.envelope.type, decoded.envelope.version)]
-    assert decoded.payload.model_dump(mode="json") == json.loads(path.read_text())["payload"]
+    assert type(decoded.payload) is PAYLOADS[(decoded.envelope.type, newest)], "decode upcasts to the newest"
+    as_sent = sent.model_validate(json.loads(path.read_text())["payload"])
+    assert as_sent.model_dump(mode="json") == json.loads(path.read_text())["payload"]
+    assert decoded.payload.model_dump(mode="json").items() >= as_sent.model_dump(mode="json").items()
+
+
+def test_participant_enrolled_v1_upcasts_with_the_employer_unknown() -> None:
+    decoded = registry.decode((schemas.GOLDEN_DIR / "ParticipantEnrolled.v1.json").read_bytes())
+
+    assert decoded.envelope.version == 1
+    assert decoded.payload.model_dump()["mops_employee"] is None
 
 
 def test_there_is_one_golden_sample_for_every_payload_version() -> None:
@@ -149,7 +161,7 @@ def test_envelope_rejects_naive_occurred_at() -> None:
 
 
 def test_encode_decode_round_trip() -> None:
-    payload = ParticipantEnrolledV1(
+    payload = ParticipantEnrolledV2(
         participant_id=uuid.uuid4(),
         category=ParticipantCategory.ENVIRONMENT_PERSON,
         sex=Sex.MALE,
@@ -163,7 +175,7 @@ def test_encode_decode_round_trip() -> None:
 
     assert decoded.envelope == envelope
     assert decoded.payload == payload
-    assert isinstance(decoded.payload, ParticipantEnrolledV1)
+    assert isinstance(decoded.payload, ParticipantEnrolledV2)
 
 
 def test_encode_produces_json_bytes() -> None:

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from aktywni_shared.contracts.events import (
-    ParticipantEnrolledV1,
+    ParticipantEnrolledV2,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
@@ -611,7 +611,7 @@ def test_enrolled_event_carries_only_pseudonymous_attributes() -> None:
 
     event = subject.enrolled_event()
 
-    assert isinstance(event, ParticipantEnrolledV1)
+    assert isinstance(event, ParticipantEnrolledV2)
     assert event.participant_id == subject.participant_id
     assert event.category is ParticipantCategory.ENVIRONMENT_PERSON
     assert event.sex is Sex.FEMALE
@@ -721,7 +721,7 @@ def test_re_enrol_after_withdrawal_emits_enrolled_again_with_the_same_id() -> No
 
     event = subject.re_enrol(date(2012, 9, 3))
 
-    assert isinstance(event, ParticipantEnrolledV1)
+    assert isinstance(event, ParticipantEnrolledV2)
     assert event.participant_id == subject.participant_id
     assert event.enrolled_on == date(2012, 9, 3)
     assert event.labour_market_status is LabourMarketStatus.INACTIVE

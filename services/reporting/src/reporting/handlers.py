@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aktywni_shared.contracts.events import ParticipantEnrolledV1
+from aktywni_shared.contracts.events import ParticipantEnrolledV2
 from aktywni_shared.contracts.registry import DecodedEvent
 from aktywni_shared.messaging.consumer import Handler
 from reporting import projections
@@ -11,9 +11,9 @@ from reporting.store import ReportingStore
 
 def handlers(store: ReportingStore) -> dict[str, Handler]:
     async def participant_enrolled(event: DecodedEvent) -> None:
-        assert isinstance(event.payload, ParticipantEnrolledV1)
+        assert isinstance(event.payload, ParticipantEnrolledV2)
         envelope = event.envelope
         key = projections.participant_key(envelope.project_id, str(event.payload.participant_id))
         await store.record_participant(key, str(envelope.event_id), projections.enrolled_fact(envelope, event.payload))
 
-    return {ParticipantEnrolledV1.event_type: participant_enrolled}
+    return {ParticipantEnrolledV2.event_type: participant_enrolled}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import ParticipantEnrolledV1
+from aktywni_shared.contracts.events import ParticipantEnrolledV2
 from aktywni_shared.mongo import Document
 
 
@@ -12,7 +12,7 @@ def participant_key(project_id: str, participant_id: str) -> str:
     return f"{project_id}:{participant_id}"
 
 
-def enrolled_fact(envelope: Envelope, event: ParticipantEnrolledV1) -> Document:
+def enrolled_fact(envelope: Envelope, event: ParticipantEnrolledV2) -> Document:
     return {
         "project_id": envelope.project_id,
         "organisation_id": envelope.organisation_id,

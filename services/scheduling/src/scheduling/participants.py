@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import ParticipantEnrolledV1
+from aktywni_shared.contracts.events import ParticipantEnrolledV2
 from aktywni_shared.mongo import Document
 
 
@@ -18,7 +18,7 @@ class BookableParticipant(BaseModel):
     status: str
 
 
-def from_enrolment(envelope: Envelope, event: ParticipantEnrolledV1) -> Document:
+def from_enrolment(envelope: Envelope, event: ParticipantEnrolledV2) -> Document:
     return {
         "participant_id": str(event.participant_id),
         "project_id": envelope.project_id,

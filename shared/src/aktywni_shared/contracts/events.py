@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, EventPayload
 from aktywni_shared.contracts.vocabulary import (
+    AttendanceStatus,
+    BookingCancellationReason,
     DeclarationKind,
     DisabilityDegree,
     LabourMarketStatus,
@@ -16,6 +19,7 @@ from aktywni_shared.contracts.vocabulary import (
     ParticipantCategory,
     PartnerRole,
     Sex,
+    SupportForm,
     WithdrawalReason,
 )
 
@@ -60,6 +64,26 @@ class ParticipantEnrolledV1(EventPayload):
             raise ValueError("disability_degree is required for a person with a disability")
         if self.category is ParticipantCategory.ENVIRONMENT_PERSON and self.linked_participant_id is None:
             raise ValueError("linked_participant_id is required for an environment person")
+        return self
+
+    def upcast(self) -> ParticipantEnrolledV2:
+        """Version 1 did not say whether a staff trainee works for the social-assistance centre: unknown."""
+        return ParticipantEnrolledV2(**self.model_dump(), mops_employee=None)
+
+
+class ParticipantEnrolledV2(ParticipantEnrolledV1):
+    """As version 1, plus whether a staff trainee is an employee of the social-assistance centre (MOPS).
+
+    Indicators count MOPS staff trained as activity trainers apart from other trained persons.
+    ``None`` for other categories, and for version-1 events, where it was not recorded.
+    """
+
+    event_type = "ParticipantEnrolled"
+    event_version = 2
+
+    mops_employee: bool | None = None
+
+    def upcast(self) -> ParticipantEnrolledV2:
         return self
 
 
@@ -121,13 +145,261 @@ class DeclarationRecordedV1(EventPayload):
     document_reference: str = Field(min_length=1, max_length=200)
 
 
+class CandidateRegisteredV1(EventPayload):
+    """A recruited person was registered as a candidate; not yet a participant, not counted anywhere."""
+
+    event_type = "CandidateRegistered"
+    event_version = 1
+
+    participant_id: UUID
+    category: ParticipantCategory
+    registered_on: date
+
+
+class CandidateQualifiedV1(EventPayload):
+    """A candidate met the project's eligibility rules and may be enrolled."""
+
+    event_type = "CandidateQualified"
+    event_version = 1
+
+    participant_id: UUID
+    qualified_on: date
+
+
+class ParticipantActivatedV1(EventPayload):
+    """A participant's first support started (learned from scheduling's ``SupportStarted``)."""
+
+    event_type = "ParticipantActivated"
+    event_version = 1
+
+    participant_id: UUID
+    support_started_on: date
+
+
+class ParticipantCompletedV1(EventPayload):
+    """A participant completed their path in the project (a support form completed, or closed by staff)."""
+
+    event_type = "ParticipantCompleted"
+    event_version = 1
+
+    participant_id: UUID
+    completed_on: date
+    activity_id: UUID | None = None
+
+
+# --- scheduling ------------------------------------------------------------------------------------
+
+
+class CompletionRule(BaseModel):
+    """When a participant has completed an activity.
+
+    ``attendance_share``: attended (present) hours ≥ ``min_share`` × the activity's planned hours.
+    ``any_attendance``: present at one session at least (an individual meeting, a trip).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["attendance_share", "any_attendance"]
+    min_share: float | None = Field(None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _share(self) -> CompletionRule:
+        if self.kind == "attendance_share" and self.min_share is None:
+            raise ValueError("min_share is required for an attendance_share rule")
+        if self.kind == "any_attendance" and self.min_share is not None:
+            raise ValueError("min_share applies only to an attendance_share rule")
+        return self
+
+
+class ActivityPlannedV1(EventPayload):
+    """An activity (a form of support) of a project was planned, with what completes it."""
+
+    event_type = "ActivityPlanned"
+    event_version = 1
+
+    activity_id: UUID
+    form: SupportForm
+    title: str = Field(min_length=1, max_length=300)
+    target_categories: list[ParticipantCategory] = Field(min_length=1)
+    planned_hours: float = Field(gt=0, le=10_000)
+    capacity: int = Field(gt=0, le=10_000)
+    completion_rule: CompletionRule
+
+
+class SessionScheduledV1(EventPayload):
+    """A session of an activity was scheduled (a group session or an individual meeting)."""
+
+    event_type = "SessionScheduled"
+    event_version = 1
+
+    session_id: UUID
+    activity_id: UUID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    venue_id: str | None = Field(None, max_length=100)
+    room: str | None = Field(None, max_length=100)
+    off_site: bool = False
+    staff_ids: list[str] = Field(default_factory=list, max_length=20)
+    capacity: int = Field(gt=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _times(self) -> SessionScheduledV1:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at is not after starts_at")
+        return self
+
+
+class SessionRescheduledV1(EventPayload):
+    """A session moved to another time or room; bookings stay."""
+
+    event_type = "SessionRescheduled"
+    event_version = 1
+
+    session_id: UUID
+    activity_id: UUID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    venue_id: str | None = Field(None, max_length=100)
+    room: str | None = Field(None, max_length=100)
+
+    @model_validator(mode="after")
+    def _times(self) -> SessionRescheduledV1:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at is not after starts_at")
+        return self
+
+
+class SessionCancelledV1(EventPayload):
+    """A session was cancelled; its bookings are cancelled with it."""
+
+    event_type = "SessionCancelled"
+    event_version = 1
+
+    session_id: UUID
+    activity_id: UUID
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class BookingConfirmedV1(EventPayload):
+    """A participant holds a confirmed seat in a session."""
+
+    event_type = "BookingConfirmed"
+    event_version = 1
+
+    booking_id: UUID
+    session_id: UUID
+    activity_id: UUID
+    participant_id: UUID
+    from_waitlist: bool = False
+
+
+class ParticipantWaitlistedV1(EventPayload):
+    """A session was full; the participant waits in line (first come, first served)."""
+
+    event_type = "ParticipantWaitlisted"
+    event_version = 1
+
+    booking_id: UUID
+    session_id: UUID
+    activity_id: UUID
+    participant_id: UUID
+
+
+class SeatOfferedV1(EventPayload):
+    """A seat freed up and was offered to the first person on the waitlist, to confirm by a deadline."""
+
+    event_type = "SeatOffered"
+    event_version = 1
+
+    booking_id: UUID
+    session_id: UUID
+    activity_id: UUID
+    participant_id: UUID
+    confirm_by: AwareDatetime
+
+
+class BookingCancelledV1(EventPayload):
+    """A booking (confirmed, offered or waitlisted) was cancelled, and why."""
+
+    event_type = "BookingCancelled"
+    event_version = 1
+
+    booking_id: UUID
+    session_id: UUID
+    activity_id: UUID
+    participant_id: UUID
+    reason: BookingCancellationReason
+
+
+class AttendanceRecordedV1(EventPayload):
+    """A participant's attendance at a session, as recorded (a correction is a new event of the same kind)."""
+
+    event_type = "AttendanceRecorded"
+    event_version = 1
+
+    session_id: UUID
+    activity_id: UUID
+    participant_id: UUID
+    status: AttendanceStatus
+    hours: float = Field(ge=0, le=24)
+    session_date: date
+
+
+class _SupportFact(EventPayload):
+    """Pseudonymous attributes a support fact carries so that counting needs no other event first."""
+
+    participant_id: UUID
+    activity_id: UUID
+    form: SupportForm
+    category: ParticipantCategory
+    sex: Sex
+    birth_year: int = Field(ge=1900, le=2100)
+    disability_degree: DisabilityDegree | None = None
+    mops_employee: bool | None = None
+
+
+class SupportStartedV1(_SupportFact):
+    """A participant's first support in the project started (first attendance); emitted once per project."""
+
+    event_type = "SupportStarted"
+    event_version = 1
+
+    started_on: date
+
+
+class SupportCompletedV1(_SupportFact):
+    """A participant met an activity's completion rule; emitted once per participant and activity."""
+
+    event_type = "SupportCompleted"
+    event_version = 1
+
+    completed_on: date
+    hours_attended: float = Field(ge=0)
+
+
 #: Every payload class ever published. Add a new version as a new class; never edit an old one.
 ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
     ProjectRegisteredV1,
     PartnerJoinedV1,
     ParticipantEnrolledV1,
+    ParticipantEnrolledV2,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
     ParticipantErasedV1,
     DeclarationRecordedV1,
+    CandidateRegisteredV1,
+    CandidateQualifiedV1,
+    ParticipantActivatedV1,
+    ParticipantCompletedV1,
+    ActivityPlannedV1,
+    SessionScheduledV1,
+    SessionRescheduledV1,
+    SessionCancelledV1,
+    BookingConfirmedV1,
+    ParticipantWaitlistedV1,
+    SeatOfferedV1,
+    BookingCancelledV1,
+    AttendanceRecordedV1,
+    SupportStartedV1,
+    SupportCompletedV1,
 )

@@ -54,7 +54,19 @@ def decode(raw: bytes | None) -> DecodedEvent:
         payload = model.model_validate(envelope.payload)
     except ValidationError as error:
         raise ContractViolation(f"{envelope.type} v{envelope.version}: {_describe(error, 'payload.')}") from error
-    return DecodedEvent(envelope, payload)
+    return DecodedEvent(envelope, upcast(payload))
+
+
+def upcast(payload: EventPayload) -> EventPayload:
+    """The newest version of an event's payload: consumers handle one version per type.
+
+    A payload class with a newer version defines ``upcast()``; the envelope keeps the version sent.
+    """
+    method = getattr(payload, "upcast", None)
+    if method is None:
+        return payload
+    newer: EventPayload = method()
+    return newer
 
 
 def encode(envelope: Envelope) -> bytes:

@@ -30,3 +30,34 @@ ALL: tuple[Topic, ...] = (
 def dead_letter(consumer: str) -> Topic:
     """The dead-letter topic of one consumer (service): records it could not accept, with the reason."""
     return Topic(f"deadletter.{consumer}", 1, "source key")
+
+
+#: Which topic each event type is published on. A record's key is the aggregate id the topic names
+#: (``ActivityPlanned`` is keyed by its activity id on the sessions topic).
+EVENT_TOPICS: dict[str, Topic] = {
+    "ProjectRegistered": ENROLMENT_PROJECTS,
+    "PartnerJoined": ENROLMENT_PROJECTS,
+    "DeclarationRecorded": ENROLMENT_PROJECTS,
+    "CandidateRegistered": ENROLMENT_PARTICIPANTS,
+    "CandidateQualified": ENROLMENT_PARTICIPANTS,
+    "ParticipantEnrolled": ENROLMENT_PARTICIPANTS,
+    "ParticipantUpdated": ENROLMENT_PARTICIPANTS,
+    "ParticipantActivated": ENROLMENT_PARTICIPANTS,
+    "ParticipantCompleted": ENROLMENT_PARTICIPANTS,
+    "ParticipantWithdrawn": ENROLMENT_PARTICIPANTS,
+    "ParticipantErased": ENROLMENT_PARTICIPANTS,
+    "ActivityPlanned": SCHEDULING_SESSIONS,
+    "SessionScheduled": SCHEDULING_SESSIONS,
+    "SessionRescheduled": SCHEDULING_SESSIONS,
+    "SessionCancelled": SCHEDULING_SESSIONS,
+    "BookingConfirmed": SCHEDULING_SESSIONS,
+    "ParticipantWaitlisted": SCHEDULING_SESSIONS,
+    "SeatOffered": SCHEDULING_SESSIONS,
+    "BookingCancelled": SCHEDULING_SESSIONS,
+    "AttendanceRecorded": SCHEDULING_ATTENDANCE,
+    "SupportStarted": SCHEDULING_ATTENDANCE,
+    "SupportCompleted": SCHEDULING_ATTENDANCE,
+    "IndicatorProgressed": REPORTING_INDICATORS,
+    "TargetReached": REPORTING_INDICATORS,
+    "TargetAtRisk": REPORTING_INDICATORS,
+}

@@ -60,6 +60,33 @@ class DeclarationKind(StrEnum):
     COOPERATE = "cooperate"  # NGO / pracodawca deklaruje współpracę przy wdrażaniu
 
 
+class SupportForm(StrEnum):
+    """A form of support (forma wsparcia) an activity gives."""
+
+    TRAINING = "training"  # szkolenie
+    TRAINING_SESSION = "training_session"  # trening
+    WORKSHOP = "workshop"  # warsztaty
+    INDIVIDUAL_MEETING = "individual_meeting"  # spotkanie indywidualne
+    EDUCATIONAL_TRIP = "educational_trip"  # wyjazd edukacyjny
+    CONFERENCE = "conference"  # konferencja
+    RESEARCH = "research"  # badanie (ankieta, grupa fokusowa)
+    WORKING_GROUP_MEETING = "working_group_meeting"  # spotkanie grupy roboczej
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"  # obecny
+    ABSENT = "absent"  # nieobecny
+    EXCUSED = "excused"  # nieobecność usprawiedliwiona
+
+
+class BookingCancellationReason(StrEnum):
+    REQUESTED = "requested"  # na prośbę uczestnika lub personelu
+    PARTICIPANT_WITHDRAWN = "participant_withdrawn"
+    PARTICIPANT_ERASED = "participant_erased"
+    SESSION_CANCELLED = "session_cancelled"
+    OFFER_EXPIRED = "offer_expired"  # miejsce z listy rezerwowej niepotwierdzone w terminie
+
+
 POLISH_LABELS: dict[StrEnum, str] = {
     ParticipantCategory.CLIENT_AT_RISK: "Klient MOPS zagrożony wykluczeniem społecznym",
     ParticipantCategory.PERSON_WITH_DISABILITY: "Osoba niepełnosprawna (ON)",
@@ -85,4 +112,20 @@ POLISH_LABELS: dict[StrEnum, str] = {
     PartnerRole.NON_PROJECT_PARTNER: "Partner pozaprojektowy (porozumienie o współpracy)",
     DeclarationKind.IMPLEMENT_MODEL: "Deklaracja wdrożenia modelu",
     DeclarationKind.COOPERATE: "Deklaracja współpracy przy wdrażaniu modelu",
+    SupportForm.TRAINING: "Szkolenie",
+    SupportForm.TRAINING_SESSION: "Trening",
+    SupportForm.WORKSHOP: "Warsztaty",
+    SupportForm.INDIVIDUAL_MEETING: "Spotkanie indywidualne",
+    SupportForm.EDUCATIONAL_TRIP: "Wyjazd edukacyjny",
+    SupportForm.CONFERENCE: "Konferencja",
+    SupportForm.RESEARCH: "Badanie (ankieta, grupa fokusowa)",
+    SupportForm.WORKING_GROUP_MEETING: "Spotkanie grupy roboczej",
+    AttendanceStatus.PRESENT: "obecny",
+    AttendanceStatus.ABSENT: "nieobecny",
+    AttendanceStatus.EXCUSED: "nieobecność usprawiedliwiona",
+    BookingCancellationReason.REQUESTED: "Rezygnacja z zapisu",
+    BookingCancellationReason.PARTICIPANT_WITHDRAWN: "Uczestnik wycofany z projektu",
+    BookingCancellationReason.PARTICIPANT_ERASED: "Dane uczestnika usunięte",
+    BookingCancellationReason.SESSION_CANCELLED: "Zajęcia odwołane",
+    BookingCancellationReason.OFFER_EXPIRED: "Miejsce z listy rezerwowej niepotwierdzone w terminie",
 }

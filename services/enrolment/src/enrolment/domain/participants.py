@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN
 from aktywni_shared.contracts.events import (
-    ParticipantEnrolledV1,
+    ParticipantEnrolledV2,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
@@ -239,10 +239,10 @@ class Participant:
     status: Status = Status.ENROLLED
     history: list[dict[str, str]] = field(default_factory=list)
 
-    def enrolled_event(self) -> ParticipantEnrolledV1:
+    def enrolled_event(self) -> ParticipantEnrolledV2:
         """The pseudonymous fact other services learn: no name, PESEL, contact or exact birth date."""
         p = self.profile
-        return ParticipantEnrolledV1(
+        return ParticipantEnrolledV2(
             participant_id=self.participant_id,
             category=p.category,
             sex=p.sex,
@@ -252,6 +252,7 @@ class Participant:
             linked_participant_id=p.linked_participant_id,
             needs_step_free_access=p.needs_step_free_access,
             enrolled_on=self.enrolled_on,
+            mops_employee=p.mops_employee if p.category is ParticipantCategory.STAFF_TRAINEE else None,
         )
 
     def withdraw(self, on: date, reason: WithdrawalReason) -> ParticipantWithdrawnV1:
@@ -263,7 +264,7 @@ class Participant:
         self.history.append({"status": Status.WITHDRAWN.value, "on": on.isoformat(), "reason": reason.value})
         return ParticipantWithdrawnV1(participant_id=self.participant_id, withdrawn_on=on, reason=reason)
 
-    def re_enrol(self, on: date) -> ParticipantEnrolledV1:
+    def re_enrol(self, on: date) -> ParticipantEnrolledV2:
         if self.status is not Status.WITHDRAWN:
             raise InvalidTransition(
                 f"only a withdrawn participant can be re-enrolled, not {self.status.value}", "status"
