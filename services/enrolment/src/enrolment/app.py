@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
+from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS, SCHEDULING_ATTENDANCE
+from aktywni_shared.messaging.consumer import EventConsumer
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from enrolment.api import declarations, errors, exports, imports, participants, projects
+from enrolment.api import declarations, errors, exports, imports, lifecycle, participants, projects
 from enrolment.crypto import Keyring
+from enrolment.handlers import handlers
 from enrolment.settings import EnrolmentSettings
 from enrolment.store.audit import AuditLog
 from enrolment.store.declarations import DeclarationStore
@@ -52,15 +54,22 @@ def build(settings: EnrolmentSettings) -> FastAPI:
     enrolment = build_use_cases(runtime, settings)
     for topic, description in (
         (ENROLMENT_PROJECTS, "ProjectRegistered, PartnerJoined, DeclarationRecorded; keyed by project_id."),
-        (ENROLMENT_PARTICIPANTS, "ParticipantEnrolled/Updated/Withdrawn/Erased; keyed by participant_id."),
+        (
+            ENROLMENT_PARTICIPANTS,
+            "CandidateRegistered/Qualified, ParticipantEnrolled/Updated/Activated/Completed/Withdrawn/Erased; "
+            "keyed by participant_id.",
+        ),
     ):
         runtime.broker.publisher(topic.name, schema=Envelope, title=f"{topic.name}:publish", description=description)
+    consumer = EventConsumer(NAME, runtime.broker, handlers(enrolment))
+    consumer.subscribe([SCHEDULING_ATTENDANCE], group_id=settings.consumer_group(NAME))
     app = create_app(
         runtime,
         description="Organisations, projects and participants (personal data, encrypted at rest).",
         routers=[
             projects.router(enrolment, runtime.authenticate),
             participants.router(enrolment, runtime.authenticate),
+            lifecycle.router(enrolment, runtime.authenticate),
             declarations.router(enrolment, runtime.authenticate),
             imports.router(enrolment, runtime.authenticate),
             exports.router(enrolment, runtime.authenticate),

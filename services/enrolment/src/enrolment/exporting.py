@@ -16,6 +16,9 @@ from aktywni_shared.contracts.vocabulary import POLISH_LABELS, DisabilityDegree,
 from enrolment.domain.esf import LABELS, SENSITIVE_FLAGS, Answer, Citizenship, Degurba, Education
 from enrolment.domain.participants import Participant, Status
 
+#: Not in the funder's file: candidates never entered the project; erased people have no data left.
+NOT_IN_FILE = (Status.CANDIDATE, Status.QUALIFIED, Status.ERASED)
+
 HEADERS = [
     "Imię",
     "Nazwisko",
@@ -106,5 +109,5 @@ def participants_csv(rows: list[tuple[Participant, dict[str, Any]]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(HEADERS)
-    writer.writerows(row(p, personal) for p, personal in rows if p.status is not Status.ERASED)
+    writer.writerows(row(p, personal) for p, personal in rows if p.status not in NOT_IN_FILE)
     return out.getvalue()

@@ -135,20 +135,70 @@ class Enrolment:
     async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant, today: date) -> Participant:
         project = await self.project(principal, project_id)
         participant, envelope = await self._prepare(principal, project, command, today)
-        try:
-            await self.participants.add(participant, command, envelope)
-        except DuplicateParticipant as duplicate:
-            visible = access.may_see(principal, project, duplicate.existing_organisation_id)
-            where = f" by {duplicate.existing_organisation_id}" if visible else ""
-            raise Conflict(
-                f"this person is already enrolled in {project_id}{where}",
-                duplicate.existing_id if visible else None,
-            ) from duplicate
-        self.relay.notify()
-        await self.audit.record(
-            principal, "enrol", project_id, [str(participant.participant_id)], personal_values(command)
-        )
+        await self._add(principal, project, participant, command, envelope, "enrol")
         return participant
+
+    async def register_candidate(
+        self, principal: Principal, project_id: str, command: EnrolParticipant, today: date
+    ) -> tuple[Participant, list[eligibility.FailedRule]]:
+        """Register a recruited person as a candidate: their data and consent are validated and stored.
+
+        The eligibility rules are evaluated and answered (every failed one named) but do not refuse a
+        candidate: qualification, later, requires them to pass.
+        """
+        project = await self.project(principal, project_id)
+        if not access.may_enrol_for(principal, project, command.organisation_id):
+            raise Forbidden(f"you may not recruit for {command.organisation_id} in {project.project_id}")
+        candidate = participant_rules.register_candidate(project.project_id, command, today)
+        linked = await self._linked(command.linked_participant_id)
+        failures = eligibility.evaluate(project, command, candidate.enrolled_on, linked)
+        envelope = self._wrap(candidate.registered_event(), candidate.organisation_id, project_id)
+        await self._add(principal, project, candidate, command, envelope, "register_candidate")
+        return candidate, failures
+
+    async def qualify(self, principal: Principal, participant_id: uuid.UUID, on: date) -> Participant:
+        """Qualify a candidate: every eligibility rule must pass on ``on`` (all failures are named)."""
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        await self._require_eligible(stored, on, check_period=False)
+        _not_in_future(on, "qualified_on")
+        event = self._guard(lambda: participant.qualify(on))
+        await self._save_transition(participant, status, event)
+        await self.audit.record(principal, "qualify", participant.project_id, [str(participant_id)])
+        return participant
+
+    async def enrol_qualified(self, principal: Principal, participant_id: uuid.UUID, on: date) -> Participant:
+        """A qualified candidate enters the project; the rules are checked again for that day."""
+        stored = await self._visible(principal, participant_id)
+        participant, status = stored.participant, stored.participant.status
+        _not_in_future(on, "enrolled_on")
+        await self._require_eligible(stored, on, check_period=True)
+        event = self._guard(lambda: participant.enrol_qualified(on))
+        await self._save_transition(participant, status, event)
+        await self.audit.record(principal, "enrol", participant.project_id, [str(participant_id)])
+        return participant
+
+    async def complete(self, principal: Principal, participant_id: uuid.UUID, on: date) -> Participant:
+        """Staff close a participant's path as completed (scheduling's completions do it on their own)."""
+        stored = await self._visible(principal, participant_id)
+        project = await self.project(principal, stored.participant.project_id)
+        if principal.role is not Role.COORDINATOR or project.role_of(principal.organisation_id) is None:
+            raise Forbidden("a coordinator closes a participant's path")
+        _not_in_future(on, "completed_on")
+        participant, status = stored.participant, stored.participant.status
+        event = self._guard(lambda: participant.complete(on))
+        if event is None:
+            return participant
+        await self._save_transition(participant, status, event)
+        return participant
+
+    async def support_started(self, participant_id: uuid.UUID, on: date) -> bool:
+        """Scheduling reports the first support: enrolled → active. False when there was nothing to do."""
+        return await self._system_transition(participant_id, lambda p: p.activate(on))
+
+    async def support_completed(self, participant_id: uuid.UUID, on: date, activity_id: uuid.UUID) -> bool:
+        """Scheduling reports a completed support form: the participant's path is completed."""
+        return await self._system_transition(participant_id, lambda p: p.complete(on, activity_id))
 
     async def enrol_batch(
         self, principal: Principal, project_id: str, commands: list[tuple[int, EnrolParticipant]], today: date
@@ -323,6 +373,65 @@ class Enrolment:
         if failures:
             raise Ineligible(failures)
         return participant, self._wrap(participant.enrolled_event(), participant.organisation_id, project.project_id)
+
+    async def _add(
+        self,
+        principal: Principal,
+        project: project_rules.Project,
+        participant: Participant,
+        command: EnrolParticipant,
+        envelope: Envelope,
+        action: str,
+    ) -> None:
+        try:
+            await self.participants.add(participant, command, envelope)
+        except DuplicateParticipant as duplicate:
+            visible = access.may_see(principal, project, duplicate.existing_organisation_id)
+            where = f" by {duplicate.existing_organisation_id}" if visible else ""
+            raise Conflict(
+                f"this person is already registered in {project.project_id}{where}",
+                duplicate.existing_id if visible else None,
+            ) from duplicate
+        self.relay.notify()
+        await self.audit.record(
+            principal, action, project.project_id, [str(participant.participant_id)], personal_values(command)
+        )
+
+    async def _require_eligible(self, stored: StoredParticipant, on: date, *, check_period: bool) -> None:
+        """Evaluate the project's rules for a stored candidate on ``on``; raise with every failed rule."""
+        participant = stored.participant
+        project = await self.projects.get(participant.project_id)
+        if project is None:
+            raise NotFound(f"project {participant.project_id} not found")
+        personal = await self.participants.personal_data(stored)
+        profile = participant.profile
+        applicant = eligibility.Applicant(
+            category=profile.category,
+            birth_date=date.fromisoformat(personal["birth_date"]) if "birth_date" in personal else None,
+            consent_scope=frozenset(stored.document.get("consent", {}).get("scope", [])),
+            social_assistance_client=profile.social_assistance_client,
+            disability_degree=profile.disability_degree,
+            mops_employee=profile.mops_employee,
+        )
+        failures = eligibility.evaluate(project, applicant, on, await self._linked(profile.linked_participant_id))
+        if not check_period:
+            failures = [f for f in failures if f.rule != "within_project_period"]
+        if failures:
+            raise Ineligible(failures)
+
+    async def _system_transition(
+        self, participant_id: uuid.UUID, transition: Callable[[Participant], EventPayload | None]
+    ) -> bool:
+        """A transition caused by another service's event: idempotent (a repeat changes nothing)."""
+        stored = await self.participants.get(participant_id)
+        if stored is None:
+            raise NotFound(f"participant {participant_id} is not known to enrolment")
+        participant, status = stored.participant, stored.participant.status
+        event = transition(participant)
+        if event is None:
+            return False
+        await self._save_transition(participant, status, event)
+        return True
 
     async def _save_transition(self, participant: Participant, before: Status, event: EventPayload) -> None:
         await self.participants.save(

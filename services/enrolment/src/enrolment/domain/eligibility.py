@@ -5,9 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from aktywni_shared.contracts.vocabulary import ParticipantCategory
+from aktywni_shared.contracts.vocabulary import DisabilityDegree, ParticipantCategory
 from enrolment.domain.participants import EnrolParticipant
 from enrolment.domain.projects import Project
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What the rules look at: from an enrolment command, or from a stored candidate being qualified."""
+
+    category: ParticipantCategory
+    birth_date: date | None
+    consent_scope: frozenset[str]
+    social_assistance_client: bool
+    disability_degree: DisabilityDegree | None
+    mops_employee: bool
+
+    @classmethod
+    def of(cls, command: EnrolParticipant) -> Applicant:
+        return cls(
+            category=command.category,
+            birth_date=command.birth_date,
+            consent_scope=frozenset(command.consent.scope),
+            social_assistance_client=command.social_assistance_client,
+            disability_degree=command.disability_degree,
+            mops_employee=command.mops_employee,
+        )
 
 
 @dataclass(frozen=True)
@@ -31,8 +54,10 @@ def _age(born: date, on: date) -> int:
 
 
 def evaluate(
-    project: Project, command: EnrolParticipant, enrolled_on: date, linked: LinkedPerson | None
+    project: Project, who: EnrolParticipant | Applicant, enrolled_on: date, linked: LinkedPerson | None
 ) -> list[FailedRule]:
+    """Every rule ``who`` fails on ``enrolled_on`` (the day of enrolment, or of qualification)."""
+    command = Applicant.of(who) if isinstance(who, EnrolParticipant) else who
     failures: list[FailedRule] = []
     if not project.starts_on <= enrolled_on <= project.ends_on:
         failures.append(
@@ -46,7 +71,7 @@ def evaluate(
         failures.append(
             FailedRule("target_group", "category", f"{command.category.value} is not a target group of the project")
         )
-    missing_consents = [c for c in project.required_consents if c not in command.consent.scope]
+    missing_consents = [c for c in project.required_consents if c not in command.consent_scope]
     if missing_consents:
         failures.append(
             FailedRule("required_consents", "consent.scope", f"consent must cover {', '.join(missing_consents)}")
@@ -57,7 +82,7 @@ def evaluate(
     return failures
 
 
-def _category_rules(project: Project, command: EnrolParticipant, enrolled_on: date) -> list[FailedRule]:
+def _category_rules(project: Project, command: Applicant, enrolled_on: date) -> list[FailedRule]:
     rule = project.eligibility.get(command.category)
     if rule is None or command.birth_date is None:
         return []

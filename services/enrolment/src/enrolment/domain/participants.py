@@ -1,7 +1,9 @@
 """Participants: the command to enrol a person, the data it carries, and the participant's lifecycle.
 
-Lifecycle: enrolled → active (first support, learned from scheduling) → completed, or withdrawn
-(reason, date) → enrolled again (re-enrolment), and erased (personal data removed) from any state.
+Lifecycle: candidate → qualified → enrolled → active (first support, learned from scheduling) →
+completed, or withdrawn (reason, date) → enrolled again (re-enrolment), and erased (personal data
+removed) from any state. A direct enrolment goes from nothing to enrolled in one step (the rules are
+checked at that moment). Every transition emits an event.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN
 from aktywni_shared.contracts.events import (
+    CandidateQualifiedV1,
+    CandidateRegisteredV1,
+    ParticipantActivatedV1,
+    ParticipantCompletedV1,
     ParticipantEnrolledV2,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
@@ -47,6 +53,10 @@ class InvalidTransition(DomainError):
 
 
 class Status(StrEnum):
+    """candidate → qualified → enrolled → active → completed | withdrawn; erased from any of them."""
+
+    CANDIDATE = "candidate"  # kandydat: zrekrutowany, jeszcze nie zakwalifikowany
+    QUALIFIED = "qualified"  # zakwalifikowany, jeszcze nie przystąpił do projektu
     ENROLLED = "enrolled"
     ACTIVE = "active"
     COMPLETED = "completed"
@@ -255,8 +265,67 @@ class Participant:
             mops_employee=p.mops_employee if p.category is ParticipantCategory.STAFF_TRAINEE else None,
         )
 
-    def withdraw(self, on: date, reason: WithdrawalReason) -> ParticipantWithdrawnV1:
+    def registered_event(self) -> CandidateRegisteredV1:
+        return CandidateRegisteredV1(
+            participant_id=self.participant_id, category=self.profile.category, registered_on=self.enrolled_on
+        )
+
+    def _since(self, status: Status) -> date:
+        """The day of the latest transition into ``status`` (or the enrolment date when none is recorded)."""
+        for entry in reversed(self.history):
+            if entry["status"] == status.value:
+                return date.fromisoformat(entry["on"])
+        return self.enrolled_on
+
+    def qualify(self, on: date) -> CandidateQualifiedV1:
+        """The candidate met the rules (the caller evaluated them): they may now be enrolled."""
+        if self.status is not Status.CANDIDATE:
+            raise InvalidTransition(
+                f"only a candidate can be qualified, not a participant who is {self.status.value}", "status"
+            )
+        if on < self._since(Status.CANDIDATE):
+            raise DomainError(f"qualified_on {on} is before the candidate was registered", "qualified_on")
+        self.status = Status.QUALIFIED
+        self.history.append({"status": Status.QUALIFIED.value, "on": on.isoformat()})
+        return CandidateQualifiedV1(participant_id=self.participant_id, qualified_on=on)
+
+    def enrol_qualified(self, on: date) -> ParticipantEnrolledV2:
+        """A qualified candidate enters the project on ``on`` (the day their participation starts)."""
+        if self.status is not Status.QUALIFIED:
+            raise InvalidTransition(
+                f"only a qualified candidate can be enrolled, not one who is {self.status.value}", "status"
+            )
+        if on < self._since(Status.QUALIFIED):
+            raise DomainError(f"enrolled_on {on} is before the qualification", "enrolled_on")
+        self.status = Status.ENROLLED
+        self.enrolled_on = on
+        self.history.append({"status": Status.ENROLLED.value, "on": on.isoformat()})
+        return self.enrolled_event()
+
+    def activate(self, on: date) -> ParticipantActivatedV1 | None:
+        """First support started (scheduling says so); ``None`` when already active or beyond (a redelivery)."""
+        if self.status in (Status.ACTIVE, Status.COMPLETED):
+            return None
+        if self.status is not Status.ENROLLED:
+            raise InvalidTransition(f"a participant who is {self.status.value} cannot start support", "status")
+        self.status = Status.ACTIVE
+        self.history.append({"status": Status.ACTIVE.value, "on": on.isoformat()})
+        return ParticipantActivatedV1(participant_id=self.participant_id, support_started_on=on)
+
+    def complete(self, on: date, activity_id: uuid.UUID | None = None) -> ParticipantCompletedV1 | None:
+        """The participant's path ended with its support completed; ``None`` when completed already."""
+        if self.status is Status.COMPLETED:
+            return None
         if self.status not in (Status.ENROLLED, Status.ACTIVE):
+            raise InvalidTransition(f"a participant who is {self.status.value} cannot complete the project", "status")
+        if on < self.enrolled_on:
+            raise DomainError(f"completed_on {on} is before the enrolment on {self.enrolled_on}", "completed_on")
+        self.status = Status.COMPLETED
+        self.history.append({"status": Status.COMPLETED.value, "on": on.isoformat()})
+        return ParticipantCompletedV1(participant_id=self.participant_id, completed_on=on, activity_id=activity_id)
+
+    def withdraw(self, on: date, reason: WithdrawalReason) -> ParticipantWithdrawnV1:
+        if self.status not in (Status.CANDIDATE, Status.QUALIFIED, Status.ENROLLED, Status.ACTIVE):
             raise InvalidTransition(f"a participant who is {self.status.value} cannot withdraw", "status")
         if on < self.enrolled_on:
             raise DomainError(f"withdrawn_on {on} is before the enrolment on {self.enrolled_on}", "withdrawn_on")
@@ -269,6 +338,8 @@ class Participant:
             raise InvalidTransition(
                 f"only a withdrawn participant can be re-enrolled, not {self.status.value}", "status"
             )
+        if not any(entry["status"] == Status.ENROLLED.value for entry in self.history):
+            raise InvalidTransition("a candidate withdrawn before enrolment cannot be re-enrolled", "status")
         withdrawn_on = date.fromisoformat(self.history[-1]["on"]) if self.history else self.enrolled_on
         if on < withdrawn_on:
             raise DomainError(f"enrolled_on {on} is before the withdrawal on {withdrawn_on}", "enrolled_on")
@@ -305,6 +376,14 @@ class Participant:
         self.status = Status.ERASED
         self.history.append({"status": Status.ERASED.value, "on": on.isoformat()})
         return ParticipantErasedV1(participant_id=self.participant_id, erased_on=on)
+
+
+def register_candidate(project_id: str, command: EnrolParticipant, today: date) -> Participant:
+    """A recruited person, registered with their data and consent; ``enrolled_on`` is the registration day."""
+    candidate = enrol(project_id, command, today)
+    candidate.status = Status.CANDIDATE
+    candidate.history = [{"status": Status.CANDIDATE.value, "on": candidate.enrolled_on.isoformat()}]
+    return candidate
 
 
 def enrol(project_id: str, command: EnrolParticipant, today: date) -> Participant:
