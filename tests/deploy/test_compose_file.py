@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from aktywni_stack import artefacts
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "ENROLMENT_PII_KEY": "A" * 43 + "="}
+ENV = {**os.environ, "ENROLMENT_PII_KEY": "A" * 43 + "=", "AKTYWNI_JWT_SECRET": "s" * 48}
 
 
 def _docker_compose_available() -> bool:
@@ -39,6 +40,25 @@ def test_compose_file_is_valid_and_runs_kafka_mongodb_and_the_three_services() -
     assert "image: mongo:" in result.stdout
     for service in ("enrolment", "scheduling", "reporting"):
         assert f"dockerfile: services/{service}/Dockerfile" in result.stdout
+    for service in ("enrolment", "scheduling", "reporting"):
+        block = re.split(r"\n  [a-z]", result.stdout.split(f"\n  {service}:\n", 1)[1], maxsplit=1)[0]
+        assert "AKTYWNI_JWT_SECRET: " + "s" * 48 in block, f"{service} checks tokens with the shared key"
+
+
+def test_compose_refuses_to_start_without_the_token_key() -> None:
+    without = {k: v for k, v in ENV.items() if k != "AKTYWNI_JWT_SECRET"}
+
+    result = subprocess.run(
+        [str(artefacts.compose_check_binary()), str(ROOT / "docker-compose.yml")],
+        capture_output=True,
+        text=True,
+        env=without,
+        cwd=ROOT,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "AKTYWNI_JWT_SECRET" in result.stderr
 
 
 def test_an_invalid_compose_file_is_refused(tmp_path: Path) -> None:
