@@ -1,28 +1,121 @@
-"""Wiring of the scheduling service: participants view fed by events, HTTP API, on one runtime."""
+"""Wiring of the scheduling service: stores, use cases, event consumer, outbox relay, offer sweep, HTTP API."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from dataclasses import dataclass
+
 from fastapi import FastAPI
 
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.topics import (
+    ENROLMENT_PARTICIPANTS,
+    ENROLMENT_PROJECTS,
+    SCHEDULING_ATTENDANCE,
+    SCHEDULING_SESSIONS,
+)
 from aktywni_shared.messaging.consumer import EventConsumer
+from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from scheduling import api
+from scheduling.api import bookings as booking_api
+from scheduling.api import calendars as calendar_api
+from scheduling.api import errors, participants, reference, sessions
 from scheduling.handlers import handlers
 from scheduling.settings import SchedulingSettings
-from scheduling.store import SchedulingStore
+from scheduling.store.progress import OfferStore, ProgressStore
+from scheduling.store.projects import ParticipantStore, ProjectStore
+from scheduling.store.reference import StaffStore, VenueStore
+from scheduling.store.sessions import ActivityStore, SessionStore
+from scheduling.store.timelines import TimelineStore
+from scheduling.use_cases.attendance import Attendance
+from scheduling.use_cases.booking import Bookings
+from scheduling.use_cases.calendars import Calendars
+from scheduling.use_cases.context import Stores
+from scheduling.use_cases.planning import Planning
 
 NAME = "scheduling"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UseCases:
+    stores: Stores
+    planning: Planning
+    bookings: Bookings
+    attendance: Attendance
+    calendars: Calendars
+
+
+def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Stores:
+    db = runtime.db
+    outbox = Outbox(db)
+    stores = Stores(
+        projects=ProjectStore(db),
+        participants=ParticipantStore(db, outbox),
+        venues=VenueStore(db),
+        staff=StaffStore(db),
+        activities=ActivityStore(db, outbox),
+        sessions=SessionStore(db, outbox),
+        timelines=TimelineStore(db),
+        progress=ProgressStore(db, outbox),
+        offers=OfferStore(db),
+    )
+    stores.relay = OutboxRelay(
+        runtime.broker,
+        outbox,
+        [
+            stores.activities.collection,
+            stores.sessions.collection,
+            stores.progress.collection,
+            stores.participants.collection,
+        ],
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+    for store in (stores.participants, stores.staff, stores.activities, stores.sessions, stores.progress):
+        runtime.startup_hooks.append(store.create_indexes)
+    runtime.background.append(stores.relay.run)
+    return stores
+
+
+def build_use_cases(runtime: ServiceRuntime, settings: SchedulingSettings) -> UseCases:
+    stores = build_stores(runtime, settings)
+    bookings = Bookings(stores)
+
+    async def sweep_offers() -> None:
+        while True:
+            try:
+                await bookings.expire_offers()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("offer sweep failed; retrying", exc_info=True)
+            await asyncio.sleep(settings.offer_sweep_seconds)
+
+    runtime.background.append(sweep_offers)
+    return UseCases(stores, Planning(stores), bookings, Attendance(stores), Calendars(stores))
 
 
 def build(settings: SchedulingSettings) -> FastAPI:
     runtime = ServiceRuntime(NAME, settings)
-    store = SchedulingStore(runtime.db)
-    runtime.startup_hooks.append(store.create_indexes)
-    consumer = EventConsumer(NAME, runtime.broker, handlers(store))
+    use = build_use_cases(runtime, settings)
+    consumer = EventConsumer(NAME, runtime.broker, handlers(use.stores, use.bookings))
     consumer.subscribe([ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS], group_id=settings.consumer_group(NAME))
-    return create_app(
+    for topic, description in (
+        (SCHEDULING_SESSIONS, "ActivityPlanned (keyed by activity_id); sessions and bookings (keyed by session_id)."),
+        (SCHEDULING_ATTENDANCE, "AttendanceRecorded, SupportStarted, SupportCompleted; keyed by participant_id."),
+    ):
+        runtime.broker.publisher(topic.name, schema=Envelope, title=f"{topic.name}:publish", description=description)
+    app = create_app(
         runtime,
-        description="Venues, staff, activities, sessions, bookings and attendance.",
-        routers=[api.router(store, runtime.authenticate)],
+        description="Venues, staff, activities, sessions, bookings with waitlists, attendance and calendars.",
+        routers=[
+            reference.router(use.planning, runtime.authenticate),
+            sessions.router(use.planning, use.bookings, runtime.authenticate),
+            booking_api.router(use.bookings, use.attendance, runtime.authenticate),
+            calendar_api.router(use.calendars, runtime.authenticate),
+            participants.router(use.stores, runtime.authenticate),
+        ],
     )
+    errors.install(app)
+    return app

@@ -11,3 +11,5 @@ class SchedulingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SCHEDULING_", extra="ignore", populate_by_name=True)
 
     port: int = 8002
+    #: How often seat offers past their deadline are cancelled and passed to the next in line.
+    offer_sweep_seconds: float = 30.0

@@ -1,0 +1,1 @@
+"""Scheduling's HTTP API: thin routers over the use cases."""

@@ -1,0 +1,106 @@
+"""Activities and sessions: plan, schedule, reschedule, cancel, change capacity, list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from aktywni_shared.auth import Authenticate, Principal, Role
+from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
+from scheduling.api.views import SessionOut, session_out
+from scheduling.domain import access
+from scheduling.domain.activities import Activity, PlanActivity
+from scheduling.domain.errors import NotFound
+from scheduling.domain.sessions import CancelSession, ChangeCapacity, Reschedule, ScheduleSession
+from scheduling.use_cases.booking import Bookings
+from scheduling.use_cases.context import Stores
+from scheduling.use_cases.planning import Planning
+
+ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
+MAX_SESSIONS = 1000
+
+
+async def _project_sessions(
+    stores: Stores, caller: Principal, project_id: str, starts_from: datetime | None, until: datetime | None
+) -> list[SessionOut]:
+    project = await stores.project(project_id)
+    if not (project.takes_part(caller.organisation_id) or caller.role in (Role.AUDITOR, Role.ADMINISTRATOR)):
+        raise NotFound(f"project {project_id} not found", "project_id")
+    found = []
+    for stored in await stores.sessions.of_project(project_id):
+        s = stored.session
+        if not access.may_read_session(caller, project, stored.staff_users, s.organisation_id):
+            continue
+        if (starts_from and s.ends_at <= starts_from) or (until and s.starts_at >= until):
+            continue
+        found.append(session_out(caller, project, stored))
+    return found[:MAX_SESSIONS]
+
+
+def router(planning: Planning, bookings: Bookings, authenticated: Authenticate) -> APIRouter:
+    api = APIRouter(tags=["activities and sessions"])
+    stores = planning.stores
+
+    @api.post("/projects/{project_id}/activities", status_code=201, summary="Plan an activity (a coordinator)")
+    async def plan(
+        project_id: ProjectId, command: PlanActivity, caller: Principal = Depends(authenticated)
+    ) -> Activity:
+        return await planning.plan_activity(caller, project_id, command)
+
+    @api.get("/projects/{project_id}/activities", summary="The project's activities")
+    async def activities(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> list[Activity]:
+        return await planning.activities(caller, project_id)
+
+    @api.post(
+        "/activities/{activity_id}/sessions",
+        status_code=201,
+        summary="Schedule a session; 409 lists every conflict (room, staff, hours, capacity, ...)",
+    )
+    async def schedule(
+        activity_id: uuid.UUID, command: ScheduleSession, caller: Principal = Depends(authenticated)
+    ) -> SessionOut:
+        stored = await planning.schedule(caller, str(activity_id), command)
+        project = await stores.project(stored.session.project_id)
+        return session_out(caller, project, stored)
+
+    @api.get("/projects/{project_id}/sessions", summary="The project's sessions (a trainer: the ones they lead)")
+    async def sessions(
+        project_id: ProjectId,
+        caller: Principal = Depends(authenticated),
+        starts_from: Annotated[datetime | None, Query(alias="from")] = None,
+        until: Annotated[datetime | None, Query(alias="to")] = None,
+    ) -> list[SessionOut]:
+        return await _project_sessions(stores, caller, project_id, starts_from, until)
+
+    @api.get("/sessions/{session_id}", summary="One session, with the bookings you may see")
+    async def session(session_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> SessionOut:
+        stored, project = await stores.readable_session(caller, str(session_id))
+        return session_out(caller, project, stored)
+
+    @api.post("/sessions/{session_id}/reschedule", summary="Move a session; bookings stay; 409 lists conflicts")
+    async def reschedule(
+        session_id: uuid.UUID, command: Reschedule, caller: Principal = Depends(authenticated)
+    ) -> SessionOut:
+        stored = await planning.reschedule(caller, str(session_id), command)
+        return session_out(caller, await stores.project(stored.session.project_id), stored)
+
+    @api.post("/sessions/{session_id}/cancellation", summary="Cancel a session and every booking of it")
+    async def cancel(
+        session_id: uuid.UUID, command: CancelSession, caller: Principal = Depends(authenticated)
+    ) -> SessionOut:
+        stored = await planning.cancel(caller, str(session_id), command.reason)
+        return session_out(caller, await stores.project(stored.session.project_id), stored)
+
+    @api.put("/sessions/{session_id}/capacity", summary="Change the seats; more seats promote the waitlist")
+    async def capacity(
+        session_id: uuid.UUID, command: ChangeCapacity, caller: Principal = Depends(authenticated)
+    ) -> SessionOut:
+        await planning.change_capacity(caller, str(session_id), command)
+        await bookings.promote_next(str(session_id))
+        stored, project = await stores.readable_session(caller, str(session_id))
+        return session_out(caller, project, stored)
+
+    return api

@@ -1,0 +1,77 @@
+"""iCalendar (RFC 5545) feeds of sessions: per participant, per staff member, per venue.
+
+Each session is one VEVENT whose UID never changes; a reschedule or a cancellation raises its
+SEQUENCE, and a cancelled session stays in the feed with STATUS:CANCELLED, so calendar clients
+follow the change instead of keeping a stale copy. Participants appear by pseudonymous id only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event
+
+from aktywni_shared.contracts.vocabulary import POLISH_LABELS, SupportForm
+from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.venues import Venue
+from scheduling.store.sessions import StoredSession
+
+PRODID = "-//Aktywni//scheduling//PL"
+UID_DOMAIN = "aktywni.scheduling"
+
+#: What the feed's owner has in a session, as the event's status: CONFIRMED, TENTATIVE or CANCELLED.
+Status = Callable[[StoredSession], str]
+
+
+def session_status(stored: StoredSession) -> str:
+    return "CANCELLED" if stored.session.status is SessionStatus.CANCELLED else "CONFIRMED"
+
+
+def participant_status(participant_id: str) -> Status:
+    def status(stored: StoredSession) -> str:
+        booking = stored.bookings.get(participant_id)
+        if stored.session.status is SessionStatus.CANCELLED or booking is None or not booking.active:
+            return "CANCELLED"
+        return "CONFIRMED" if booking.holds_seat else "TENTATIVE"
+
+    return status
+
+
+def _location(stored: StoredSession, venues: dict[str, Venue]) -> str:
+    s = stored.session
+    if s.off_site or s.venue_id is None:
+        return "poza siedzibą (wyjazd)"
+    venue = venues.get(s.venue_id)
+    if venue is None:
+        return f"{s.venue_id}, sala {s.room_id}"
+    room = venue.room(s.room_id or "")
+    where = f"{venue.name}, {venue.address.street}, {venue.address.postal_code} {venue.address.city}"
+    return f"{where}, {room.name if room else 'sala ' + str(s.room_id)}"
+
+
+def feed(name: str, sessions: list[StoredSession], venues: dict[str, Venue], status: Status, stamp: datetime) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Warsaw")
+    for stored in sorted(sessions, key=lambda x: x.session.starts_at):
+        s = stored.session
+        event = Event()
+        event.add("uid", f"{s.session_id}@{UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", s.starts_at.astimezone(UTC))
+        event.add("dtend", s.ends_at.astimezone(UTC))
+        event.add("sequence", s.sequence)
+        event.add("status", status(stored))
+        form = POLISH_LABELS.get(SupportForm(s.form), s.form)
+        event.add("summary", f"{s.title} ({form})")
+        event.add("location", _location(stored, venues))
+        event.add("categories", [s.form])
+        event.add("description", f"Projekt {s.project_id}; prowadzący: {', '.join(s.staff_ids) or '—'}")
+        calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical

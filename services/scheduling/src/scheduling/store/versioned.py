@@ -1,0 +1,86 @@
+"""Read, change in Python, write back only if nobody wrote meanwhile (a ``rev`` guard): optimistic concurrency.
+
+The write is one single-document update whose filter holds the revision read, so two writers never
+both win; the loser reads again and retries. Events go into the same write (the document's
+``outbox``), so a state change and its events are committed together or not at all. Works on
+FerretDB and on MongoDB alike (no transactions); only ``_id`` lookups, which FerretDB pushes down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox
+from aktywni_shared.mongo import Document
+from scheduling.domain.errors import ConcurrentChange
+
+REV = "rev"
+ATTEMPTS = 60
+T = TypeVar("T")
+
+
+@dataclass
+class Write(Generic[T]):
+    """What a change wants written: fields to set, outbox entries to append, and what to answer."""
+
+    result: T
+    fields: Document = field(default_factory=dict)
+    events: list[Document] = field(default_factory=list)
+
+
+Change = Callable[[Document | None], Write[T] | None]
+
+
+async def _pause(attempt: int) -> None:
+    await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 20)))  # noqa: S311 - jitter, not crypto
+
+
+async def modify(
+    collection: AsyncCollection[Document], outbox: Outbox | None, doc_id: Any, change: Change[T]
+) -> T | None:
+    """Apply ``change`` to the current document (None if absent) and write it back atomically.
+
+    ``change`` returns None to write nothing (the answer is then None). It may be called several
+    times (after a lost race), so it must not have effects of its own.
+    """
+    for attempt in range(ATTEMPTS):
+        current = await collection.find_one({"_id": doc_id}, {OUTBOX: 0})
+        write = change(current)
+        if write is None:
+            return None
+        if await _write(collection, outbox, doc_id, current, write):
+            return write.result
+        await _pause(attempt)
+    raise ConcurrentChange(f"{collection.name} {doc_id} keeps changing; try again")
+
+
+async def _write(
+    collection: AsyncCollection[Document], outbox: Outbox | None, doc_id: Any, current: Document | None, write: Write[T]
+) -> bool:
+    async def operation() -> bool:
+        if current is None:
+            try:
+                await collection.insert_one({"_id": doc_id, REV: 1, **write.fields, OUTBOX: list(write.events)})
+            except DuplicateKeyError:
+                return False
+            return True
+        update: Document = {"$inc": {REV: 1}}
+        if write.fields:
+            update["$set"] = write.fields
+        if write.events:
+            update["$push"] = {OUTBOX: {"$each": list(write.events)}}
+        rev = current.get(REV)
+        guard = {"$exists": False} if rev is None else rev
+        result = await collection.update_one({"_id": doc_id, REV: guard}, update)
+        return result.modified_count == 1
+
+    if write.events and outbox is not None:
+        return await outbox.write(collection, doc_id, operation)
+    return await operation()

@@ -1,0 +1,250 @@
+"""Bookings: book (a seat or the waitlist), cancel, promote the waitlist, offers and their deadlines.
+
+A booking first claims the participant's time (their timeline), then a seat by one conditional
+update of the session document; a full session queues them instead, and their time is released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from aktywni_shared.auth import Principal
+from aktywni_shared.contracts.ids import uuid7
+from aktywni_shared.contracts.vocabulary import BookingCancellationReason
+from aktywni_shared.mongo import Document
+from scheduling.domain import access, conflicts
+from scheduling.domain import bookings as rules
+from scheduling.domain.bookings import Booking, BookingState
+from scheduling.domain.errors import Conflict, Conflicts, Forbidden, NotFound
+from scheduling.domain.participants import ParticipantStatus
+from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.times import local
+from scheduling.store.sessions import StoredSession, booking_fields, to_stored
+from scheduling.store.timelines import participant_key
+from scheduling.store.versioned import Write
+from scheduling.use_cases.context import Stores, event_entry, now
+
+SEAT_ATTEMPTS = 20
+LEFT = {
+    ParticipantStatus.WITHDRAWN: BookingCancellationReason.PARTICIPANT_WITHDRAWN,
+    ParticipantStatus.ERASED: BookingCancellationReason.PARTICIPANT_ERASED,
+}
+
+
+@dataclass
+class Bookings:
+    stores: Stores
+
+    async def _visible_participant(self, principal: Principal, stored: StoredSession, participant_id: str) -> None:
+        if principal.role not in access.BOOKERS:
+            raise Forbidden(f"role {principal.role.value} does not book participants")
+        project = await self.stores.project(stored.session.project_id)
+        participant = await self.stores.participants.get(participant_id)
+        if participant is None or not access.sees_participant(principal, project, participant.organisation_id):
+            raise NotFound(f"participant {participant_id} not found", "participant_id")
+
+    async def book(self, principal: Principal, session_id: str, participant_id: str) -> tuple[Booking, bool]:
+        """The participant's booking (confirmed or waitlisted) and whether it is new."""
+        stored = await self.stores.session(session_id)
+        await self._visible_participant(principal, stored, participant_id)
+        s = stored.session
+        if s.status is SessionStatus.CANCELLED:
+            raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
+        existing = stored.bookings.get(participant_id)
+        if existing is not None and existing.active:
+            return existing, False
+        participant = await self.stores.participants.get(participant_id)
+        assert participant is not None
+        activity = await self.stores.activity(str(s.activity_id))
+        venue, room = await self.stores.place(s.venue_id, s.room_id)
+        found = conflicts.participant_conflicts(participant, activity, venue, room)
+        if found:
+            raise Conflicts(found)
+        key = participant_key(participant_id)
+        clashes = await self.stores.timelines.claim(key, session_id, s.interval, self.stores.is_live)
+        if clashes:
+            raise Conflicts(
+                conflicts.double_booked(
+                    "participant_double_booked", "participant_id", f"participant {participant_id}", clashes
+                )
+            )
+        booking = await self._seat_or_queue(stored, participant_id, participant.organisation_id)
+        if booking.state is BookingState.WAITLISTED:
+            await self.stores.timelines.release(key, session_id)
+            await self.stores.timelines.remember(key, session_id)
+        self.stores.notify()
+        # A withdrawal handled while this request ran found no booking to cancel: cancel it now.
+        after = await self.stores.participants.get(participant_id)
+        if after is not None and after.status in LEFT:
+            await self.cancel_booking(session_id, participant_id, LEFT[after.status])
+        return booking, True
+
+    async def _seat_or_queue(self, stored: StoredSession, participant_id: str, organisation_id: str) -> Booking:
+        s = stored.session
+        session_id = str(s.session_id)
+        booking = Booking(
+            booking_id=uuid7(),
+            participant_id=participant_id,
+            organisation_id=organisation_id,
+            state=BookingState.CONFIRMED,
+            requested_at=now(),
+        )
+        queued = booking.model_copy(update={"state": BookingState.WAITLISTED})
+        for _ in range(SEAT_ATTEMPTS):
+            entry = event_entry(rules.confirmed_event(s, booking), s.organisation_id, s.project_id)
+            if await self.stores.sessions.take_seat(session_id, booking, entry):
+                return booking
+            entry = event_entry(rules.waitlisted_event(s, queued), s.organisation_id, s.project_id)
+            if await self.stores.sessions.join_waitlist(session_id, queued, entry):
+                return queued
+            current = await self.stores.session(session_id)
+            mine = current.bookings.get(participant_id)
+            if mine is not None and mine.active:
+                return mine  # the same booking, made by a request that ran alongside
+            if current.session.status is SessionStatus.CANCELLED:
+                await self.stores.timelines.release(participant_key(participant_id), session_id)
+                raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
+        raise Conflicts([Conflict("busy", "session_id", f"session {session_id} is changing fast; try again")])
+
+    async def cancel(self, principal: Principal, session_id: str, participant_id: str) -> Booking:
+        stored = await self.stores.session(session_id)
+        await self._visible_participant(principal, stored, participant_id)
+        cancelled = await self.cancel_booking(session_id, participant_id, BookingCancellationReason.REQUESTED)
+        if cancelled is None:
+            raise NotFound(
+                f"participant {participant_id} has no active booking in session {session_id}", "participant_id"
+            )
+        return cancelled
+
+    async def cancel_booking(
+        self, session_id: str, participant_id: str, reason: BookingCancellationReason
+    ) -> Booking | None:
+        """Cancel a booking (no-op if it is not active), free the time and the seat, promote the next."""
+
+        def change(doc: Document | None) -> Write[Booking] | None:
+            if doc is None:
+                return None
+            current = to_stored(doc)
+            cancelled = rules.cancel(current.bookings, participant_id, reason)
+            if cancelled is None:
+                return None
+            s = current.session
+            entry = event_entry(rules.cancelled_event(s, cancelled), s.organisation_id, s.project_id)
+            free = 0 if s.status is SessionStatus.CANCELLED else rules.free_seats(s.capacity, current.bookings)
+            return Write(cancelled, {**booking_fields(current.bookings), "free": free}, [entry])
+
+        cancelled = await self.stores.sessions.modify(session_id, change)
+        if cancelled is None:
+            return None
+        self.stores.notify()
+        await self.stores.timelines.release(participant_key(participant_id), session_id)
+        await self.stores.offers.drop(session_id, participant_id)
+        await self.promote_next(session_id)
+        return cancelled
+
+    async def promote_next(self, session_id: str) -> None:
+        """Fill free seats from the waitlist, first come first served; skip those busy at that time."""
+        skipped: set[str] = set()
+        for _ in range(1000):
+            stored = await self.stores.session(session_id)
+            s = stored.session
+            queue = [b for b in rules.waitlist(stored.bookings) if b.participant_id not in skipped]
+            if s.status is not SessionStatus.SCHEDULED or s.free <= 0 or not queue:
+                return
+            candidate = queue[0]
+            pid = candidate.participant_id
+            participant = await self.stores.participants.get(pid)
+            if participant is None or not participant.bookable:
+                skipped.add(pid)
+                continue
+            clashes = await self.stores.timelines.claim(
+                participant_key(pid), session_id, s.interval, self.stores.is_live
+            )
+            if clashes:
+                skipped.add(pid)
+                continue
+            if not await self._promote(session_id, pid):
+                await self.stores.timelines.release(participant_key(pid), session_id)
+
+    async def _promote(self, session_id: str, participant_id: str) -> bool:
+        stored = await self.stores.session(session_id)
+        activity = await self.stores.activity(str(stored.session.activity_id))
+        window = None if activity.offer_window_hours is None else timedelta(hours=activity.offer_window_hours)
+        moment = now()
+
+        def change(doc: Document | None) -> Write[Booking] | None:
+            if doc is None:
+                return None
+            current = to_stored(doc)
+            s = current.session
+            if s.status is not SessionStatus.SCHEDULED or rules.free_seats(s.capacity, current.bookings) <= 0:
+                return None
+            promoted = rules.promote(current.bookings, participant_id, moment, window)
+            if promoted is None:
+                return None
+            event = rules.confirmed_event(s, promoted) if window is None else rules.offered_event(s, promoted)
+            fields = {**booking_fields(current.bookings), "free": rules.free_seats(s.capacity, current.bookings)}
+            return Write(promoted, fields, [event_entry(event, s.organisation_id, s.project_id)])
+
+        promoted = await self.stores.sessions.modify(session_id, change)
+        if promoted is None:
+            return False
+        self.stores.notify()
+        if promoted.confirm_by is not None:
+            await self.stores.offers.put(session_id, participant_id, promoted.confirm_by)
+        return True
+
+    async def confirm_offer(self, principal: Principal, session_id: str, participant_id: str) -> Booking:
+        stored = await self.stores.session(session_id)
+        await self._visible_participant(principal, stored, participant_id)
+        moment = now()
+
+        def change(doc: Document | None) -> Write[Booking] | None:
+            if doc is None:
+                return None
+            current = to_stored(doc)
+            confirmed = rules.confirm_offer(current.bookings, participant_id, moment)
+            if confirmed is None:
+                return None
+            s = current.session
+            entry = event_entry(rules.confirmed_event(s, confirmed), s.organisation_id, s.project_id)
+            return Write(confirmed, booking_fields(current.bookings), [entry])
+
+        confirmed = await self.stores.sessions.modify(session_id, change)
+        if confirmed is None:
+            raise Conflicts(
+                [Conflict("no_offer", "participant_id", f"participant {participant_id} has no open seat offer here")]
+            )
+        self.stores.notify()
+        await self.stores.offers.drop(session_id, participant_id)
+        return confirmed
+
+    async def expire_offers(self) -> int:
+        """Cancel offers past their deadline and offer the seats to the next in line."""
+        expired = 0
+        for session_id, participant_id in await self.stores.offers.expired(now()):
+            stored = await self.stores.sessions.get(session_id)
+            booking = None if stored is None else stored.bookings.get(participant_id)
+            if (
+                booking is not None
+                and booking.state is BookingState.OFFERED
+                and booking.confirm_by
+                and booking.confirm_by <= now()
+            ):
+                await self.cancel_booking(session_id, participant_id, BookingCancellationReason.OFFER_EXPIRED)
+                expired += 1
+            else:
+                await self.stores.offers.drop(session_id, participant_id)
+        return expired
+
+    async def participant_left(self, participant_id: str, reason: BookingCancellationReason, since: date) -> int:
+        """Cancel the participant's bookings of sessions on or after ``since`` (their withdrawal or erasure)."""
+        cancelled = 0
+        for session_id in await self.stores.timelines.sessions(participant_key(participant_id)):
+            stored = await self.stores.sessions.get(session_id)
+            if stored is None or local(stored.session.starts_at).date() < since:
+                continue
+            if await self.cancel_booking(session_id, participant_id, reason) is not None:
+                cancelled += 1
+        return cancelled

@@ -1,0 +1,67 @@
+"""Calendar feeds: who may read whose, and which sessions go in (from the owners' timelines)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aktywni_shared.auth import Principal, Role
+from scheduling import ics
+from scheduling.domain import access
+from scheduling.domain.errors import NotFound
+from scheduling.domain.venues import Venue
+from scheduling.store.sessions import StoredSession
+from scheduling.store.timelines import participant_key, room_key, staff_key
+from scheduling.use_cases.context import Stores, now
+
+
+@dataclass
+class Calendars:
+    stores: Stores
+
+    async def _venues(self, sessions: list[StoredSession]) -> dict[str, Venue]:
+        venues: dict[str, Venue] = {}
+        for venue_id in {s.session.venue_id for s in sessions if s.session.venue_id}:
+            venue = await self.stores.venues.get(venue_id)
+            if venue is not None:
+                venues[venue_id] = venue
+        return venues
+
+    async def participant(self, principal: Principal, participant_id: str) -> bytes:
+        participant = await self.stores.participants.get(participant_id)
+        project = None if participant is None else await self.stores.projects.get(participant.project_id)
+        if (
+            participant is None
+            or project is None
+            or not access.sees_participant(principal, project, participant.organisation_id)
+        ):
+            raise NotFound(f"participant {participant_id} not found", "participant_id")
+        ids = await self.stores.timelines.sessions(participant_key(participant_id))
+        sessions = await self.stores.sessions.many(ids)
+        status = ics.participant_status(participant_id)
+        name = f"Uczestnik {participant_id}"
+        return ics.feed(name, sessions, await self._venues(sessions), status, now())
+
+    async def staff(self, principal: Principal, staff_id: str) -> bytes:
+        member = await self.stores.staff.get(staff_id)
+        own = member is not None and principal.role is Role.TRAINER and principal.user == member.user
+        managing = (
+            member is not None
+            and principal.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
+            and principal.organisation_id == member.organisation_id
+        )
+        if member is None or not (own or managing):
+            raise NotFound(f"staff {staff_id} not found", "staff_id")
+        sessions = await self.stores.sessions.many(await self.stores.timelines.sessions(staff_key(staff_id)))
+        return ics.feed(f"Zajęcia: {staff_id}", sessions, await self._venues(sessions), ics.session_status, now())
+
+    async def venue(self, principal: Principal, venue_id: str) -> bytes:
+        del principal  # any signed-in user: a venue's sessions carry no personal data
+        venue = await self.stores.venues.get(venue_id)
+        if venue is None:
+            raise NotFound(f"venue {venue_id} not found", "venue_id")
+        ids: list[str] = []
+        for room in venue.rooms:
+            ids += await self.stores.timelines.sessions(room_key(venue_id, room.room_id))
+        found = await self.stores.sessions.many(list(dict.fromkeys(ids)))
+        sessions = [s for s in found if s.session.venue_id == venue_id]  # not those moved elsewhere
+        return ics.feed(venue.name, sessions, {venue_id: venue}, ics.session_status, now())

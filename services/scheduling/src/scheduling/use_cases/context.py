@@ -1,0 +1,118 @@
+"""What every use case needs: the stores, the outbox relay, event wrapping, loading with 404s, slot checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from aktywni_shared.auth import Principal
+from aktywni_shared.contracts.envelope import Envelope, EventPayload
+from aktywni_shared.contracts.topics import EVENT_TOPICS, SCHEDULING_ATTENDANCE
+from aktywni_shared.messaging.outbox import OutboxRelay, outbox_entry
+from aktywni_shared.mongo import Document
+from scheduling.domain import access
+from scheduling.domain.activities import Activity
+from scheduling.domain.conflicts import Slot
+from scheduling.domain.errors import NotFound
+from scheduling.domain.projects import ProjectView
+from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.venues import Room, Venue
+from scheduling.store.progress import OfferStore, ProgressStore
+from scheduling.store.projects import ParticipantStore, ProjectStore
+from scheduling.store.reference import StaffStore, VenueStore
+from scheduling.store.sessions import ActivityStore, SessionStore, StoredSession
+from scheduling.store.timelines import TimelineStore
+
+PRODUCER = "scheduling"
+#: A slot younger than this is never taken for a crash's leftover: its session may be being written.
+FRESH_SLOT = timedelta(seconds=60)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def event_entry(payload: EventPayload, organisation_id: str, project_id: str) -> Document:
+    """The outbox entry of one event: topic and key as contracts/topics.py says."""
+    topic = EVENT_TOPICS[payload.event_type]
+    if topic is SCHEDULING_ATTENDANCE:
+        key = str(getattr(payload, "participant_id"))  # noqa: B009 - every attendance payload has it
+    elif payload.event_type == "ActivityPlanned":
+        key = str(getattr(payload, "activity_id"))  # noqa: B009
+    else:
+        key = str(getattr(payload, "session_id"))  # noqa: B009
+    envelope = Envelope.wrap(payload, producer=PRODUCER, organisation_id=organisation_id, project_id=project_id)
+    return outbox_entry(topic, key, envelope)
+
+
+@dataclass
+class Stores:
+    projects: ProjectStore
+    participants: ParticipantStore
+    venues: VenueStore
+    staff: StaffStore
+    activities: ActivityStore
+    sessions: SessionStore
+    timelines: TimelineStore
+    progress: ProgressStore
+    offers: OfferStore
+    relay: OutboxRelay | None = None
+
+    def notify(self) -> None:
+        if self.relay is not None:
+            self.relay.notify()
+
+    async def project(self, project_id: str) -> ProjectView:
+        project = await self.projects.get(project_id)
+        if project is None:
+            raise NotFound(f"project {project_id} is not known to scheduling (yet)", "project_id")
+        return project
+
+    async def activity(self, activity_id: str) -> Activity:
+        activity = await self.activities.get(activity_id)
+        if activity is None:
+            raise NotFound(f"activity {activity_id} not found", "activity_id")
+        return activity
+
+    async def session(self, session_id: str) -> StoredSession:
+        stored = await self.sessions.get(session_id)
+        if stored is None:
+            raise NotFound(f"session {session_id} not found", "session_id")
+        return stored
+
+    async def readable_session(self, principal: Principal, session_id: str) -> tuple[StoredSession, ProjectView]:
+        """The session if the caller may see it; otherwise "not found", so nothing leaks."""
+        stored = await self.session(session_id)
+        project = await self.project(stored.session.project_id)
+        if not access.may_read_session(principal, project, stored.staff_users, stored.session.organisation_id):
+            raise NotFound(f"session {session_id} not found", "session_id")
+        return stored, project
+
+    async def place(self, venue_id: str | None, room_id: str | None) -> tuple[Venue | None, Room | None]:
+        if venue_id is None or room_id is None:
+            return None, None
+        venue = await self.venues.get(venue_id)
+        if venue is None:
+            raise NotFound(f"venue {venue_id} not found", "venue_id")
+        room = venue.room(room_id)
+        if room is None:
+            raise NotFound(f"venue {venue_id} has no room {room_id}", "room_id")
+        return venue, room
+
+    async def is_live(self, key: str, slot: Slot) -> bool:
+        """Whether a slot found in ``key``'s timeline is really held by its session (see timelines.py)."""
+        if slot.claimed_at is not None and now() - slot.claimed_at < FRESH_SLOT:
+            return True
+        stored = await self.sessions.get(slot.session_id)
+        if stored is None or stored.session.status is not SessionStatus.SCHEDULED:
+            return False
+        s = stored.session
+        if (s.interval.start, s.interval.end) != (slot.start, slot.end):
+            return False
+        kind, _, owner = key.partition(":")
+        if kind == "participant":
+            booking = stored.bookings.get(owner)
+            return booking is not None and booking.holds_seat
+        if kind == "staff":
+            return owner in s.staff_ids
+        return owner == f"{s.venue_id}/{s.room_id}"
