@@ -13,7 +13,7 @@ from aktywni_shared import mongo
 from aktywni_shared.contracts import Envelope, ParticipantEnrolledV1
 from aktywni_shared.contracts.topics import Topic
 from aktywni_shared.messaging.kafka import ensure_topics
-from aktywni_shared.messaging.outbox import LEASE, OUTBOX, Outbox, OutboxRelay, outbox_entry
+from aktywni_shared.messaging.outbox import LEADER, LEADER_ID, OUTBOX, Outbox, OutboxRelay, outbox_entry
 from aktywni_stack.selection import Infrastructure
 from tests.integration.conftest import unique
 from tests.support.kafka import read_topic
@@ -69,7 +69,7 @@ async def test_relay_publishes_every_pending_event_once_in_order_and_empties_the
         assert mine == expected[d * 5 : d * 5 + 5], "one aggregate's events keep their order"
 
 
-async def test_two_relays_racing_over_the_same_outbox_publish_each_event_once(
+async def test_two_relays_racing_over_the_same_outbox_publish_each_event_once_and_one_leads(
     infra: Infrastructure, db: AsyncDatabase[mongo.Document], infra_broker_pair: tuple[KafkaBroker, KafkaBroker]
 ) -> None:
     topic = Topic(unique("test.outbox-race"), 3, "aggregate")
@@ -79,26 +79,26 @@ async def test_two_relays_racing_over_the_same_outbox_publish_each_event_once(
     relays = [OutboxRelay(first, Outbox(db), [db.aggregates]), OutboxRelay(second, Outbox(db), [db.aggregates])]
     sent = await asyncio.gather(*(r.relay_once() for r in relays))
 
-    assert sum(sent) == 80
+    assert sorted(sent) == [0, 80], "one relay leads, the other stands by"
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=80)
     assert sorted(json.loads(r.value)["event_id"] for r in records) == sorted(expected)
 
 
-async def test_events_left_by_a_crashed_relay_are_published_after_the_lease_expires(
+async def test_events_left_by_a_crashed_relay_are_published_after_its_lease_expires(
     infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
 ) -> None:
     topic = Topic(unique("test.outbox-lease"), 1, "aggregate")
     await ensure_topics(infra.kafka_bootstrap_servers, [topic])
     expected = await _store_aggregates(db, topic, docs=1, per_doc=3)
-    # A relay claimed the document (a lease of half a second) and died before publishing anything.
-    claimed = await Outbox(db).markers.update_one(
-        {"_id": "aggregates:agg-0"}, {"$set": {LEASE: datetime.now(UTC) + timedelta(seconds=0.5)}}
+    # A relay took the lease (for half a second) and died before publishing anything.
+    await db[LEADER].insert_one(
+        {"_id": LEADER_ID, "holder": "crashed", "until": datetime.now(UTC) + timedelta(seconds=0.5)}
     )
-    assert claimed.modified_count == 1
     await broker.start()
     try:
         survivor = OutboxRelay(broker, Outbox(db), [db.aggregates])
         assert await survivor.relay_once() == 0, "a live lease is respected"
+        assert (await db[LEADER].find_one({"_id": LEADER_ID}) or {})["holder"] == "crashed"
         await asyncio.sleep(0.6)
         assert await survivor.relay_once() == 3
     finally:
@@ -145,3 +145,33 @@ async def test_a_batch_of_hundreds_of_documents_is_published_in_one_pass(
     assert await db.aggregates.count_documents({f"{OUTBOX}.0": {"$exists": True}}) == 0
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=250)
     assert sorted(json.loads(r.value)["event_id"] for r in records) == sorted(expected)
+
+
+async def test_events_written_while_a_batch_is_relayed_are_not_stranded(
+    infra: Infrastructure, db: AsyncDatabase[mongo.Document], broker: KafkaBroker
+) -> None:
+    """A command adding events to a document between the relay's read and its marker drop."""
+    topic = Topic(unique("test.outbox-late"), 1, "aggregate")
+    await ensure_topics(infra.kafka_bootstrap_servers, [topic])
+    expected = await _store_aggregates(db, topic, docs=1, per_doc=1)
+    late = _event(999)
+    await broker.start()
+    try:
+        relay = OutboxRelay(broker, Outbox(db), [db.aggregates])
+        publish = relay._publish
+
+        async def publish_then_a_command_writes(entries: list[mongo.Document]) -> int:
+            sent = await publish(entries)
+            # The command pushes its event and bumps the marker before the relay acknowledges.
+            await db.aggregates.update_one({"_id": "agg-0"}, {"$push": {OUTBOX: outbox_entry(topic, "agg-0", late)}})
+            return sent
+
+        relay._publish = publish_then_a_command_writes  # type: ignore[method-assign]
+        assert await relay.relay_once() == 1
+        relay._publish = publish  # type: ignore[method-assign]
+        assert await Outbox(db).markers.count_documents({}) == 1, "the document was marked again"
+        assert await relay.relay_once() == 1
+    finally:
+        await broker.stop()
+    records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=2)
+    assert [json.loads(r.value)["event_id"] for r in records] == [*expected, str(late.event_id)]

@@ -1,6 +1,7 @@
 // Command aktywni-ferretdb runs FerretDB 1.x embedded, with its SQLite backend, as the local
 // MongoDB-wire-protocol database of the Aktywni development stack, behind a small proxy that
-// makes its write commands atomic (wireproxy.go).
+// makes its write commands atomic (wireproxy.go), and with an index that makes lookups by _id
+// use an index instead of a scan (idindex.go).
 //
 // FerretDB is used as a library (github.com/FerretDB/FerretDB/ferretdb) rather than through
 // `go install .../cmd/ferretdb`, whose binary panics at start-up when built outside FerretDB's own
@@ -17,6 +18,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -87,6 +89,8 @@ func main() {
 			stop()
 		}
 	}()
+
+	go newIDIndexer(dir, logger).run(ctx, 200*time.Millisecond)
 
 	logger.Warn("listening", "addr", *listen, "data_dir", dir)
 	if err := f.Run(ctx); err != nil {
