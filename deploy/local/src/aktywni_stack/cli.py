@@ -5,6 +5,7 @@ aktywni-stack start     start Kafka and FerretDB in the background (var/demo)
 aktywni-stack status    what runs, and where
 aktywni-stack env       shell exports that point the services at the stack
 aktywni-stack stop      stop the services and the stack started from this checkout
+aktywni-stack install-browser   install Debian's Chromium for the dashboard's browser test (if missing)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aktywni_stack import artefacts, paths
+from aktywni_stack import artefacts, browser, paths
 from aktywni_stack.embedded import EmbeddedStack
 from aktywni_stack.process import ManagedProcess
 from aktywni_stack.services import SERVICES
@@ -29,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="aktywni-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["install", "start", "stop", "status", "env"])
+    parser.add_argument("command", choices=["install", "install-browser", "start", "stop", "status", "env"])
     args = parser.parse_args(argv)
+    if args.command == "install-browser":
+        return browser.install_command()
     stack = EmbeddedStack(paths.default_state_dir())
     try:
         if args.command == "install":

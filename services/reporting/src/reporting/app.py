@@ -1,28 +1,72 @@
-"""Wiring of the reporting service: projections fed by events, HTTP API, on one runtime."""
+"""Wiring of the reporting service: the projection fed by events, reports, dashboard, exports, announcements."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
-from aktywni_shared.messaging.consumer import EventConsumer
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.topics import (
+    ENROLMENT_PARTICIPANTS,
+    ENROLMENT_PROJECTS,
+    REPORTING_INDICATORS,
+    SCHEDULING_ATTENDANCE,
+    SCHEDULING_SESSIONS,
+    Topic,
+)
+from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from reporting import api
-from reporting.handlers import handlers
+from reporting.api import dashboard, definitions, errors, exports, reports
+from reporting.consumer import BatchConsumer
+from reporting.live import Announcer, Changes
+from reporting.projection import Projector
+from reporting.reports import Reports
 from reporting.settings import ReportingSettings
-from reporting.store import ReportingStore
+from reporting.store.announcements import AnnouncementStore
+from reporting.store.definitions import DefinitionStore
+from reporting.store.view import View
 
 NAME = "reporting"
+#: The topics the view is built from (a replay reads the same ones).
+SOURCE_TOPICS: list[Topic] = [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS, SCHEDULING_SESSIONS, SCHEDULING_ATTENDANCE]
 
 
 def build(settings: ReportingSettings) -> FastAPI:
     runtime = ServiceRuntime(NAME, settings)
-    store = ReportingStore(runtime.db)
-    runtime.startup_hooks.append(store.create_indexes)
-    consumer = EventConsumer(NAME, runtime.broker, handlers(store))
-    consumer.subscribe([ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS], group_id=settings.consumer_group(NAME))
-    return create_app(
-        runtime,
-        description="Indicators, projections and reports; pseudonymous facts only.",
-        routers=[api.router(store, runtime.authenticate)],
+    view = View(runtime.db)
+    use_cases = Reports(view, DefinitionStore(runtime.db))
+    outbox = Outbox(runtime.db)
+    announcements = AnnouncementStore(runtime.db, outbox)
+    relay = OutboxRelay(runtime.broker, outbox, [announcements.collection], poll_seconds=settings.outbox_poll_seconds)
+    announcer = Announcer(use_cases, announcements, relay)
+    changes = Changes()
+
+    def changed(project_ids: set[str]) -> None:
+        changes.notify(project_ids)
+        announcer.mark(project_ids)
+
+    async def applied(project_ids: set[str]) -> None:
+        changed(project_ids)
+
+    consumer = BatchConsumer(NAME, runtime.broker, Projector(view), on_applied=applied)
+    consumer.subscribe(SOURCE_TOPICS, group_id=settings.consumer_group(NAME), max_records=settings.batch_size)
+    runtime.broker.publisher(
+        REPORTING_INDICATORS.name,
+        schema=Envelope,
+        title=f"{REPORTING_INDICATORS.name}:publish",
+        description="IndicatorProgressed, TargetReached, TargetAtRisk; keyed by project_id.",
     )
+    runtime.startup_hooks.append(use_cases.seed)
+    runtime.background.extend([relay.run, announcer.run])
+    app = create_app(
+        runtime,
+        description="Indicators and targets, exact idempotent projections, live dashboards, exports; "
+        "pseudonymous facts only.",
+        routers=[
+            reports.router(use_cases, runtime.authenticate),
+            definitions.router(use_cases, runtime.authenticate, changed),
+            exports.router(use_cases, runtime.authenticate),
+            dashboard.router(use_cases, runtime.authenticate, changes),
+        ],
+    )
+    errors.install(app)
+    return app

@@ -1,0 +1,82 @@
+"""The live dashboard: a static page (no data in it) and a server-sent-event stream of the report.
+
+The page asks for a token once (login form, or ``?token=`` which it then removes from the address),
+keeps it in the tab's session storage and sends it as a bearer token to the stream; the stream is
+read with ``fetch`` so that the token travels in the ``Authorization`` header, never in a URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from importlib import resources
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from aktywni_shared.auth import Authenticate, Principal
+from reporting.api.deps import OrganisationFilter, ProjectId
+from reporting.domain import access
+from reporting.live import POLL_SECONDS, Changes
+from reporting.reports import Reports
+
+STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+KEEP_ALIVE_SECONDS = 15.0
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("reporting.dashboard").joinpath(name).read_bytes()
+
+
+def router(reports: Reports, authenticated: Authenticate, changes: Changes) -> APIRouter:
+    api = APIRouter(tags=["dashboard"])
+
+    @api.get("/dashboard/{project_id}", response_class=HTMLResponse, summary="The project's live dashboard (page)")
+    async def page(project_id: ProjectId) -> HTMLResponse:
+        del project_id  # the page reads it from its address; it holds no data itself
+        return HTMLResponse(_asset("index.html"), headers={"Cache-Control": "no-store"})
+
+    @api.get("/dashboard-static/{name}", include_in_schema=False)
+    async def asset(name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404, detail=f"{name} not found")
+        return Response(_asset(name), media_type=STATIC[name])
+
+    @api.get(
+        "/projects/{project_id}/stream",
+        summary="Server-sent events: the report (`event: report`) now and whenever it changes",
+        responses={200: {"content": {"text/event-stream": {}}}},
+        response_class=StreamingResponse,
+    )
+    async def stream(
+        request: Request,
+        project_id: ProjectId,
+        organisation: OrganisationFilter = None,
+        caller: Principal = Depends(authenticated),
+    ) -> StreamingResponse:
+        project = await reports.project(project_id)
+        scope = access.report_scope(caller, project, organisation)
+
+        async def events() -> AsyncIterator[str]:
+            last: object = None
+            quiet = 0.0
+            yield "retry: 2000\n\n"
+            while not await request.is_disconnected():
+                version = await reports.version(project_id)
+                if version != last:
+                    current = await reports.project(project_id)
+                    report = await reports.compute(current, scope.organisation)
+                    yield f"event: report\ndata: {report.model_dump_json()}\n\n"
+                    last, quiet = version, 0.0
+                elif quiet >= KEEP_ALIVE_SECONDS:
+                    yield ": keep-alive\n\n"
+                    quiet = 0.0
+                started = asyncio.get_running_loop().time()
+                await changes.wait(project_id, POLL_SECONDS)
+                quiet += asyncio.get_running_loop().time() - started
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
+
+    return api

@@ -1,0 +1,72 @@
+"""Exports: indicators per month × organisation × sex (XLSX, CSV); the participant list (leader only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from aktywni_shared.auth import Authenticate, Principal
+from reporting import exports
+from reporting.api.deps import OrganisationFilter, ProjectId
+from reporting.reports import Reports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def _file(content: bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
+    api = APIRouter(tags=["exports"])
+    refused: dict[int | str, dict[str, Any]] = {
+        403: {"description": "another organisation's data, or not the leader's coordinator"}
+    }
+
+    @api.get(
+        "/projects/{project_id}/exports/indicators.xlsx",
+        summary="Indicators: summary, month × organisation × sex, one sheet per breakdown",
+        responses={200: {"content": {XLSX: {}}}, **refused},
+        response_class=Response,
+    )
+    async def indicators_xlsx(
+        project_id: ProjectId, organisation: OrganisationFilter = None, caller: Principal = Depends(authenticated)
+    ) -> Response:
+        report = await reports.report(caller, project_id, organisation)
+        return _file(exports.xlsx(report), XLSX, f"wskazniki-{project_id}.xlsx")
+
+    @api.get(
+        "/projects/{project_id}/exports/indicators.csv",
+        summary="Every indicator per month × organisation × sex (CSV, `;`, UTF-8 with BOM)",
+        responses={200: {"content": {"text/csv": {}}}, **refused},
+        response_class=Response,
+    )
+    async def indicators_csv(
+        project_id: ProjectId, organisation: OrganisationFilter = None, caller: Principal = Depends(authenticated)
+    ) -> Response:
+        report = await reports.report(caller, project_id, organisation)
+        return _file(exports.monthly_csv(report), CSV, f"wskazniki-{project_id}.csv")
+
+    @api.get(
+        "/projects/{project_id}/exports/participants.csv",
+        summary="Pseudonymous participants with ESF attributes (the leading organisation's coordinator)",
+        responses={200: {"content": {"text/csv": {}}}, **refused},
+        response_class=Response,
+    )
+    async def participants_csv(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Response:
+        rows = await reports.participant_list(caller, project_id)
+        return _file(exports.participants_csv(rows), CSV, f"uczestnicy-{project_id}.csv")
+
+    @api.get(
+        "/projects/{project_id}/exports/participants.xlsx",
+        summary="The same participant list as XLSX (the leading organisation's coordinator)",
+        responses={200: {"content": {XLSX: {}}}, **refused},
+        response_class=Response,
+    )
+    async def participants_xlsx(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Response:
+        rows = await reports.participant_list(caller, project_id)
+        return _file(exports.participants_xlsx(rows), XLSX, f"uczestnicy-{project_id}.xlsx")
+
+    return api

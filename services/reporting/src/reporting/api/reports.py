@@ -1,0 +1,33 @@
+"""Reports: indicator values against targets with breakdowns and forecast (no personal data)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from aktywni_shared.auth import Authenticate, Principal
+from reporting.api.deps import OrganisationFilter, ProjectId
+from reporting.domain.report import ProjectReport
+from reporting.reports import ProjectParticipants, Reports
+
+
+def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
+    api = APIRouter(tags=["reports"])
+
+    @api.get(
+        "/projects/{project_id}/report",
+        summary="Every indicator: value, target, plan, forecast, split by sex, organisation, month and more",
+        responses={403: {"description": "another organisation's data"}, 404: {"description": "unknown project"}},
+    )
+    async def report(
+        project_id: ProjectId, organisation: OrganisationFilter = None, caller: Principal = Depends(authenticated)
+    ) -> ProjectReport:
+        return await reports.report(caller, project_id, organisation)
+
+    @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has (anonymous)")
+    async def participant_count(
+        project_id: ProjectId, caller: Principal = Depends(authenticated)
+    ) -> ProjectParticipants:
+        del caller  # counts are anonymous: every authenticated role may read them
+        return await reports.participant_count(project_id)
+
+    return api

@@ -1,0 +1,94 @@
+"""Reporting's event consumer: batches of records, decoded, projected, committed after the effect.
+
+A record that is not a valid event (not JSON, an unknown type or a newer version than this service
+knows, a broken contract) goes to ``deadletter.reporting`` with the reason, the source topic,
+partition and offset in its headers, like every consumer of the system; the batch goes on. If the
+projection fails (the database is down) the whole batch is delivered again after a pause: applying
+it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
+from aktywni_shared.contracts.topics import Topic, dead_letter
+from reporting.projection import Projector
+
+log = logging.getLogger(__name__)
+
+RETRY_PAUSE_SECONDS = 1.0
+
+
+class BatchConsumer:
+    def __init__(
+        self,
+        service: str,
+        broker: KafkaBroker,
+        projector: Projector,
+        on_applied: Callable[[set[str]], Awaitable[None]] | None = None,
+    ) -> None:
+        self.service = service
+        self.broker = broker
+        self.projector = projector
+        self.on_applied = on_applied
+        self.dead_letter_topic = dead_letter(service)
+        self.applied = 0
+        self.dead_lettered = 0
+
+    def subscribe(self, topics: list[Topic], group_id: str, max_records: int = 500) -> None:
+        @self.broker.subscriber(
+            *(t.name for t in topics),
+            group_id=group_id,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=100,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.service}:events",
+            description=f"Every event {self.service} counts indicators from (in batches); records it cannot accept "
+            f"go to {self.dead_letter_topic.name}.",
+        )
+        async def consume(message: KafkaMessage) -> None:
+            raw = message.raw_message
+            await self.handle(list(raw) if isinstance(raw, tuple) else [raw])
+
+    async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        events: list[DecodedEvent] = []
+        rejected: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
+        for record in records:
+            try:
+                events.append(decode(record.value))
+            except ContractViolation as violation:
+                rejected.append((record, violation.reason))
+        try:
+            touched = await self.projector.apply(events)
+        except Exception:
+            log.warning("projection failed; the batch will be delivered again", exc_info=True)
+            await asyncio.sleep(RETRY_PAUSE_SECONDS)
+            raise
+        # Dead letters go out after the batch's effect, so that a batch delivered again sends none twice.
+        for record, reason in rejected:
+            await self.send_to_dead_letter(record, reason)
+        self.applied += len(events)
+        if self.on_applied is not None and touched:
+            await self.on_applied(touched)
+
+    async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        headers = {
+            "dlq_reason": reason[:1000],
+            "dlq_consumer": self.service,
+            "source_topic": record.topic,
+            "source_partition": str(record.partition),
+            "source_offset": str(record.offset),
+        }
+        await self.broker.publish(record.value or b"", self.dead_letter_topic.name, key=record.key, headers=headers)
+        self.dead_lettered += 1
+        log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": self.dead_letter_topic.name})

@@ -1,0 +1,167 @@
+"""Who counts for an indicator, when, and with which attributes: the funder's counting rules.
+
+- A person counts once per indicator and project: facts are kept per person, so repeated
+  enrolments, withdrawals, re-enrolments or attendances change nothing.
+- Supported: when their first support starts (the date of ``SupportStarted``).
+- Trained (completed): on the earliest completion of a matching activity/form (``SupportCompleted``).
+- At enrolment: on the first enrolment date, unless withdrawn before any support (then never).
+- Age is the age at the start of support (at enrolment if support never started); events carry the
+  birth year only, so it is the age reached in that calendar year.
+- Attributes are those carried by the counting event (as they were at that moment).
+- Erasure of personal data never lowers a count.
+- Institutions count once per declaration kind, on their first declaration.
+- Items are summed from the coordinator's manual entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reporting.domain.facts import Entry, first_enrolled_on, withdrawn_before_support
+from reporting.domain.indicators import CountedAt, Counting, IndicatorDefinition
+
+NOT_APPLICABLE = "not_applicable"  # nie dotyczy / brak danych
+AGE_BANDS = ("<25", "25-54", "55+")
+
+
+def age_band(age: int) -> str:
+    if age < 25:
+        return "<25"
+    if age <= 54:
+        return "25-54"
+    return "55+"
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One counted subject of one indicator, with the attributes its breakdowns need."""
+
+    subject: str
+    on: date
+    organisation: str
+    quantity: int = 1
+    sex: str = NOT_APPLICABLE
+    age_band: str = NOT_APPLICABLE
+    disability_degree: str = NOT_APPLICABLE
+    category: str = NOT_APPLICABLE
+
+    @property
+    def month(self) -> str:
+        return self.on.strftime("%Y-%m")
+
+    def value_of(self, breakdown: str) -> str:
+        return self.month if breakdown == "month" else str(getattr(self, breakdown))
+
+
+def _matches_person(counting: Counting, attrs: dict[str, Any]) -> bool:
+    if counting.categories and attrs.get("category") not in {c.value for c in counting.categories}:
+        return False
+    if counting.mops_employee is True:
+        return attrs.get("mops_employee") is True
+    if counting.mops_employee is False:
+        return attrs.get("mops_employee") is not True
+    return True
+
+
+def _matches_support(counting: Counting, activity_id: str, form: str) -> bool:
+    if counting.forms and form not in {f.value for f in counting.forms}:
+        return False
+    return not counting.activity_ids or activity_id in {str(a) for a in counting.activity_ids}
+
+
+def _person(subject: str, on: str, attrs: dict[str, Any], organisation: str, age_on: str) -> Counted:
+    age = int(age_on[:4]) - int(attrs["birth_year"])
+    return Counted(
+        subject=subject,
+        on=date.fromisoformat(on),
+        organisation=organisation,
+        sex=str(attrs["sex"]),
+        age_band=age_band(age),
+        disability_degree=str(attrs.get("disability_degree") or NOT_APPLICABLE),
+        category=str(attrs["category"]),
+    )
+
+
+def _at_start(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
+    start = entry.get("start")
+    if start is None or not _matches_support(counting, start["activity_id"], start["form"]):
+        return None
+    if not _matches_person(counting, start["attrs"]):
+        return None
+    return _person(subject, start["on"], start["attrs"], organisation, start["on"])
+
+
+def _at_completion(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
+    matching = [
+        done
+        for activity_id, done in entry.get("done", {}).items()
+        if _matches_support(counting, activity_id, done["form"]) and _matches_person(counting, done["attrs"])
+    ]
+    if not matching:
+        return None
+    first = min(matching, key=lambda d: str(d["on"]))
+    start = entry.get("start")
+    return _person(subject, first["on"], first["attrs"], organisation, start["on"] if start else first["on"])
+
+
+def _at_enrolment(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
+    enrolled_on = first_enrolled_on(entry)
+    attrs = entry.get("attrs")
+    if enrolled_on is None or attrs is None or withdrawn_before_support(entry):
+        return None
+    if not _matches_person(counting, attrs):
+        return None
+    start = entry.get("start")
+    return _person(subject, enrolled_on, attrs, organisation, start["on"] if start else enrolled_on)
+
+
+_PERSON_RULES = {
+    CountedAt.SUPPORT_STARTED: _at_start,
+    CountedAt.SUPPORT_COMPLETED: _at_completion,
+    CountedAt.ENROLMENT: _at_enrolment,
+}
+
+
+def count_person(definition: IndicatorDefinition, subject: str, entry: Entry) -> Counted | None:
+    rule = _PERSON_RULES.get(definition.counts.counted_at)
+    if rule is None:
+        return None
+    organisation = str(entry.get("org") or (entry.get("start") or {}).get("org") or NOT_APPLICABLE)
+    return rule(definition.counts, subject, entry, organisation)
+
+
+def count_body(definition: IndicatorDefinition, subject: str, entry: Entry) -> Counted | None:
+    kinds = {k.value for k in definition.counts.declaration_kinds}
+    if "on" not in entry or (kinds and entry["kind"] not in kinds):
+        return None
+    return Counted(subject=subject, on=date.fromisoformat(entry["on"]), organisation=str(entry["org"]))
+
+
+def count(
+    definition: IndicatorDefinition,
+    people: dict[str, Entry],
+    bodies: dict[str, Entry],
+    entries: Iterable[dict[str, Any]] = (),
+) -> list[Counted]:
+    """Every subject counted by ``definition``, from the project's facts (and manual entries)."""
+    counted_at = definition.counts.counted_at
+    result: list[Counted | None]
+    if counted_at is CountedAt.DECLARATION:
+        result = [count_body(definition, key, entry) for key, entry in bodies.items()]
+    elif counted_at is CountedAt.MANUAL_ENTRY:
+        result = [
+            Counted(
+                subject=str(e["entry_id"]),
+                on=date.fromisoformat(str(e["on"])),
+                organisation=str(e["organisation_id"]),
+                quantity=int(e["quantity"]),
+            )
+            for e in entries
+            if e["indicator"] == definition.code
+        ]
+    else:
+        result = [count_person(definition, key, entry) for key, entry in people.items()]
+    return sorted((c for c in result if c is not None), key=lambda c: (c.on, c.subject))

@@ -1,0 +1,182 @@
+"""A project's report: each indicator's value against target and plan, its breakdowns and forecast.
+
+Computed from the facts every time (nothing is a trusted counter): the same facts and definitions
+always give the same report, which is what makes replays and duplicate deliveries harmless.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from reporting.domain.counting import Counted, count
+from reporting.domain.facts import Entry
+from reporting.domain.forecast import forecast
+from reporting.domain.indicators import IndicatorDefinition
+
+SEXES = ("K", "M")
+
+
+class ProjectInfo(BaseModel):
+    project_id: str
+    title: str
+    leader_organisation_id: str
+    starts_on: date
+    ends_on: date
+    organisations: dict[str, str]  # organisation id → role in the project
+
+
+class ForecastOut(BaseModel):
+    as_of: date
+    expected_at_end: int
+    will_meet_target: bool
+    per_month: float
+
+
+class MonthRow(BaseModel):
+    month: str
+    new: int
+    cumulative: int
+    plan: int
+    plan_cumulative: int
+    by_sex: dict[str, int]
+
+
+class Cell(BaseModel):
+    month: str
+    organisation: str
+    sex: str
+    count: int
+
+
+class IndicatorReport(BaseModel):
+    code: str
+    name: str
+    kind: str
+    unit: str
+    target: int
+    value: int
+    percent: float
+    reached: bool
+    plan_to_date: int | None
+    forecast: ForecastOut
+    by_sex: dict[str, int]
+    by_organisation: dict[str, dict[str, int]]
+    breakdowns: dict[str, dict[str, int]]
+    months: list[MonthRow]
+    cells: list[Cell]
+
+
+class ProjectReport(BaseModel):
+    project_id: str
+    title: str
+    starts_on: date
+    ends_on: date
+    leader_organisation_id: str
+    organisations: dict[str, str]
+    organisation: str | None  # the filter, if the report covers one organisation only
+    as_of: date
+    indicators: list[IndicatorReport]
+
+
+def months_between(first: date, last: date) -> list[str]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _sum(counted: Iterable[Counted], key: str) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for c in counted:
+        totals[c.value_of(key)] += c.quantity
+    return dict(sorted(totals.items()))
+
+
+def indicator_report(
+    definition: IndicatorDefinition, counted: list[Counted], project: ProjectInfo, as_of: date
+) -> IndicatorReport:
+    value = sum(c.quantity for c in counted)
+    months = months_between(project.starts_on, project.ends_on)
+    extra = sorted({c.month for c in counted} - set(months))
+    new_by_month = _sum(counted, "month")
+    sex_by_month: dict[str, Counter[str]] = {}
+    for c in counted:
+        sex_by_month.setdefault(c.month, Counter())[c.sex] += c.quantity
+    rows, cumulative, planned = [], 0, 0
+    for month in [*months, *extra]:
+        cumulative += new_by_month.get(month, 0)
+        planned += definition.monthly_plan.get(month, 0)
+        rows.append(
+            MonthRow(
+                month=month,
+                new=new_by_month.get(month, 0),
+                cumulative=cumulative,
+                plan=definition.monthly_plan.get(month, 0),
+                plan_cumulative=planned,
+                by_sex=dict(sex_by_month.get(month, {})),
+            )
+        )
+    current = as_of.strftime("%Y-%m")
+    plan_to_date = (
+        sum(n for m, n in definition.monthly_plan.items() if m <= current) if definition.monthly_plan else None
+    )
+    by_organisation: dict[str, dict[str, int]] = {}
+    cells: Counter[tuple[str, str, str]] = Counter()
+    for c in counted:
+        org = by_organisation.setdefault(c.organisation, {"total": 0})
+        org["total"] += c.quantity
+        if definition.counts_persons:
+            org[c.sex] = org.get(c.sex, 0) + c.quantity
+        cells[(c.month, c.organisation, c.sex)] += c.quantity
+    predicted = forecast(value, definition.target, project.starts_on, project.ends_on, as_of)
+    return IndicatorReport(
+        code=definition.code,
+        name=definition.name,
+        kind=definition.kind.value,
+        unit=definition.unit.value,
+        target=definition.target,
+        value=value,
+        percent=round(100 * value / definition.target, 1) if definition.target else 100.0,
+        reached=value >= definition.target,
+        plan_to_date=plan_to_date,
+        forecast=ForecastOut(**predicted.__dict__),
+        by_sex={s: _sum(counted, "sex").get(s, 0) for s in SEXES} if definition.counts_persons else {},
+        by_organisation=dict(sorted(by_organisation.items())),
+        breakdowns={b.value: _sum(counted, b.value) for b in definition.breakdowns},
+        months=rows,
+        cells=[Cell(month=m, organisation=o, sex=s, count=n) for (m, o, s), n in sorted(cells.items())],
+    )
+
+
+def project_report(
+    project: ProjectInfo,
+    definitions: list[IndicatorDefinition],
+    people: dict[str, Entry],
+    bodies: dict[str, Entry],
+    entries: list[dict[str, Any]],
+    as_of: date,
+    organisation: str | None = None,
+) -> ProjectReport:
+    indicators = []
+    for definition in definitions:
+        counted = count(definition, people, bodies, entries)
+        if organisation is not None:
+            counted = [c for c in counted if c.organisation == organisation]
+        indicators.append(indicator_report(definition, counted, project, as_of))
+    return ProjectReport(
+        project_id=project.project_id,
+        title=project.title,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        leader_organisation_id=project.leader_organisation_id,
+        organisations=project.organisations,
+        organisation=organisation,
+        as_of=as_of,
+        indicators=indicators,
+    )

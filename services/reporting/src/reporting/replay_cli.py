@@ -1,0 +1,74 @@
+"""`aktywni-reporting-replay`: rebuild the reporting view from the topics from the beginning.
+
+    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... uv run aktywni-reporting-replay
+
+Safe while the service runs (a fresh generation is filled, then switched to; see reporting.replay).
+Prints a progress bar on stderr and a summary line on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from typing import TextIO
+
+from pydantic import Field, SecretStr
+
+from aktywni_shared import mongo
+from aktywni_shared.contracts.topics import ALL, dead_letter
+from aktywni_shared.messaging.kafka import ensure_topics
+from reporting.app import NAME, SOURCE_TOPICS
+from reporting.replay import GRACE_SECONDS, ReplayResult, replay
+from reporting.settings import ReportingSettings
+from reporting.store.view import View
+
+
+class ReplaySettings(ReportingSettings):
+    """The service's settings; the token key is not needed to replay."""
+
+    jwt_secret: SecretStr = Field(SecretStr(""), validation_alias="AKTYWNI_JWT_SECRET")
+
+
+class ProgressBar:
+    def __init__(self, out: TextIO = sys.stderr, width: int = 30) -> None:
+        self.out, self.width = out, width
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // max(total, 1)
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        self.out.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} records, {rate:.0f}/s")
+        self.out.flush()
+
+
+async def run(settings: ReportingSettings, grace: float) -> ReplayResult:
+    await ensure_topics(settings.kafka_bootstrap_servers, [*ALL, dead_letter(NAME)])
+    client = mongo.connect(settings.mongodb_uri)
+    try:
+        view = View(client[settings.database_name(NAME)])
+        bar = ProgressBar()
+        result = await replay(view, settings.kafka_bootstrap_servers, SOURCE_TOPICS, bar, grace=grace)
+        sys.stderr.write("\n")
+        return result
+    finally:
+        await client.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aktywni-reporting-replay", description=__doc__)
+    parser.add_argument(
+        "--grace", type=float, default=GRACE_SECONDS, help="seconds to wait before dropping the old view"
+    )
+    args = parser.parse_args(argv)
+    result = asyncio.run(run(ReplaySettings(), args.grace))
+    print(
+        f"view rebuilt as generation {result.generation} (was {result.previous_generation}): "
+        f"{result.events} events applied, {result.skipped} invalid records skipped, {result.seconds} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

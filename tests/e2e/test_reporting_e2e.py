@@ -1,0 +1,136 @@
+"""Enrolment's HTTP API → events → reporting: indicators, the XLSX/CSV exports read back, duplicates harmless."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import uuid
+from typing import Any
+
+import openpyxl
+
+from aktywni_shared.auth import Role
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.events import SupportCompletedV1, SupportStartedV1
+from aktywni_stack import demo_data
+from tests.e2e.conftest import RunningSystem, eventually
+from tests.support.reporting import MEETINGS, TRAINING, publish, values
+
+
+def support(project_id: str, enrolled: dict[str, Any], body: dict[str, Any], completed: bool = False) -> Envelope:
+    """The SupportStarted/Completed scheduling emits for a participant (its attributes as enrolment sent them)."""
+    born = body.get("birth_date") or "1971-03-05"  # Anna's PESEL 71030512348: born 1971-03-05, female
+    common = {
+        "participant_id": enrolled["participant_id"],
+        "category": body["category"],
+        "sex": body.get("sex", "K"),
+        "birth_year": int(born[:4]),
+        "disability_degree": body.get("disability_degree"),
+        "mops_employee": body.get("mops_employee"),
+    }
+    payload: SupportStartedV1 | SupportCompletedV1
+    if completed:
+        payload = SupportCompletedV1.model_validate(
+            {
+                **common,
+                "activity_id": str(TRAINING),
+                "form": "training",
+                "completed_on": "2012-11-30",
+                "hours_attended": 40,
+            }
+        )
+    else:
+        payload = SupportStartedV1.model_validate(
+            {**common, "activity_id": str(MEETINGS), "form": "individual_meeting", "started_on": "2012-06-20"}
+        )
+    return Envelope.wrap(payload, producer="scheduling", organisation_id=body["organisation_id"], project_id=project_id)
+
+
+def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: RunningSystem, project_id: str) -> None:
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        assert eventually(
+            lambda: (
+                reporting.post(
+                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
+                ).status_code
+                == 200
+            )
+        )
+    people: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        anna_body = demo_data.person_with_disability()
+        anna = leader.post(f"/projects/{project_id}/participants", json=anna_body).json()
+        carer_body = demo_data.environment_person(anna["participant_id"])
+        trainee_body = demo_data.staff_trainee(mops_employee=True, organisation_id=demo_data.FRDL)
+        for body in (carer_body, trainee_body):
+            response = leader.post(f"/projects/{project_id}/participants", json=body)
+            assert response.status_code == 201, response.text
+            people.append((response.json(), body))
+        for kind, name, institution_kind in (
+            ("implement_model", "MOPS Wrocław", "social_assistance_centre"),
+            ("cooperate", "Stowarzyszenie Na Rzecz Aktywności", "ngo"),
+        ):
+            declared = leader.post(
+                f"/projects/{project_id}/declarations",
+                json={
+                    "kind": kind,
+                    "institution_name": name,
+                    "institution_kind": institution_kind,
+                    "declared_on": "2014-05-10",
+                    "document_reference": f"DEK/{uuid.uuid4().hex[:6]}",
+                },
+            )
+            assert declared.status_code == 201, declared.text
+    people.insert(0, (anna, anna_body))
+    (carer, carer_body), (trainee, trainee_body) = people[1], people[2]
+    events = [support(project_id, anna, anna_body), support(project_id, carer, carer_body)]
+    events += [support(project_id, trainee, trainee_body), support(project_id, trainee, trainee_body, completed=True)]
+    asyncio.run(publish(system.infra.kafka_bootstrap_servers, events * 2))  # every event delivered twice
+
+    expected = {
+        "TA-ON-SUPPORTED": (1, {"K": 1, "M": 0}),
+        "TA-ENV-SUPPORTED": (1, {"K": 0, "M": 1}),
+        "TA-MOPS-TRAINED": (1, {"K": 0, "M": 1}),
+        "TA-OTHER-TRAINED": (0, {"K": 0, "M": 0}),
+        "TA-UNITS-DECLARING": (1, {}),
+        "TA-BODIES-COOPERATING": (1, {}),
+        "TA-MODEL": (0, {}),
+    }
+    with system.client("reporting", demo_data.MOPS, Role.AUDITOR) as auditor:
+
+        def report() -> Any:
+            response = auditor.get(f"/projects/{project_id}/report")
+            return response.json() if response.status_code == 200 and values(response.json()) == expected else None
+
+        assert eventually(report, timeout=40), auditor.get(f"/projects/{project_id}/report").text
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(auditor.get(f"/projects/{project_id}/exports/indicators.xlsx").content)
+        )
+        monthly = auditor.get(f"/projects/{project_id}/exports/indicators.csv")
+        refused = auditor.get(f"/projects/{project_id}/exports/participants.csv")
+
+    summary = {row[0]: row for row in workbook["Wskaźniki"].iter_rows(min_row=2, values_only=True)}
+    assert {code: (row[5], row[7], row[8]) for code, row in summary.items()} == {
+        code: (value, by_sex.get("K", None) if by_sex else None, by_sex.get("M", None) if by_sex else None)
+        for code, (value, by_sex) in expected.items()
+    }
+    assert workbook["Wskaźniki"]["A1"].value == "Kod wskaźnika"
+    assert {"Płeć", "Wiek", "Niepełnosprawność", "Kategoria", "Organizacja", "Miesiąc"} <= set(workbook.sheetnames)
+    ages = {row[0]: row[2:] for row in workbook["Wiek"].iter_rows(min_row=2, values_only=True)}
+    assert ages["TA-ON-SUPPORTED"] == ("25–54 lata", 1), "Anna (born 1971) was 41 when her support started"
+    rows = list(csv.reader(io.StringIO(monthly.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Kod wskaźnika", "Nazwa wskaźnika", "Miesiąc"]
+    assert any(r[0] == "TA-MOPS-TRAINED" and r[2:6] == ["2012-11", demo_data.FRDL, "Mężczyźni", "1"] for r in rows)
+    assert refused.status_code == 403, "auditors never get the participant list"
+
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        listing = leader.get(f"/projects/{project_id}/exports/participants.xlsx")
+    assert listing.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(listing.content))["Uczestnicy"]
+    listed = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert set(listed) == {anna["participant_id"], carer["participant_id"], trainee["participant_id"]}
+    assert listed[trainee["participant_id"]][8] == "tak", "MOPS employee"
+    text = "".join(str(cell) for row in listed.values() for cell in row)
+    for secret in ("Przykładowa", "71030512348", "Testowy"):
+        assert secret not in text, "no personal data in the participant list"
