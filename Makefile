@@ -42,9 +42,11 @@ typecheck: install
 	$(UV) run --no-sync mypy
 
 test: lint typecheck
+	$(UV) run --no-sync aktywni-stack install-browser
 	$(UV) run --no-sync pytest $(PYTEST_ARGS)
 
 unit integration e2e: install
+	$(UV) run --no-sync aktywni-stack install-browser
 	$(UV) run --no-sync pytest -m $@ $(PYTEST_ARGS)
 
 down: $(UV)
