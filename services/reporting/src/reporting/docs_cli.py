@@ -24,14 +24,13 @@ from fastapi.routing import APIRoute
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.events import ALL_PAYLOADS
 from aktywni_shared.contracts.topics import ALL, EVENT_TOPICS
-from reporting.indicator_events import INDICATOR_EVENTS
 
 SERVICES = ("enrolment", "scheduling", "reporting")
 
 
 def payloads() -> list[type[EventPayload]]:
     seen: dict[tuple[str, int], type[EventPayload]] = {}
-    for payload in (*ALL_PAYLOADS, *INDICATOR_EVENTS):
+    for payload in ALL_PAYLOADS:
         seen.setdefault((payload.event_type, payload.event_version), payload)
     return [seen[key] for key in sorted(seen)]
 

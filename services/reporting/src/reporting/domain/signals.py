@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from aktywni_shared.contracts.envelope import EventPayload
+from aktywni_shared.contracts.events import IndicatorProgressedV1, TargetAtRiskV1, TargetReachedV1
 from reporting.domain.report import ProjectReport
-from reporting.indicator_events import IndicatorProgressedV1, TargetAtRiskV1, TargetReachedV1
 
 State = dict[str, dict[str, Any]]
 
