@@ -66,6 +66,9 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     assert demo.returncode == 0, output + rest
     assert "HTTP 201" in output
     assert "reporting counts 3 participants in TA-2012" in output, output
+    assert output.count("attendance recorded: HTTP 200") == 3, output
+    assert "reporting shows 2 persons supported (ON and environment) in TA-2012" in output, output
+    assert "/dashboard/TA-2012?token=" in output
     assert "stopped" in rest
     assert [name for name, pid in pids.items() if _alive(pid)] == [], "no stray process"
     assert list(tmp_path.glob("*.pid")) == []

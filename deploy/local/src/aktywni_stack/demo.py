@@ -2,7 +2,8 @@
 
 Starts Kafka and the database (embedded unless KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are set),
 the three services, registers the seed organisations and projects and a few participants of
-"Trener Aktywności", prints the URLs and tokens to try the APIs with, and on Ctrl-C (or SIGTERM)
+"Trener Aktywności", schedules the TA sessions at the seed venues, books and attends the examples
+(so that the dashboard shows their support), prints the URLs and tokens to try the APIs with, and on Ctrl-C (or SIGTERM)
 stops everything it started.
 """
 
@@ -16,7 +17,7 @@ import time
 from types import FrameType
 
 from aktywni_shared.auth import Role, Tokens
-from aktywni_stack import demo_data, paths
+from aktywni_stack import demo_data, demo_support, paths
 from aktywni_stack.http_client import JsonApi
 from aktywni_stack.selection import select
 from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, local_secret, start_all
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Everything ready in {time.monotonic() - started:.1f} s. Logs: {state_dir / 'logs'}")
         for service in services:
             print(f"  {service.name:10} {service.url}/docs   (AsyncAPI: {service.url}/asyncapi.json)")
-        enrolment, _, reporting = services
+        enrolment, scheduling, reporting = services
         tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
         auditor = JsonApi(reporting.url, demo_data.token(tokens, demo_data.MOPS, Role.AUDITOR))
         before = _participant_count(auditor)
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         expected = before + sum("enrol" in line and "HTTP 201" in line for line in lines)
         count = _wait_for_count(auditor, expected)
         print(f"  reporting counts {count} participants in TA-2012")
+        for line in demo_support.set_up(JsonApi(scheduling.url), JsonApi(reporting.url), tokens):
+            print(f"  {line}")
         print("Tokens for trying the APIs (valid 8 hours; more with `uv run aktywni-token`):")
         for organisation, role in (
             (demo_data.EUDAJMONIA, Role.COORDINATOR),
@@ -84,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             (demo_data.MOPS, Role.AUDITOR),
         ):
             print(f"  {role.value:14} {organisation:38} {demo_data.token(tokens, organisation, role)}")
+        dashboard_token = demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR)
+        print(f"Dashboard (live): {reporting.url}/dashboard/TA-2012?token={dashboard_token}")
         if args.smoke:
             ok = count == expected
         else:
