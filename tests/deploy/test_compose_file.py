@@ -11,7 +11,13 @@ from pathlib import Path
 from aktywni_stack import artefacts
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "ENROLMENT_PII_KEY": "A" * 43 + "=", "AKTYWNI_JWT_SECRET": "s" * 48}
+ENV = {
+    **os.environ,
+    "ENROLMENT_PII_KEY": "A" * 43 + "=",
+    "ENROLMENT_LOOKUP_KEY": "B" * 43 + "=",
+    "AKTYWNI_JWT_SECRET": "s" * 48,
+}
+PRODUCTION = ROOT / "deploy" / "compose" / "production.yml"
 
 
 def _docker_compose_available() -> bool:
@@ -69,3 +75,25 @@ def test_an_invalid_compose_file_is_refused(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "ports" in result.stderr
+
+
+def _block(config: str, service: str) -> str:
+    """One service's part of `docker compose config` output."""
+    return re.split(r"\n  [a-z]", config.split(f"\n  {service}:\n", 1)[1], maxsplit=1)[0]
+
+
+def test_the_production_variant_replicates_kafka_and_mongodb_and_runs_two_instances_of_each_service() -> None:
+    result = _config(PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for node in ("kafka-1", "kafka-2", "kafka-3", "mongo-1", "mongo-2", "mongo-3", "mongo-init"):
+        assert f"\n  {node}:\n" in out
+    assert out.count('KAFKA_DEFAULT_REPLICATION_FACTOR: "3"') == 3
+    assert out.count('KAFKA_MIN_INSYNC_REPLICAS: "2"') == 3
+    assert out.count("--replSet") == 3
+    for service in ("enrolment", "scheduling", "reporting"):
+        block = re.split(r"\n  [a-z]", out.split(f"\n  {service}:\n", 1)[1], maxsplit=1)[0]
+        assert "replicas: 2" in block, service
+        assert "replicaSet=rs0" in block, service
+        assert "kafka-1:9092,kafka-2:9092,kafka-3:9092" in block, service
