@@ -5,6 +5,7 @@ One service with a database and consumer group of its own; each test uses a proj
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.auth import Principal, Role, Tokens
 from aktywni_shared.contracts.topics import (
@@ -25,13 +27,26 @@ from aktywni_shared.contracts.topics import (
     SCHEDULING_ATTENDANCE,
     dead_letter,
 )
+from aktywni_shared.mongo import Document
 from aktywni_stack import demo_data
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure
 from aktywni_stack.services import ServiceProcess, local_secret
+from reporting.domain import facts
+from reporting.store.view import View
 from tests.e2e.conftest import eventually
 from tests.support.kafka import read_topic
-from tests.support.reporting import TA_TARGETS, Person, encode, numbers, project_events, publish, ta_at_target, values
+from tests.support.reporting import (
+    TA_TARGETS,
+    Person,
+    decoded,
+    encode,
+    numbers,
+    project_events,
+    publish,
+    ta_at_target,
+    values,
+)
 
 
 @dataclass
@@ -214,3 +229,27 @@ async def test_replay_rebuilds_the_view_with_identical_numbers_while_the_service
 
     after = reporting.report(project_id)
     assert numbers(after) == numbers(before)
+
+
+async def test_two_writers_append_chunks_of_one_project_without_gaps_and_a_reader_counts_each_person_once(
+    db: AsyncDatabase[Document],
+) -> None:
+    """Two instances' batches of one project race for chunk numbers; duplicates in both fold to one fact."""
+    project_id = "TA-CHUNKS"
+    people = [Person(project_id, "person_with_disability", "K" if n % 2 else "M") for n in range(40)]
+    records = [r for p in people if (r := facts.record(*_parts(p.started()))) is not None]
+    first, second = View(db).generation(1), View(db).generation(1)  # two processes' views of one generation
+    written = await asyncio.gather(
+        *(first.append(project_id, records[n : n + 5]) for n in range(0, 40, 5)),
+        *(second.append(project_id, records[n : n + 8]) for n in range(0, 40, 8)),
+    )
+    await first.bump({project_id}, {project_id: max(written)})
+    assert sorted(written) == list(range(1, 14)), "every append took its own number, without gaps"
+    found, _ = await View(db).generation(1).facts(project_id)
+    assert sorted(found) == sorted(str(p.participant_id) for p in people)
+    assert all(entry["start"]["on"] == "2012-06-20" for entry in found.values())
+
+
+def _parts(envelope: Any) -> Any:
+    event = decoded(envelope)
+    return event.envelope, event.payload

@@ -1,8 +1,10 @@
 """The projection: a batch of decoded events applied to a generation of the view, exactly once in effect.
 
 Used by the live consumer (into the active generation) and by the replay (into a fresh one): the
-same code, so a replay gives the same numbers. Facts are applied with the pure functions of
-``reporting.domain.facts`` (idempotent and commutative), several events of one bucket in one write.
+same code, so a replay gives the same numbers. Each counted event becomes a record
+(``reporting.domain.facts.record``), and a batch's records of one project are written as one chunk
+(one insert, whatever the project's size; see ``reporting.store.view``). Records are folded with
+idempotent functions, so an event written twice (redelivered, duplicated, replayed) counts once.
 """
 
 from __future__ import annotations
@@ -11,16 +13,11 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
 from aktywni_shared.contracts.registry import DecodedEvent
 from reporting.domain import facts
-from reporting.domain.facts import Changed, Entry
-from reporting.store.view import Generation, View, bucket_of
-
-MAX_ATTEMPTS = 50
-
-Item = tuple[Changed, Envelope, EventPayload]
+from reporting.domain.facts import Record
+from reporting.store.view import Generation, View
 
 
 class Projector:
@@ -32,7 +29,7 @@ class Projector:
         """Apply ``events`` (in their order); the ids of the projects whose numbers may have changed."""
         target = generation or await self.view.active()
         touched: set[str] = set()
-        by_bucket: dict[tuple[str, str], list[Item]] = defaultdict(list)
+        by_project: dict[str, list[Record]] = defaultdict(list)
         for event in events:
             envelope, payload = event.envelope, event.payload
             if isinstance(payload, ProjectRegisteredV1):
@@ -48,32 +45,13 @@ class Projector:
                 await target.join_project(envelope.project_id, payload.partner_organisation_id, payload.role.value)
                 touched.add(envelope.project_id)
             else:
-                key = facts.subject_key(envelope, payload)
-                if key is not None:
-                    by_bucket[(envelope.project_id, bucket_of(envelope.project_id, key[1]))].append(
-                        (key, envelope, payload)
-                    )
-        changed = await asyncio.gather(
-            *(self._apply_bucket(target, project, bucket, items) for (project, bucket), items in by_bucket.items())
-        )
-        touched.update(project for (project, _), did in zip(by_bucket, changed, strict=True) if did)
+                fact = facts.record(envelope, payload)
+                if fact is not None:
+                    by_project[envelope.project_id].append(fact)
+        projects = list(by_project)
+        written = await asyncio.gather(*(target.append(p, by_project[p]) for p in projects))
+        touched.update(projects)
         if touched:
-            await target.bump(touched)
+            await target.bump(touched, dict(zip(projects, written, strict=True)))
         self.applied += len(events)
         return touched
-
-    async def _apply_bucket(self, target: Generation, project_id: str, bucket_id: str, items: list[Item]) -> bool:
-        for _ in range(MAX_ATTEMPTS):
-            doc = await target.bucket(bucket_id)
-            changes: dict[Changed, Entry] = {}
-            for key, envelope, payload in items:
-                section, subject = key
-                current = changes.get(key) or (doc or {}).get(section, {}).get(subject)
-                after = facts.apply(current, envelope, payload)
-                if after is not None:
-                    changes[key] = after
-            if not changes:
-                return False
-            if await target.save_bucket(bucket_id, project_id, doc, changes):
-                return True
-        raise RuntimeError(f"bucket {bucket_id} kept changing under {MAX_ATTEMPTS} attempts")

@@ -11,6 +11,6 @@ class ReportingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore", populate_by_name=True)
 
     port: int = 8003
-    #: Records per consumed batch (``REPORTING_BATCH_SIZE``): one projection write per touched bucket
-    #: per batch, so bigger batches catch up faster.
+    #: Records per consumed batch (``REPORTING_BATCH_SIZE``): one chunk insert per touched project per batch,
+    #: so bigger batches catch up faster.
     batch_size: int = 2000

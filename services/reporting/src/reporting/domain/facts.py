@@ -10,29 +10,23 @@ out-of-order event never changes a number:
 - attributes from enrolment and updates are replaced only by a **later** event;
 - erasure only sets a flag: it never removes a counted fact (counts are anonymous).
 
-The state is stored as plain dictionaries (one entry per person in a bucket document), so these
-functions work on the stored form directly.
+An event is first reduced to a **record** (``record``: the few fields its subject's entry needs,
+plain JSON), which is what the view stores; entries are folded from records (``apply_record``) and
+kept as plain dictionaries.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from typing import Any
 
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.events import (
     DeclarationRecordedV1,
-    ParticipantEnrolledV2,
-    ParticipantErasedV1,
-    ParticipantUpdatedV1,
-    ParticipantWithdrawnV1,
-    SupportCompletedV1,
-    SupportStartedV1,
 )
 
 Entry = dict[str, Any]
-#: A changed entry of a bucket: ("people", participant id) or ("bodies", institution key).
+#: An entry of a project's facts: ("people", participant id) or ("bodies", institution key).
 Changed = tuple[str, str]
 
 ENROLLED = "enrolled"
@@ -68,96 +62,129 @@ def subject_key(envelope: Envelope, payload: EventPayload) -> Changed | None:
     return None
 
 
+#: A fact as stored: the few fields of one event that its subject's entry needs (JSON-ready).
+Record = dict[str, Any]
+
+
 def _stamp(envelope: Envelope) -> str:
     return f"{envelope.occurred_at.isoformat()}|{envelope.event_id}"
 
 
-def _support_attrs(payload: SupportStartedV1 | SupportCompletedV1) -> Entry:
-    return {
-        "category": payload.category.value,
-        "sex": payload.sex.value,
-        "birth_year": payload.birth_year,
-        "disability_degree": payload.disability_degree.value if payload.disability_degree else None,
-        "mops_employee": payload.mops_employee,
-    }
+SUPPORT_ATTRS = ("category", "sex", "birth_year", "disability_degree", "mops_employee")
+ENROLMENT_ATTRS = (*SUPPORT_ATTRS, "labour_market_status")
 
 
-def _earlier(current: Entry | None, on: date) -> bool:
-    return current is None or on.isoformat() < str(current["on"])
+def record(envelope: Envelope, payload: EventPayload) -> Record | None:
+    """The stored form of a counted event (``s``ection and ``k``ey of its subject, ``t``ype), or None."""
+    key = subject_key(envelope, payload)
+    if key is None:
+        return None
+    out: Record = {"s": key[0], "k": key[1], "t": envelope.type}
+    data = payload.model_dump(mode="json")  # one pass in pydantic's core: enums, dates and ids as JSON
+    kind = envelope.type
+    if kind == "ParticipantEnrolled":
+        attrs = {name: data.get(name) for name in ENROLMENT_ATTRS}
+        out |= {"id": str(envelope.event_id), "at": _stamp(envelope), "on": data["enrolled_on"], "attrs": attrs}
+        out["org"] = envelope.organisation_id
+    elif kind == "ParticipantUpdated":
+        out |= {
+            "at": _stamp(envelope),
+            "disability_degree": data.get("disability_degree"),
+            "labour_market_status": data.get("labour_market_status"),
+        }
+    elif kind == "ParticipantWithdrawn":
+        out |= {"id": str(envelope.event_id), "at": _stamp(envelope), "on": data["withdrawn_on"]}
+    elif kind in ("SupportStarted", "SupportCompleted"):
+        out |= {
+            "on": data["started_on" if kind == "SupportStarted" else "completed_on"],
+            "activity_id": data["activity_id"],
+            "form": data["form"],
+            "org": envelope.organisation_id,
+            "attrs": {name: data.get(name) for name in SUPPORT_ATTRS},
+        }
+    elif kind == "DeclarationRecorded":
+        out |= {
+            "on": data["declared_on"],
+            "kind": data["kind"],
+            "institution_kind": data["institution_kind"],
+            "declaration_id": data["declaration_id"],
+            "org": envelope.organisation_id,
+        }
+    return out
+
+
+def _earlier(current: Entry | None, on: str) -> bool:
+    return current is None or on < str(current["on"])
 
 
 def apply(entry: Entry | None, envelope: Envelope, payload: EventPayload) -> Entry | None:
     """The entry after the event (a new dict), or None if the event changes nothing."""
+    fact = record(envelope, payload)
+    return None if fact is None else apply_record(entry, fact)
+
+
+def apply_record(entry: Entry | None, fact: Record) -> Entry | None:
+    """The entry after the stored fact (a new dict), or None if it changes nothing."""
     before = entry or {}
-    after = _applied(dict(before), envelope, payload)
+    after = _applied(dict(before), fact)
     return after if after != before else None
 
 
-def _applied(entry: Entry, envelope: Envelope, payload: EventPayload) -> Entry:  # noqa: C901 - one branch per event
-    if isinstance(payload, ParticipantEnrolledV2):
-        lifecycle = dict(entry.get("lifecycle", {}))
-        lifecycle[str(envelope.event_id)] = {
-            "k": ENROLLED,
-            "on": payload.enrolled_on.isoformat(),
-            "at": _stamp(envelope),
+def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901 - one branch per event
+    kind = fact["t"]
+    if kind == "ParticipantEnrolled":
+        entry["lifecycle"] = {
+            **entry.get("lifecycle", {}),
+            fact["id"]: {"k": ENROLLED, "on": fact["on"], "at": fact["at"]},
         }
-        entry["lifecycle"] = lifecycle
-        if _stamp(envelope) > entry.get("attrs_at", ""):
-            entry["attrs_at"] = _stamp(envelope)
-            entry["org"] = envelope.organisation_id
+        if fact["at"] > entry.get("attrs_at", ""):
+            entry["attrs_at"] = fact["at"]
+            entry["org"] = fact["org"]
+            entry["attrs"] = dict(fact["attrs"])
+    elif kind == "ParticipantUpdated":
+        if "attrs" in entry and fact["at"] > entry.get("attrs_at", ""):
+            entry["attrs_at"] = fact["at"]
             entry["attrs"] = {
-                "category": payload.category.value,
-                "sex": payload.sex.value,
-                "birth_year": payload.birth_year,
-                "disability_degree": payload.disability_degree.value if payload.disability_degree else None,
-                "mops_employee": payload.mops_employee,
-                "labour_market_status": payload.labour_market_status.value if payload.labour_market_status else None,
+                **entry["attrs"],
+                "disability_degree": fact["disability_degree"],
+                "labour_market_status": fact["labour_market_status"],
             }
-    elif isinstance(payload, ParticipantUpdatedV1):
-        if "attrs" in entry and _stamp(envelope) > entry.get("attrs_at", ""):
-            entry["attrs_at"] = _stamp(envelope)
-            attrs = dict(entry["attrs"])
-            attrs["disability_degree"] = payload.disability_degree.value if payload.disability_degree else None
-            attrs["labour_market_status"] = payload.labour_market_status.value if payload.labour_market_status else None
-            entry["attrs"] = attrs
-    elif isinstance(payload, ParticipantWithdrawnV1):
-        lifecycle = dict(entry.get("lifecycle", {}))
-        lifecycle[str(envelope.event_id)] = {
-            "k": WITHDRAWN,
-            "on": payload.withdrawn_on.isoformat(),
-            "at": _stamp(envelope),
+    elif kind == "ParticipantWithdrawn":
+        entry["lifecycle"] = {
+            **entry.get("lifecycle", {}),
+            fact["id"]: {"k": WITHDRAWN, "on": fact["on"], "at": fact["at"]},
         }
-        entry["lifecycle"] = lifecycle
-    elif isinstance(payload, ParticipantErasedV1):
+    elif kind == "ParticipantErased":
         entry["erased"] = True
-    elif isinstance(payload, SupportStartedV1):
-        if _earlier(entry.get("start"), payload.started_on):
+    elif kind == "SupportStarted":
+        if _earlier(entry.get("start"), fact["on"]):
             entry["start"] = {
-                "on": payload.started_on.isoformat(),
-                "activity_id": str(payload.activity_id),
-                "form": payload.form.value,
-                "org": envelope.organisation_id,
-                "attrs": _support_attrs(payload),
+                "on": fact["on"],
+                "activity_id": fact["activity_id"],
+                "form": fact["form"],
+                "org": fact["org"],
+                "attrs": dict(fact["attrs"]),
             }
-    elif isinstance(payload, SupportCompletedV1):
-        done = dict(entry.get("done", {}))
-        key = str(payload.activity_id)
-        if _earlier(done.get(key), payload.completed_on):
-            done[key] = {
-                "on": payload.completed_on.isoformat(),
-                "form": payload.form.value,
-                "org": envelope.organisation_id,
-                "attrs": _support_attrs(payload),
+    elif kind == "SupportCompleted":
+        done = entry.get("done", {})
+        if _earlier(done.get(fact["activity_id"]), fact["on"]):
+            entry["done"] = {
+                **done,
+                fact["activity_id"]: {
+                    "on": fact["on"],
+                    "form": fact["form"],
+                    "org": fact["org"],
+                    "attrs": dict(fact["attrs"]),
+                },
             }
-            entry["done"] = done
-    elif isinstance(payload, DeclarationRecordedV1) and _earlier(entry if "on" in entry else None, payload.declared_on):
+    elif kind == "DeclarationRecorded" and _earlier(entry if "on" in entry else None, fact["on"]):
         entry.update(
             {
-                "on": payload.declared_on.isoformat(),
-                "kind": payload.kind.value,
-                "institution_kind": payload.institution_kind.value,
-                "declaration_id": str(payload.declaration_id),
-                "org": envelope.organisation_id,
+                "on": fact["on"],
+                "kind": fact["kind"],
+                "institution_kind": fact["institution_kind"],
+                "declaration_id": fact["declaration_id"],
+                "org": fact["org"],
             }
         )
     return entry
