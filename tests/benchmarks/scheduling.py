@@ -5,7 +5,9 @@
 Starts Kafka, the database, enrolment and scheduling (embedded unless KAFKA_BOOTSTRAP_SERVERS and
 MONGODB_URI are set), enrols made-up persons with disabilities through enrolment's bulk import,
 then books each of them into sessions of a workshop (capacity 50) from ``--concurrency`` clients,
-and lets ``--racers`` requests race for the last 10 seats of one session. Prints one table.
+records their attendance a session's list per request, books them again into later sessions a
+session's group per request (``/bookings/batch``), and lets ``--racers`` requests race for the last
+10 seats of one session. Prints one table.
 Figures are what this machine did in this run: compare them only with figures measured in the same run.
 """
 
@@ -67,10 +69,10 @@ def _wait_known(scheduling: httpx.Client, ids: list[str]) -> None:
     raise RuntimeError("scheduling did not learn every participant in time")
 
 
-def _sessions(scheduling: httpx.Client, activity_id: str, count: int) -> list[str]:
+def _sessions(scheduling: httpx.Client, activity_id: str, count: int, first: date = date(2013, 3, 4)) -> list[str]:
     ids = []
     for n in range(count):
-        day = date(2013, 3, 4) + timedelta(days=7 * (n // 40))
+        day = first + timedelta(days=7 * (n // 40))
         body = {**at(day, "10:00", 2), "venue_id": VENUE["venue_id"], "room_id": f"r{n % 40}"}
         response = scheduling.post(f"/activities/{activity_id}/sessions", json=body)
         response.raise_for_status()
@@ -94,6 +96,32 @@ def bookings(scheduling: httpx.Client, pairs: list[tuple[str, str]], concurrency
     seconds = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100)
     return {"per_second": len(pairs) / seconds, "p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000}
+
+
+def groups(scheduling: httpx.Client, pairs: list[tuple[str, str]]) -> float | None:
+    """Bookings/s when each session's participants are booked in one request (None: no such endpoint)."""
+    by_session: dict[str, list[str]] = {}
+    for session_id, pid in pairs:
+        by_session.setdefault(session_id, []).append(pid)
+    started = time.perf_counter()
+    for session_id, pids in by_session.items():
+        response = scheduling.post(f"/sessions/{session_id}/bookings/batch", json={"participant_ids": pids})
+        if response.status_code in (404, 405):
+            return None
+        response.raise_for_status()
+    return len(pairs) / (time.perf_counter() - started)
+
+
+def attendance(scheduling: httpx.Client, pairs: list[tuple[str, str]]) -> float:
+    """Attendance records/s when each session's list is recorded in one request (everyone present)."""
+    by_session: dict[str, list[str]] = {}
+    for session_id, pid in pairs:
+        by_session.setdefault(session_id, []).append(pid)
+    started = time.perf_counter()
+    for session_id, pids in by_session.items():
+        records = [{"participant_id": pid, "status": "present"} for pid in pids]
+        scheduling.post(f"/sessions/{session_id}/attendance", json={"records": records}).raise_for_status()
+    return len(pairs) / (time.perf_counter() - started)
 
 
 def race(scheduling: httpx.Client, activity_id: str, ids: list[str], racers: int) -> dict[str, Any]:
@@ -145,6 +173,9 @@ def main() -> None:
             pairs = [(session_ids[n % 4], pid) for n, pid in enumerate(ids[: args.participants])]
             pairs = [(s, p) for s, p in pairs][: SEATS_PER_SESSION * 4]
             measured = bookings(scheduling, pairs, args.concurrency)
+            recorded = attendance(scheduling, pairs)
+            later = _sessions(scheduling, activity_id, 4, first=date(2013, 4, 8))
+            grouped = groups(scheduling, [(later[n % 4], pid) for n, (_, pid) in enumerate(pairs)])
             raced = race(scheduling, activity_id, ids, args.racers)
         finally:
             for service in services:
@@ -158,6 +189,9 @@ def main() -> None:
     )
     print(f"{'HTTP booking latency p50 (ms)':44} {measured['p50_ms']:12.1f}")
     print(f"{'HTTP booking latency p99 (ms)':44} {measured['p99_ms']:12.1f}")
+    group_rate = "n/a" if grouped is None else f"{grouped:.1f}"
+    print(f"{'HTTP bookings/s, a session per request':44} {group_rate:>12}")
+    print(f"{'HTTP attendance records/s, a list per request':44} {recorded:12.1f}")
     overbooked = max(0, raced["confirmed"] - 10)
     print(f"{str(args.racers) + ' racing requests for 10 seats: confirmed':44} {raced['confirmed']:12d}")
     print(f"{'  waitlisted':44} {raced['waitlisted']:12d}")

@@ -96,6 +96,45 @@ def test_racing_requests_for_the_last_seats_never_overbook(system: RunningSystem
     assert sum(b["state"] == "confirmed" for b in stored["bookings"].values()) == SEATS
 
 
+def test_a_group_is_booked_in_one_request_all_or_nothing_and_never_overbooked(
+    system: RunningSystem, project_id: str
+) -> None:
+    ids = enrol(system, project_id, people("on", 8, seed=24))
+    trainee = enrol(system, project_id, people("trainee", 1, seed=25))[0]
+    assert project_known(system, project_id)
+    assert known_to_scheduling(system, project_id, [*ids, trainee])
+    with coordinator(system) as client:
+        venue = _venue()
+        assert client.post("/venues", json=venue).status_code == 201
+        activity = _training(client, project_id)
+        roomy = _session(client, activity, venue["venue_id"], date(2012, 11, 12), 10)
+        tight = _session(client, activity, venue["venue_id"], date(2012, 11, 13), 5)
+
+        def group(session_id: str, pids: list[str]) -> httpx.Response:
+            return client.post(f"/sessions/{session_id}/bookings/batch", json={"participant_ids": pids})
+
+        refused = group(roomy, [ids[0], trainee])
+        assert refused.status_code == 409
+        assert [(e["loc"], e["type"]) for e in refused.json()["detail"]] == [
+            (["body", "participant_ids", "1"], "conflict.category_not_targeted")
+        ]
+        assert client.get(f"/sessions/{roomy}").json()["confirmed"] == 0, "nobody of a refused group is booked"
+        assert group(roomy, [ids[0], ids[0]]).status_code == 422
+        assert group(roomy, [ids[0], str(uuid.uuid4())]).status_code == 404
+
+        first = group(roomy, ids[:3])
+        assert (first.status_code, [b["state"] for b in first.json()]) == (200, ["confirmed"] * 3)
+        again = group(roomy, ids[:4])
+        assert [b["booking_id"] for b in again.json()][:3] == [b["booking_id"] for b in first.json()]
+        assert client.get(f"/sessions/{roomy}").json()["confirmed"] == 4, "those booked already keep their booking"
+
+        # Eight for five seats: the group does not fit, so each is booked on its own, in order.
+        crowded = group(tight, ids)
+        assert [b["state"] for b in crowded.json()] == ["confirmed"] * 5 + ["waitlisted"] * 3
+        session = client.get(f"/sessions/{tight}").json()
+    assert (session["confirmed"], session["waitlisted"], session["free"]) == (5, 3, 0)
+
+
 def test_the_waitlist_moves_up_in_order_on_cancellation_and_on_more_seats(
     system: RunningSystem, project_id: str
 ) -> None:

@@ -77,6 +77,31 @@ async def test_seats_are_never_overbooked_by_racing_conditional_updates(db: Asyn
     assert await store.join_waitlist(sid, _booking(BookingState.WAITLISTED), _entry(101)) is True
 
 
+async def test_a_group_takes_its_seats_in_one_update_only_if_all_fit_and_none_is_booked(
+    db: AsyncDatabase[Document],
+) -> None:
+    store = SessionStore(db, Outbox(db))
+    session = _session(capacity=10)
+    await store.add(session, [], _entry(0))
+    sid = str(session.session_id)
+
+    six = [_booking() for _ in range(6)]
+    assert await store.take_seats(sid, six, [_entry(n) for n in range(6)])
+    assert not await store.take_seats(sid, [_booking() for _ in range(5)], [_entry(9)]), "5 do not fit in 4"
+    assert not await store.take_seats(sid, [six[0], _booking()], [_entry(10)]), "one of them holds a seat"
+    racing = [[_booking() for _ in range(4)] for _ in range(5)]
+    taken = await asyncio.gather(*(store.take_seats(sid, group, [_entry(11)]) for group in racing))
+    assert sum(taken) == 1, "of five racing groups of four, one got the last four seats"
+
+    stored = await store.get(sid)
+    assert stored is not None
+    assert (stored.session.free, len(stored.bookings)) == (0, 10)
+    doc = await db["sessions"].find_one({"_id": sid})
+    assert doc is not None
+    assert sorted(doc["participants"]) == sorted(stored.bookings)
+    assert len(doc[OUTBOX]) == 1 + 6 + 1, "the group's events were written with its seats"
+
+
 async def test_revision_guarded_rewrites_lose_no_update_and_append_events_with_each(
     db: AsyncDatabase[Document],
 ) -> None:

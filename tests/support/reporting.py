@@ -248,3 +248,88 @@ def publish_blocking(bootstrap: str, envelopes: Iterable[Envelope]) -> None:
     items = list(envelopes)
     with ThreadPoolExecutor(1) as pool:
         pool.submit(lambda: asyncio.run(publish(bootstrap, items))).result()
+
+
+def sex_of(body: dict[str, Any]) -> str:
+    """K or M of an enrolment body: as stated, else from the PESEL (its 10th digit is even for women)."""
+    if body.get("sex"):
+        return str(body["sex"])
+    return "K" if int(str(body["pesel"])[9]) % 2 == 0 else "M"
+
+
+async def all_records(bootstrap: str, topics: Iterable[str]) -> list[Any]:
+    """Every record of ``topics`` from offset 0 to the end offsets taken now (no consumer group)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics))
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Any] = []
+
+        async def behind() -> bool:
+            return any([await consumer.position(tp) < end for tp, end in ends.items()])
+
+        while await behind():
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(r for r in batch if r.offset < ends[TopicPartition(r.topic, r.partition)])
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def redeliver(bootstrap: str, records: Iterable[Any]) -> dict[tuple[str, int], int]:
+    """Publish the records again as they are (topic, partition, key, value, headers); the end offsets after."""
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=5)
+    await producer.start()
+    ends: dict[tuple[str, int], int] = {}
+    try:
+        sends = [
+            await producer.send(r.topic, r.value, key=r.key, partition=r.partition, headers=list(r.headers or ()))
+            for r in records
+        ]
+        for sent in sends:
+            metadata = await sent
+            place = (metadata.topic, metadata.partition)
+            ends[place] = max(ends.get(place, 0), metadata.offset + 1)
+    finally:
+        await producer.stop()
+    return ends
+
+
+async def consumed(bootstrap: str, group: str, ends: dict[tuple[str, int], int], timeout: float = 60.0) -> bool:
+    """Wait until ``group`` has committed at least ``ends`` (consumers commit after the effect)."""
+    import asyncio
+    import time
+
+    from aiokafka import TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            committed = await admin.list_consumer_group_offsets(group)
+            if all(
+                (c := committed.get(TopicPartition(topic, partition))) is not None and c.offset >= end
+                for (topic, partition), end in ends.items()
+            ):
+                return True
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.3)
+    finally:
+        await admin.close()

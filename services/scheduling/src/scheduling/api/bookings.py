@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from aktywni_shared.auth import Authenticate, Principal
 from scheduling.api.views import BookingOut
@@ -18,11 +18,20 @@ from scheduling.use_cases.attendance import Attendance, Recorded
 from scheduling.use_cases.booking import Bookings
 from scheduling.use_cases.context import Stores
 
+#: Participants booked in one request at most (a session of the seed project seats 30).
+MAX_GROUP = 200
+
 
 class BookingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     participant_id: uuid.UUID
+
+
+class GroupBookingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_GROUP)
 
 
 async def _visible_participant(stores: Stores, caller: Principal, participant_id: str) -> None:
@@ -34,6 +43,15 @@ async def _visible_participant(stores: Stores, caller: Principal, participant_id
         or not access.sees_participant(caller, project, participant.organisation_id)
     ):
         raise NotFound(f"participant {participant_id} not found", "participant_id")
+
+
+async def _bookings_of(stores: Stores, pid: str) -> list[BookingOut]:
+    found = []
+    for stored in await stores.sessions.many(await stores.timelines.sessions(participant_key(pid))):
+        booking = stored.bookings.get(pid)
+        if booking is not None:
+            found.append(BookingOut.of(stored.session.session_id, booking, stored.attendance.get(pid)))
+    return sorted(found, key=lambda b: (b.state is BookingState.CANCELLED, b.requested_at))
 
 
 def router(bookings: Bookings, attendance: Attendance, authenticated: Authenticate) -> APIRouter:
@@ -53,6 +71,17 @@ def router(bookings: Bookings, attendance: Attendance, authenticated: Authentica
         if not new:
             response.status_code = 200
         return BookingOut.of(session_id, booking)
+
+    @api.post(
+        "/sessions/{session_id}/bookings/batch",
+        summary="Book a group into a session in one request (seats for all at once when there are); "
+        "404/409 name participant_ids.<n> and book nobody",
+    )
+    async def book_many(
+        session_id: uuid.UUID, request: GroupBookingRequest, caller: Principal = Depends(authenticated)
+    ) -> list[BookingOut]:
+        pids = [str(p) for p in request.participant_ids]
+        return [BookingOut.of(session_id, b) for b, _ in await bookings.book_many(caller, str(session_id), pids)]
 
     @api.delete("/sessions/{session_id}/bookings/{participant_id}", summary="Cancel a booking; the waitlist moves up")
     async def cancel(
@@ -89,11 +118,6 @@ def router(bookings: Bookings, attendance: Attendance, authenticated: Authentica
     async def of_participant(participant_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> list[BookingOut]:
         pid = str(participant_id)
         await _visible_participant(stores, caller, pid)
-        found = []
-        for stored in await stores.sessions.many(await stores.timelines.sessions(participant_key(pid))):
-            booking = stored.bookings.get(pid)
-            if booking is not None:
-                found.append(BookingOut.of(stored.session.session_id, booking, stored.attendance.get(pid)))
-        return sorted(found, key=lambda b: (b.state is BookingState.CANCELLED, b.requested_at))
+        return await _bookings_of(stores, pid)
 
     return api

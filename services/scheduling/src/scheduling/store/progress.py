@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from scheduling.domain.attendance import Progress
-from scheduling.store.versioned import Change, T, modify
+from scheduling.store.versioned import Change, T, Write, modify, rewrite
 
 
 def progress_id(participant_id: str, activity_id: str) -> str:
@@ -27,6 +27,14 @@ class ProgressStore:
 
     async def modify(self, participant_id: str, activity_id: str, change: Change[T]) -> T | None:
         return await modify(self.collection, self.outbox, progress_id(participant_id, activity_id), change)
+
+    async def raw(self, participant_id: str, activity_id: str) -> Document | None:
+        """The stored document (with its revision, without its outbox), for a batch of writes."""
+        return await self.collection.find_one({"_id": progress_id(participant_id, activity_id)}, {OUTBOX: 0})
+
+    async def rewrite(self, current: Document, write: Write[T]) -> bool:
+        """``write`` over ``current`` unless it changed meanwhile; the caller marks the outbox (see batch.py)."""
+        return await rewrite(self.collection, current["_id"], current, write)
 
     async def get(self, participant_id: str, activity_id: str) -> Progress | None:
         doc = await self.collection.find_one({"_id": progress_id(participant_id, activity_id)}, {OUTBOX: 0})

@@ -82,6 +82,11 @@ class ParticipantStore:
         doc = await self.collection.find_one({"_id": participant_id}, {OUTBOX: 0, APPLIED: 0})
         return None if doc is None else to_view(doc)
 
+    async def get_with_start(self, participant_id: str) -> tuple[ParticipantView | None, bool]:
+        """The participant and whether their support has started, in one read."""
+        doc = await self.collection.find_one({"_id": participant_id}, {OUTBOX: 0, APPLIED: 0})
+        return (None, False) if doc is None else (to_view(doc), bool(doc.get("support_started")))
+
     async def started(self, participant_id: str) -> bool:
         doc = await self.collection.find_one({"_id": participant_id}, {"support_started": 1})
         return bool((doc or {}).get("support_started"))
@@ -89,14 +94,17 @@ class ParticipantStore:
     async def support_started(self, participant_id: str, entry: Document) -> bool:
         """Mark the participant's support as started with its event, once (a conditional update)."""
 
-        async def operation() -> bool:
-            result = await self.collection.update_one(
-                {"_id": participant_id, "support_started": {"$ne": True}},
-                {"$set": {"support_started": True}, "$push": {OUTBOX: entry}},
-            )
-            return result.modified_count == 1
+        return await self.outbox.write(
+            self.collection, participant_id, lambda: self.support_started_marked(participant_id, entry)
+        )
 
-        return await self.outbox.write(self.collection, participant_id, operation)
+    async def support_started_marked(self, participant_id: str, entry: Document) -> bool:
+        """``support_started`` for a caller that marks the outbox itself (a batch, see batch.py)."""
+        result = await self.collection.update_one(
+            {"_id": participant_id, "support_started": {"$ne": True}},
+            {"$set": {"support_started": True}, "$push": {OUTBOX: entry}},
+        )
+        return result.modified_count == 1
 
     async def of_project(self, project_id: str, organisation_id: str | None) -> list[ParticipantView]:
         query: Document = {"project_id": project_id}

@@ -104,6 +104,30 @@ class SessionStore:
         """Confirm ``booking`` if a seat is free and the participant holds none: one atomic update."""
         return await self._add_booking(session_id, booking, entry, {"free": {"$gt": 0}}, {"free": -1})
 
+    async def take_seats(self, session_id: str, bookings: list[Booking], entries: list[Document]) -> bool:
+        """Confirm a group at once if there are seats for all and none of them holds a booking: one atomic update.
+
+        False changes nothing (the caller books them one by one then, seat or waitlist each)."""
+        pids = [b.participant_id for b in bookings]
+
+        async def operation() -> bool:
+            result = await self.collection.update_one(
+                {
+                    "_id": session_id,
+                    "status": SessionStatus.SCHEDULED.value,
+                    "participants": {"$nin": pids},
+                    "free": {"$gte": len(pids)},
+                },
+                {
+                    "$inc": {"free": -len(pids), REV: 1},
+                    "$set": {f"bookings.{b.participant_id}": b.model_dump(mode="json") for b in bookings},
+                    "$push": {"participants": {"$each": pids}, OUTBOX: {"$each": entries}},
+                },
+            )
+            return result.modified_count == 1
+
+        return await self.outbox.write(self.collection, session_id, operation)
+
     async def join_waitlist(self, session_id: str, booking: Booking, entry: Document) -> bool:
         """Queue ``booking`` if the session is full (a seat freed meanwhile: False, try the seat again)."""
         return await self._add_booking(session_id, booking, entry, {"free": {"$lte": 0}}, {})

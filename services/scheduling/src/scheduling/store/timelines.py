@@ -11,6 +11,7 @@ it is released.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -20,11 +21,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.mongo import Document
 from scheduling.domain.conflicts import Slot, overlapping
 from scheduling.domain.times import Interval
-from scheduling.store.versioned import Write, modify
+from scheduling.store.batch import insert_new
+from scheduling.store.versioned import Write, modify, new_document
 
 #: Verifies a slot found in the way: True if its session still holds that time for the owner.
 IsLive = Callable[[str, Slot], Awaitable[bool]]
 MAX_SESSIONS_KEPT = 5000
+CLAIMS_AT_ONCE = 8
 
 
 def participant_key(participant_id: str) -> str:
@@ -94,6 +97,30 @@ class TimelineStore:
             for stale in list(clashes):
                 await self.release(key, stale.session_id, keep_history=True)
         return clashes
+
+    async def claim_many(
+        self, keys: list[str], session_id: str, interval: Interval, is_live: IsLive
+    ) -> dict[str, list[Slot]]:
+        """``claim`` for many owners: the live clashes of those who could not claim (none: all claimed).
+
+        Owners without a timeline yet get theirs in one ``insert_many``; the others claim one by one."""
+        docs = await asyncio.gather(*(self.collection.find_one({"_id": key}, {"_id": 1}) for key in keys))
+        fresh = [key for key, doc in zip(keys, docs, strict=True) if doc is None]
+        now = datetime.now(UTC)
+        slot = _dump([Slot(session_id, interval.start, interval.end, now)])
+        created = await insert_new(
+            self.collection,
+            [new_document(key, Write(True, {"slots": slot, "sessions": [session_id]})) for key in fresh],
+        )
+        limit = asyncio.Semaphore(CLAIMS_AT_ONCE)
+
+        async def claim(key: str) -> list[Slot]:
+            async with limit:
+                return await self.claim(key, session_id, interval, is_live)
+
+        rest = [key for key in keys if key not in created]
+        found = await asyncio.gather(*(claim(key) for key in rest))
+        return {key: slots for key, slots in zip(rest, found, strict=True) if slots}
 
     async def release(self, key: str, session_id: str, *, keep_history: bool = True) -> None:
         def change(doc: Document | None) -> Write[bool] | None:

@@ -61,25 +61,35 @@ async def modify(
     raise ConcurrentChange(f"{collection.name} {doc_id} keeps changing; try again")
 
 
+def new_document(doc_id: Any, write: Write[T]) -> Document:
+    """The document a write creates when there is none yet (revision 1, its events in the outbox)."""
+    return {"_id": doc_id, REV: 1, **write.fields, OUTBOX: list(write.events)}
+
+
+async def rewrite(collection: AsyncCollection[Document], doc_id: Any, current: Document, write: Write[T]) -> bool:
+    """Write ``write`` over ``current`` if nobody wrote meanwhile (its revision); no outbox markers."""
+    update: Document = {"$inc": {REV: 1}}
+    if write.fields:
+        update["$set"] = write.fields
+    if write.events:
+        update["$push"] = {OUTBOX: {"$each": list(write.events)}}
+    rev = current.get(REV)
+    guard = {"$exists": False} if rev is None else rev
+    result = await collection.update_one({"_id": doc_id, REV: guard}, update)
+    return result.modified_count == 1
+
+
 async def _write(
     collection: AsyncCollection[Document], outbox: Outbox | None, doc_id: Any, current: Document | None, write: Write[T]
 ) -> bool:
     async def operation() -> bool:
         if current is None:
             try:
-                await collection.insert_one({"_id": doc_id, REV: 1, **write.fields, OUTBOX: list(write.events)})
+                await collection.insert_one(new_document(doc_id, write))
             except DuplicateKeyError:
                 return False
             return True
-        update: Document = {"$inc": {REV: 1}}
-        if write.fields:
-            update["$set"] = write.fields
-        if write.events:
-            update["$push"] = {OUTBOX: {"$each": list(write.events)}}
-        rev = current.get(REV)
-        guard = {"$exists": False} if rev is None else rev
-        result = await collection.update_one({"_id": doc_id, REV: guard}, update)
-        return result.modified_count == 1
+        return await rewrite(collection, doc_id, current, write)
 
     if write.events and outbox is not None:
         return await outbox.write(collection, doc_id, operation)

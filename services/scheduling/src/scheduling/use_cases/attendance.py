@@ -28,10 +28,14 @@ from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden
 from scheduling.domain.participants import ParticipantView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.times import local
-from scheduling.store.versioned import Write
+from scheduling.store.batch import insert_new, marked
+from scheduling.store.progress import progress_id
+from scheduling.store.versioned import Write, new_document
 from scheduling.use_cases.context import Stores, event_entry, now
 
 PARALLEL = 8
+#: A record's progress after it, its write (None: nothing changes), and the document it was read from.
+Planned = tuple[Progress, Write[Progress] | None, Document | None]
 
 
 class Recorded(BaseModel):
@@ -53,6 +57,37 @@ def _fact(participant: ParticipantView, activity: Activity) -> dict[str, object]
         "disability_degree": participant.disability_degree,
         "mops_employee": participant.mops_employee,
     }
+
+
+def _change(
+    s: Session, activity: Activity, participant: ParticipantView, status: AttendanceStatus, doc: Document | None
+) -> tuple[Progress, Write[Progress] | None]:
+    """The participant's progress after this record, and what to write (None: recorded so already)."""
+    pid = participant.participant_id
+    progress = (
+        Progress(participant_id=pid, activity_id=str(activity.activity_id), project_id=s.project_id)
+        if doc is None
+        else Progress.model_validate(doc)
+    )
+    day = local(s.starts_at).date()
+    entry = SessionAttendance(status=status, hours=rules.credited_hours(status, s.hours), session_date=day)
+    if not rules.record(progress, str(s.session_id), entry):
+        return progress, None
+    recorded = AttendanceRecordedV1(
+        session_id=s.session_id,
+        activity_id=s.activity_id,
+        participant_id=uuid.UUID(pid),
+        status=status,
+        hours=entry.hours,
+        session_date=day,
+    )
+    events = [event_entry(recorded, s.organisation_id, s.project_id)]
+    if rules.newly_completed(activity.completion_rule, activity.planned_hours, progress, day):
+        completed = SupportCompletedV1(
+            **_fact(participant, activity), completed_on=day, hours_attended=progress.hours_attended
+        )
+        events.append(event_entry(completed, s.organisation_id, s.project_id))
+    return progress, Write(progress, progress.model_dump(mode="json"), events)
 
 
 @dataclass
@@ -81,58 +116,107 @@ class Attendance:
                 raise DomainError(f"participant {pid} is listed twice", f"records.{index}.participant_id")
             seen.add(pid)
         activity = await self.stores.activity(str(s.activity_id))
-        # Each record touches its own documents (progress, participant): record them side by side.
-        limit = asyncio.Semaphore(PARALLEL)
-
-        async def one(pid: str, status: AttendanceStatus) -> Recorded:
-            async with limit:
-                return await self._one(s, activity, pid, status)
-
-        results = list(await asyncio.gather(*(one(str(i.participant_id), i.status) for i in command.records)))
+        statuses = {str(i.participant_id): i.status for i in command.records}
+        results = await self._record_all(s, activity, statuses)
         await self.stores.sessions.set_attendance(session_id, {r.participant_id: r.status.value for r in results})
         self.stores.notify()
         return results
 
+    async def _record_all(
+        self, s: Session, activity: Activity, statuses: dict[str, AttendanceStatus]
+    ) -> list[Recorded]:
+        """Record a session's list with few commands: one read per document (side by side), the outbox
+        markers of all documents bumped in bulk before and after, new progress inserted in one command.
+        A progress document someone else wrote meanwhile is recorded on its own (``_one``, with retries)."""
+        limit = asyncio.Semaphore(PARALLEL)
+        activity_id = str(activity.activity_id)
+        planned, starts = await self._plan(s, activity, statuses, limit)
+        progress_ids = [progress_id(pid, activity_id) for pid, (_, write, _) in planned.items() if write is not None]
+        targets = [(self.stores.progress.collection, i) for i in progress_ids]
+        targets += [(self.stores.participants.collection, pid) for pid in starts]
+        written: dict[str, bool] = {}
+        async with marked(self.stores.progress.outbox, targets):
+            new = {
+                progress_id(pid, activity_id): new_document(progress_id(pid, activity_id), write)
+                for pid, (_, write, doc) in planned.items()
+                if write is not None and doc is None
+            }
+            inserted = await insert_new(self.stores.progress.collection, list(new.values()))
+
+            async def update(pid: str, write: Write[Progress], doc: Document) -> None:
+                async with limit:
+                    written[pid] = await self.stores.progress.rewrite(doc, write)
+
+            await asyncio.gather(
+                *(update(pid, w, d) for pid, (_, w, d) in planned.items() if w is not None and d is not None)
+            )
+            for pid, (_, write, doc) in planned.items():
+                if write is not None and doc is None:
+                    written[pid] = progress_id(pid, activity_id) in inserted
+
+            async def start(pid: str, entry: Document) -> None:
+                async with limit:
+                    await self.stores.participants.support_started_marked(pid, entry)
+
+            await asyncio.gather(*(start(pid, entry) for pid, entry in starts.items()))
+
+        async def result(pid: str, status: AttendanceStatus) -> Recorded:
+            progress, write, _ = planned[pid]
+            if write is not None and not written[pid]:
+                async with limit:  # lost a race for this document: record it on its own, with retries
+                    return await self._one(s, activity, pid, status)
+            return Recorded(
+                participant_id=pid,
+                status=status,
+                changed=write is not None,
+                hours_attended=progress.hours_attended,
+                completed=progress.completed_on is not None,
+            )
+
+        return list(await asyncio.gather(*(result(pid, status) for pid, status in statuses.items())))
+
+    async def _plan(
+        self, s: Session, activity: Activity, statuses: dict[str, AttendanceStatus], limit: asyncio.Semaphore
+    ) -> tuple[dict[str, Planned], dict[str, Document]]:
+        """Each record's progress and write (from the documents read side by side), and the SupportStarted due."""
+        activity_id = str(activity.activity_id)
+
+        async def read(pid: str) -> tuple[ParticipantView | None, bool, Document | None]:
+            async with limit:
+                participant, started = await self.stores.participants.get_with_start(pid)
+                doc = await self.stores.progress.raw(pid, activity_id)
+            return participant, started, doc
+
+        pids = list(statuses)
+        read_back = dict(zip(pids, await asyncio.gather(*(read(pid) for pid in pids)), strict=True))
+        day = local(s.starts_at).date()
+        planned: dict[str, Planned] = {}
+        starts: dict[str, Document] = {}
+        for pid, status in statuses.items():
+            participant, started, doc = read_back[pid]
+            if participant is None or participant.category is None or participant.sex is None:
+                raise DomainError(f"participant {pid} is no longer known (erased)", "records")
+            progress, write = _change(s, activity, participant, status, doc)
+            planned[pid] = (progress, write, doc)
+            if status is AttendanceStatus.PRESENT and not started:
+                event = SupportStartedV1(**_fact(participant, activity), started_on=day)
+                starts[pid] = event_entry(event, s.organisation_id, s.project_id)
+        return planned, starts
+
     async def _one(self, s: Session, activity: Activity, pid: str, status: AttendanceStatus) -> Recorded:
+        """One record on its own: a revision-guarded rewrite of its progress, retried on a lost race."""
         participant = await self.stores.participants.get(pid)
         if participant is None or participant.category is None or participant.sex is None:
             raise DomainError(f"participant {pid} is no longer known (erased)", "records")
         day = local(s.starts_at).date()
-        entry = SessionAttendance(status=status, hours=rules.credited_hours(status, s.hours), session_date=day)
-        attendance_event = event_entry(
-            AttendanceRecordedV1(
-                session_id=s.session_id,
-                activity_id=s.activity_id,
-                participant_id=uuid.UUID(pid),
-                status=status,
-                hours=entry.hours,
-                session_date=day,
-            ),
-            s.organisation_id,
-            s.project_id,
-        )
-        outcome: dict[str, object] = {}
+        outcome: dict[str, Progress] = {}
 
         def change(doc: Document | None) -> Write[Progress] | None:
-            progress = (
-                Progress(participant_id=pid, activity_id=str(activity.activity_id), project_id=s.project_id)
-                if doc is None
-                else Progress.model_validate(doc)
-            )
-            outcome["progress"] = progress
-            if not rules.record(progress, str(s.session_id), entry):
-                return None
-            events = [attendance_event]
-            if rules.newly_completed(activity.completion_rule, activity.planned_hours, progress, day):
-                completed = SupportCompletedV1(
-                    **_fact(participant, activity), completed_on=day, hours_attended=progress.hours_attended
-                )
-                events.append(event_entry(completed, s.organisation_id, s.project_id))
-            return Write(progress, progress.model_dump(mode="json"), events)
+            outcome["progress"], write = _change(s, activity, participant, status, doc)
+            return write
 
         written = await self.stores.progress.modify(pid, str(activity.activity_id), change)
         progress = written or outcome["progress"]
-        assert isinstance(progress, Progress)
         if status is AttendanceStatus.PRESENT and not await self.stores.participants.started(pid):
             started = SupportStartedV1(**_fact(participant, activity), started_on=day)
             await self.stores.participants.support_started(pid, event_entry(started, s.organisation_id, s.project_id))

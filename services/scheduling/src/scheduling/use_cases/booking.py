@@ -6,6 +6,7 @@ update of the session document; a full session queues them instead, and their ti
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,10 +17,11 @@ from aktywni_shared.mongo import Document
 from scheduling.domain import access, conflicts
 from scheduling.domain import bookings as rules
 from scheduling.domain.bookings import Booking, BookingState
-from scheduling.domain.errors import Conflict, Conflicts, Forbidden, NotFound
-from scheduling.domain.participants import ParticipantStatus
+from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden, NotFound
+from scheduling.domain.participants import ParticipantStatus, ParticipantView
+from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import SessionStatus
-from scheduling.domain.times import local
+from scheduling.domain.times import Interval, local
 from scheduling.store.sessions import StoredSession, booking_fields, to_stored
 from scheduling.store.timelines import participant_key
 from scheduling.store.versioned import Write
@@ -36,26 +38,27 @@ LEFT = {
 class Bookings:
     stores: Stores
 
-    async def _visible_participant(self, principal: Principal, stored: StoredSession, participant_id: str) -> None:
+    async def _visible_participant(
+        self, principal: Principal, stored: StoredSession, participant_id: str
+    ) -> ParticipantView:
         if principal.role not in access.BOOKERS:
             raise Forbidden(f"role {principal.role.value} does not book participants")
         project = await self.stores.project(stored.session.project_id)
         participant = await self.stores.participants.get(participant_id)
         if participant is None or not access.sees_participant(principal, project, participant.organisation_id):
             raise NotFound(f"participant {participant_id} not found", "participant_id")
+        return participant
 
     async def book(self, principal: Principal, session_id: str, participant_id: str) -> tuple[Booking, bool]:
         """The participant's booking (confirmed or waitlisted) and whether it is new."""
         stored = await self.stores.session(session_id)
-        await self._visible_participant(principal, stored, participant_id)
+        participant = await self._visible_participant(principal, stored, participant_id)
         s = stored.session
         if s.status is SessionStatus.CANCELLED:
             raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
         existing = stored.bookings.get(participant_id)
         if existing is not None and existing.active:
             return existing, False
-        participant = await self.stores.participants.get(participant_id)
-        assert participant is not None
         activity = await self.stores.activity(str(s.activity_id))
         venue, room = await self.stores.place(s.venue_id, s.room_id)
         found = conflicts.participant_conflicts(participant, activity, venue, room)
@@ -79,6 +82,109 @@ class Bookings:
         if after is not None and after.status in LEFT:
             await self.cancel_booking(session_id, participant_id, LEFT[after.status])
         return booking, True
+
+    async def book_many(
+        self, principal: Principal, session_id: str, participant_ids: list[str]
+    ) -> list[tuple[Booking, bool]]:
+        """Book a group into one session; each participant's booking and whether it is new, in order.
+
+        All or nothing for what can be checked up front (visibility, eligibility, clashing time: 404 or
+        409 naming ``participant_ids.<n>``). The seats are taken by one conditional update for the whole
+        group (seats for all, none of them booked yet); if that cannot be, each is booked on its own, a
+        seat or the waitlist, exactly as a single booking is.
+        """
+        if principal.role not in access.BOOKERS:
+            raise Forbidden(f"role {principal.role.value} does not book participants")
+        if len(set(participant_ids)) != len(participant_ids):
+            raise DomainError("a participant is listed twice", "participant_ids")
+        stored = await self.stores.session(session_id)
+        s = stored.session
+        project = await self.stores.project(s.project_id)
+        found = await self._visible_group(principal, project, participant_ids)
+        if s.status is SessionStatus.CANCELLED:
+            raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
+        activity = await self.stores.activity(str(s.activity_id))
+        venue, room = await self.stores.place(s.venue_id, s.room_id)
+        answers: dict[str, tuple[Booking, bool]] = {}
+        group: dict[str, ParticipantView] = {}
+        problems: list[Conflict] = []
+        for index, (pid, participant) in enumerate(zip(participant_ids, found, strict=True)):
+            existing = stored.bookings.get(pid)
+            if existing is not None and existing.active:
+                answers[pid] = (existing, False)
+                continue
+            group[pid] = participant
+            for c in conflicts.participant_conflicts(participant, activity, venue, room):
+                problems.append(Conflict(c.code, f"participant_ids.{index}", c.message))
+        if problems:
+            raise Conflicts(problems)
+        await self._claim_group(session_id, s.interval, participant_ids, list(group))
+        answers |= await self._seats_or_queue(stored, group)
+        self.stores.notify()
+        # A withdrawal handled while this request ran found no booking to cancel: cancel it now.
+        after = await asyncio.gather(*(self.stores.participants.get(pid) for pid in group))
+        for pid, latest in zip(group, after, strict=True):
+            if latest is not None and latest.status in LEFT:
+                await self.cancel_booking(session_id, pid, LEFT[latest.status])
+        return [answers[pid] for pid in participant_ids]
+
+    async def _visible_group(
+        self, principal: Principal, project: ProjectView, participant_ids: list[str]
+    ) -> list[ParticipantView]:
+        found = await asyncio.gather(*(self.stores.participants.get(pid) for pid in participant_ids))
+        visible = []
+        for index, (pid, participant) in enumerate(zip(participant_ids, found, strict=True)):
+            if participant is None or not access.sees_participant(principal, project, participant.organisation_id):
+                raise NotFound(f"participant {pid} not found", f"participant_ids.{index}")
+            visible.append(participant)
+        return visible
+
+    async def _claim_group(self, session_id: str, interval: Interval, everyone: list[str], group: list[str]) -> None:
+        """Claim the group's time; if anyone's clashes, release the others' and refuse (409 for each clash)."""
+        keys = [participant_key(pid) for pid in group]
+        clashes = await self.stores.timelines.claim_many(keys, session_id, interval, self.stores.is_live)
+        if not clashes:
+            return
+        for key in keys:
+            if key not in clashes:
+                await self.stores.timelines.release(key, session_id)
+        problems = []
+        for pid in group:
+            if participant_key(pid) in clashes:
+                field = f"participant_ids.{everyone.index(pid)}"
+                slots = clashes[participant_key(pid)]
+                problems += conflicts.double_booked("participant_double_booked", field, f"participant {pid}", slots)
+        raise Conflicts(problems)
+
+    async def _seats_or_queue(
+        self, stored: StoredSession, group: dict[str, ParticipantView]
+    ) -> dict[str, tuple[Booking, bool]]:
+        """Seats for the whole group in one update, else each on its own (a seat or the waitlist)."""
+        if not group:
+            return {}
+        s = stored.session
+        session_id = str(s.session_id)
+        bookings = [
+            Booking(
+                booking_id=uuid7(),
+                participant_id=pid,
+                organisation_id=participant.organisation_id,
+                state=BookingState.CONFIRMED,
+                requested_at=now(),
+            )
+            for pid, participant in group.items()
+        ]
+        entries = [event_entry(rules.confirmed_event(s, b), s.organisation_id, s.project_id) for b in bookings]
+        if await self.stores.sessions.take_seats(session_id, bookings, entries):
+            return {b.participant_id: (b, True) for b in bookings}
+        answers = {}
+        for pid, participant in group.items():
+            booking = await self._seat_or_queue(stored, pid, participant.organisation_id)
+            if booking.state is BookingState.WAITLISTED:
+                await self.stores.timelines.release(participant_key(pid), session_id)
+                await self.stores.timelines.remember(participant_key(pid), session_id)
+            answers[pid] = (booking, True)
+        return answers
 
     async def _seat_or_queue(self, stored: StoredSession, participant_id: str, organisation_id: str) -> Booking:
         s = stored.session
