@@ -44,8 +44,20 @@ def _run(argv: list[str], *, cwd: Path, what: str, env: dict[str, str] | None = 
 
 def kafka_lib() -> Path:
     """The directory of Kafka's jars (broker, tools, logging), fetched by Maven on first use."""
-    pom = paths.KAFKA_RECIPE / "pom.xml"
-    target = paths.cache_dir() / f"kafka-{_fingerprint(pom)}"
+    return _maven_lib(paths.KAFKA_RECIPE, "kafka", "Kafka")
+
+
+def kafka_connect_lib() -> Path:
+    """The jars of Kafka Connect and the MongoDB sink connector (the benchmarks' peer), fetched on first use.
+
+    Used together with ``kafka_lib()`` on one class path (the broker's jars first).
+    """
+    return _maven_lib(paths.RECIPES / "kafka-connect", "kafka-connect", "Kafka Connect")
+
+
+def _maven_lib(recipe: Path, name: str, what: str) -> Path:
+    pom = recipe / "pom.xml"
+    target = paths.cache_dir() / f"{name}-{_fingerprint(pom)}"
     lib = target / "lib"
     with _locked(target):
         if not (target / ".complete").exists():
@@ -53,7 +65,7 @@ def kafka_lib() -> Path:
             mvn = require("mvn")
             shutil.rmtree(target, ignore_errors=True)
             started = time.monotonic()
-            print(f"[stack] fetching Kafka jars with Maven into {lib} (once) ...", flush=True)
+            print(f"[stack] fetching {what} jars with Maven into {lib} (once) ...", flush=True)
             _run(
                 [
                     mvn,
@@ -65,8 +77,8 @@ def kafka_lib() -> Path:
                     "-f",
                     str(pom),
                 ],
-                cwd=paths.KAFKA_RECIPE,
-                what="fetching Kafka's jars",
+                cwd=recipe,
+                what=f"fetching {what}'s jars",
             )
             (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
     return lib
