@@ -20,6 +20,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic, dead_letter
+from aktywni_shared.messaging.consumer import publish_dead_letter
 from reporting.projection import Projector
 
 log = logging.getLogger(__name__)
@@ -82,13 +83,5 @@ class BatchConsumer:
             await self.on_applied(touched)
 
     async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
-        headers = {
-            "dlq_reason": reason[:1000],
-            "dlq_consumer": self.service,
-            "source_topic": record.topic,
-            "source_partition": str(record.partition),
-            "source_offset": str(record.offset),
-        }
-        await self.broker.publish(record.value or b"", self.dead_letter_topic.name, key=record.key, headers=headers)
+        await publish_dead_letter(self.broker, self.service, self.dead_letter_topic, record, reason)
         self.dead_lettered += 1
-        log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": self.dead_letter_topic.name})

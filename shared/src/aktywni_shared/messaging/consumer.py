@@ -80,13 +80,20 @@ class EventConsumer:
         self.applied += 1
 
     async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
-        headers = {
-            "dlq_reason": reason[:1000],
-            "dlq_consumer": self.service,
-            "source_topic": record.topic,
-            "source_partition": str(record.partition),
-            "source_offset": str(record.offset),
-        }
-        await self.broker.publish(record.value or b"", self.dead_letter_topic.name, key=record.key, headers=headers)
+        await publish_dead_letter(self.broker, self.service, self.dead_letter_topic, record, reason)
         self.dead_lettered += 1
-        log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": self.dead_letter_topic.name})
+
+
+async def publish_dead_letter(
+    broker: KafkaBroker, service: str, topic: Topic, record: ConsumerRecord[bytes, bytes], reason: str
+) -> None:
+    """Send ``record``'s original bytes to ``topic`` with the reason and where it came from in its headers."""
+    headers = {
+        "dlq_reason": reason[:1000],
+        "dlq_consumer": service,
+        "source_topic": record.topic,
+        "source_partition": str(record.partition),
+        "source_offset": str(record.offset),
+    }
+    await broker.publish(record.value or b"", topic.name, key=record.key, headers=headers)
+    log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": topic.name})
