@@ -15,7 +15,7 @@ import pytest
 from aktywni_stack.embedded import StackPorts
 from aktywni_stack.selection import Infrastructure, select
 
-LAYERS = ("unit", "integration", "e2e", "deploy")
+LAYERS = ("unit", "integration", "e2e", "deploy", "fault")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

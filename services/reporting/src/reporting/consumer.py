@@ -17,6 +17,7 @@ from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic, dead_letter
@@ -26,6 +27,12 @@ from reporting.projection import Projector
 log = logging.getLogger(__name__)
 
 RETRY_PAUSE_SECONDS = 1.0
+
+
+async def _undecoded(_: StreamMessage[tuple[ConsumerRecord[bytes, bytes], ...]]) -> None:
+    """FastStream's own decoder would parse every record's JSON into a body nobody reads (6% of the
+    consumer's time in a profile of a catch-up): the handler decodes the raw records itself."""
+    return None
 
 
 class BatchConsumer:
@@ -53,6 +60,7 @@ class BatchConsumer:
             batch_timeout_ms=100,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_undecoded,
             title=f"{self.service}:events",
             description=f"Every event {self.service} counts indicators from (in batches); records it cannot accept "
             f"go to {self.dead_letter_topic.name}.",

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 PRODUCER = "reporting"
+#: The longest the announcer waits between rounds, however long the last one took.
+MAX_PAUSE_SECONDS = 30.0
 
 
 class Changes:
@@ -56,6 +58,7 @@ class Announcer:
         self.dirty: set[str] = set()
         self._wake = asyncio.Event()
         self.announced = 0
+        self.last_round_seconds = 0.0
 
     def mark(self, project_ids: set[str]) -> None:
         self.dirty.update(project_ids)
@@ -67,19 +70,26 @@ class Announcer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=30.0)
             self._wake.clear()
-            await asyncio.sleep(self.pause)  # let a burst of batches settle into one announcement
+            # Let a burst of batches settle into one announcement. Each announcement recomputes the
+            # reports of the projects changed since, over all their people: while the consumer catches up
+            # on a long history that would be most of the work, so the pause grows with the time the last
+            # round took, keeping the announcer to about a third of this process's time.
+            await asyncio.sleep(min(MAX_PAUSE_SECONDS, max(self.pause, 2 * self.last_round_seconds)))
             projects, self.dirty = self.dirty, set()
-            for project_id in sorted(projects):
-                try:
-                    await self.announce(project_id)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.warning(
-                        "announcing indicators failed; will retry", extra={"project": project_id}, exc_info=True
-                    )
-                    self.dirty.add(project_id)
-                    self._wake.set()
+            began = asyncio.get_running_loop().time()
+            await self._announce_all(projects)
+            self.last_round_seconds = asyncio.get_running_loop().time() - began
+
+    async def _announce_all(self, projects: set[str]) -> None:
+        for project_id in sorted(projects):
+            try:
+                await self.announce(project_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("announcing indicators failed; will retry", extra={"project": project_id}, exc_info=True)
+                self.dirty.add(project_id)
+                self._wake.set()
 
     async def announce(self, project_id: str) -> int:
         """Announce what changed in the project's indicators; the number of events written."""

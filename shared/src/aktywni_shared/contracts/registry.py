@@ -12,6 +12,9 @@ from aktywni_shared.contracts.events import ALL_PAYLOADS
 MAX_EVENT_BYTES = 1_000_000
 
 PAYLOADS: dict[tuple[str, int], type[EventPayload]] = {(p.event_type, p.event_version): p for p in ALL_PAYLOADS}
+#: The payload classes that define ``upcast()`` (looked up on the class: asking a pydantic model
+#: instance for a missing attribute goes through its ``__getattr__`` and costs ~15 µs per event).
+UPCASTING: frozenset[type[EventPayload]] = frozenset(p for p in ALL_PAYLOADS if hasattr(p, "upcast"))
 
 
 class ContractViolation(ValueError):
@@ -62,10 +65,9 @@ def upcast(payload: EventPayload) -> EventPayload:
 
     A payload class with a newer version defines ``upcast()``; the envelope keeps the version sent.
     """
-    method = getattr(payload, "upcast", None)
-    if method is None:
+    if type(payload) not in UPCASTING:
         return payload
-    newer: EventPayload = method()
+    newer: EventPayload = payload.upcast()  # type: ignore[attr-defined]
     return newer
 
 
