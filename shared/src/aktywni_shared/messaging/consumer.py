@@ -17,7 +17,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
+from aktywni_shared.contracts.registry import MAX_EVENT_BYTES, ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic, dead_letter
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[DecodedEvent], Awaitable[None]]
 
 RETRY_PAUSE_SECONDS = 1.0
+#: How much of a record over the event limit its dead letter keeps: the whole of it could exceed what
+#: the producer or the broker takes, and a record that cannot be dead-lettered would stop the consumer.
+DEAD_LETTER_HEAD_BYTES = 65_536
 
 
 class RejectedEvent(Exception):
@@ -87,7 +90,12 @@ class EventConsumer:
 async def publish_dead_letter(
     broker: KafkaBroker, service: str, topic: Topic, record: ConsumerRecord[bytes, bytes], reason: str
 ) -> None:
-    """Send ``record``'s original bytes to ``topic`` with the reason and where it came from in its headers."""
+    """Send ``record``'s original bytes to ``topic`` with the reason and where it came from in its headers.
+
+    A record over the event limit keeps only its first ``DEAD_LETTER_HEAD_BYTES`` bytes, and the
+    ``dlq_truncated_from`` header says how long it was.
+    """
+    value = record.value or b""
     headers = {
         "dlq_reason": reason[:1000],
         "dlq_consumer": service,
@@ -95,5 +103,8 @@ async def publish_dead_letter(
         "source_partition": str(record.partition),
         "source_offset": str(record.offset),
     }
-    await broker.publish(record.value or b"", topic.name, key=record.key, headers=headers)
+    if len(value) > MAX_EVENT_BYTES:
+        headers["dlq_truncated_from"] = str(len(value))
+        value = value[:DEAD_LETTER_HEAD_BYTES]
+    await broker.publish(value, topic.name, key=record.key, headers=headers)
     log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": topic.name})
