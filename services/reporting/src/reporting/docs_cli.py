@@ -86,6 +86,13 @@ def catalogue() -> str:
         events = ", ".join(sorted(t for t, tp in EVENT_TOPICS.items() if tp == topic))
         lines.append(f"| `{topic.name}` | {topic.partitions} | {topic.key} | {events} |")
     lines += ["| `deadletter.<service>` | 1 | source key | records a consumer could not accept |", ""]
+    lines += [
+        "A dead letter is the rejected record's own bytes, with headers: `dlq_reason` (what is wrong, naming the",
+        "field), `dlq_consumer`, `source_topic`, `source_partition`, `source_offset`. A record over the",
+        "1 000 000-byte event limit keeps only its first 64 KiB, and `dlq_truncated_from` gives its size (the",
+        "whole record stays on its source topic, at that offset, for the topic's retention).",
+        "",
+    ]
     lines += ["## Envelope", "", *_fields(Envelope.model_json_schema()), ""]
     for payload in payloads():
         mapped = EVENT_TOPICS.get(payload.event_type)
