@@ -38,6 +38,7 @@ from datetime import date
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.mongo import Document
@@ -50,6 +51,8 @@ READS = 16
 FOLDED_PROJECTS = 32
 #: Records per chunk at most (a document stays well under FerretDB's 16 MB limit).
 CHUNK_RECORDS = 5000
+#: Statements per bulk write.
+BULK = 50
 
 
 def chunk_id(project_id: str, seq: int) -> str:
@@ -122,14 +125,13 @@ class Generation:
     async def bump(self, project_ids: set[str], chunks: dict[str, int] | None = None) -> None:
         """Count a change of each project (dashboards poll the counter), with the chunks written."""
         chunks = chunks or {}
-        await asyncio.gather(
-            *(
-                self.stamps.update_one(
-                    {"_id": p}, {"$inc": {"changes": 1}, "$max": {"chunks": chunks.get(p, 0)}}, upsert=True
-                )
-                for p in sorted(project_ids)
-            )
-        )
+        updates = [
+            UpdateOne({"_id": p}, {"$inc": {"changes": 1}, "$max": {"chunks": chunks.get(p, 0)}}, upsert=True)
+            for p in sorted(project_ids)
+        ]
+        # One command per BULK projects rather than one per project (FerretDB stalls above 100 statements).
+        for start in range(0, len(updates), BULK):
+            await self.stamps.bulk_write(updates[start : start + BULK], ordered=False)
 
     # --- reading --------------------------------------------------------------------------------
 
