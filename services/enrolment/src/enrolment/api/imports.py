@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Upload
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 
-from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.auth import Authenticate, Principal, Role, require_role
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from enrolment import importing, tabular
 from enrolment.use_cases import Enrolment
@@ -47,7 +47,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         "/projects/{project_id}/imports",
         summary="Enrol the participants of a CSV or XLSX file (format=csv: the refused rows as a CSV file)",
         response_model=ImportReportView,
-        responses={200: {"content": {"text/csv": {}}}},
+        responses={200: {"content": {"text/csv": {}}}, 413: {"description": "The file is larger than the limit"}},
     )
     async def import_file(
         project_id: ProjectId,
@@ -55,6 +55,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
         caller: Principal = Depends(authenticated),
     ) -> ImportReportView | Response:
+        require_role(caller, Role.COORDINATOR, Role.PARTNER_STAFF)  # the only roles that enrol anyone
         raw = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(raw) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, detail=f"file: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -62,7 +63,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
             table = tabular.read(raw, file.filename or "")
             report = await importing.import_rows(enrolment, caller, project_id, table, date.today())
         except (tabular.UnreadableFile, importing.WrongHeader) as error:
-            raise HTTPException(422, detail=[{"loc": ["body", "file"], "msg": str(error)}]) from error
+            raise HTTPException(422, detail=[{"loc": ["body", "file"], "msg": str(error), "type": "file"}]) from error
         await enrolment.audit.record(caller, "import", project_id, [], [f"rows:{report.rows}"])
         if output == "csv":
             return Response(
