@@ -33,7 +33,8 @@ class ServiceRuntime:
     def __init__(self, name: str, settings: ServiceSettings) -> None:
         self.name = name
         self.settings = settings
-        self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name)
+        self.kafka_security = settings.kafka_security()
+        self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name, security=self.kafka_security)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.db = self.mongo[settings.database_name(name)]
         self.tokens = Tokens(settings.jwt_secret.get_secret_value())
@@ -47,7 +48,7 @@ class ServiceRuntime:
         deadline = time.monotonic() + STARTUP_RETRY_SECONDS
         while True:
             try:
-                await ensure_topics(self.settings.kafka_bootstrap_servers, self.topics)
+                await ensure_topics(self.settings.kafka_bootstrap_servers, self.topics, self.kafka_security)
                 for hook in self.startup_hooks:
                     await hook()
                 await self.broker.start()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aktywni_shared.messaging.security import KafkaClientSecurity, read_password
 
 
 class ServiceSettings(BaseSettings):
     """``KAFKA_BOOTSTRAP_SERVERS``, ``MONGODB_URI``, and per-service ``<PREFIX>_...`` variables."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    #: A refused setting is named in the error, never echoed: the environment holds the secrets.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     mongodb_uri: str = Field("mongodb://127.0.0.1:27027/", validation_alias="MONGODB_URI")
@@ -23,6 +28,30 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     #: Consumer group id; all instances of one service share it and split the partitions.
     group_id: str = ""
+    #: Kafka client security (docs/security.md): ``PLAINTEXT`` (default) or ``SASL_SSL`` with SCRAM.
+    kafka_security_protocol: str = Field("PLAINTEXT", validation_alias="AKTYWNI_KAFKA_SECURITY_PROTOCOL")
+    kafka_sasl_mechanism: str = Field("SCRAM-SHA-512", validation_alias="AKTYWNI_KAFKA_SASL_MECHANISM")
+    #: The service's own Kafka principal (its SCRAM user) and password.
+    kafka_username: str = Field("", validation_alias="AKTYWNI_KAFKA_USERNAME")
+    kafka_password: SecretStr = Field(SecretStr(""), validation_alias="AKTYWNI_KAFKA_PASSWORD")
+    #: Or a file holding it (a Docker or Kubernetes secret), instead of ``AKTYWNI_KAFKA_PASSWORD``.
+    kafka_password_file: str = Field("", validation_alias="AKTYWNI_KAFKA_PASSWORD_FILE")
+    #: PEM file of the CA that signed the brokers' certificates; empty: the system's CAs.
+    kafka_ca_file: str = Field("", validation_alias="AKTYWNI_KAFKA_CA_FILE")
+
+    @model_validator(mode="after")
+    def _kafka_security_is_consistent(self) -> Self:
+        self.kafka_security()  # refuses, at start-up, a combination that cannot work
+        return self
+
+    def kafka_security(self) -> KafkaClientSecurity:
+        return KafkaClientSecurity.checked(
+            self.kafka_security_protocol,
+            self.kafka_sasl_mechanism,
+            self.kafka_username,
+            read_password(self.kafka_password.get_secret_value(), self.kafka_password_file),
+            self.kafka_ca_file,
+        )
 
     def database_name(self, service: str) -> str:
         return self.database or f"aktywni_{service}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from aktywni_stack import artefacts, paths
@@ -16,9 +17,14 @@ HEAP = ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:
 PARTITIONS = 6
 
 
-def server_properties(port: int, controller_port: int, log_dir: Path) -> str:
-    """A single-node broker+controller with the dynamic (bootstrap-servers) KRaft quorum."""
-    return "\n".join(
+def server_properties(
+    port: int, controller_port: int, log_dir: Path, overrides: Mapping[str, str] | None = None
+) -> str:
+    """A single-node broker+controller with the dynamic (bootstrap-servers) KRaft quorum.
+
+    ``overrides`` replace or add properties (listeners and security for a secured broker).
+    """
+    return _with_overrides(
         [
             "process.roles=broker,controller",
             "node.id=1",
@@ -44,8 +50,15 @@ def server_properties(port: int, controller_port: int, log_dir: Path) -> str:
             "num.network.threads=2",
             "num.io.threads=4",
             "",
-        ]
+        ],
+        overrides or {},
     )
+
+
+def _with_overrides(lines: list[str], overrides: Mapping[str, str]) -> str:
+    kept = [line for line in lines if line.split("=", 1)[0] not in overrides]
+    added = [f"{key}={value}" for key, value in overrides.items()]
+    return "\n".join([*kept[:-1], *added, kept[-1]] if added else kept)
 
 
 def new_cluster_id() -> str:
@@ -57,10 +70,25 @@ def new_cluster_id() -> str:
 
 
 class EmbeddedKafka:
-    def __init__(self, state_dir: Path, port: int, controller_port: int) -> None:
+    """The broker; by default plaintext. ``overrides`` change its properties, ``format_args`` are
+    added to the storage format (e.g. ``--add-scram``), ``ready`` replaces the plaintext readiness check."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        port: int,
+        controller_port: int,
+        *,
+        overrides: Mapping[str, str] | None = None,
+        format_args: Sequence[str] = (),
+        ready: Callable[[], bool] | None = None,
+    ) -> None:
         self.dir = state_dir / "kafka"
         self.port = port
         self.controller_port = controller_port
+        self.overrides = dict(overrides or {})
+        self.format_args = list(format_args)
+        self.ready = ready
         self.process = ManagedProcess("kafka", state_dir)
 
     @property
@@ -85,12 +113,20 @@ class EmbeddedKafka:
         data = self.dir / "data"
         config = self.dir / "server.properties"
         self.dir.mkdir(parents=True, exist_ok=True)
-        config.write_text(server_properties(self.port, self.controller_port, data))
+        config.write_text(server_properties(self.port, self.controller_port, data, self.overrides))
         self.process.log_file.parent.mkdir(parents=True, exist_ok=True)
         if not (data / "meta.properties").exists():
             fmt = subprocess.run(  # noqa: S603 - fixed argv
                 self._java(
-                    lib, "kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id(), "-c", str(config)
+                    lib,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    "-t",
+                    new_cluster_id(),
+                    "-c",
+                    str(config),
+                    *self.format_args,
                 ),
                 capture_output=True,
                 text=True,
@@ -103,7 +139,7 @@ class EmbeddedKafka:
             bound_to_parent=bound_to_parent,
         )
         return wait_until(
-            lambda: kafka_ready(self.bootstrap_servers),
+            self.ready or (lambda: kafka_ready(self.bootstrap_servers)),
             timeout=timeout,
             what=f"Kafka on {self.bootstrap_servers}",
             proc=self.process,

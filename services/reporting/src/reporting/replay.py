@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic
+from aktywni_shared.messaging.security import NO_SECURITY, KafkaClientSecurity
 from reporting.projection import Projector
 from reporting.store.view import Generation, View
 
@@ -76,7 +77,12 @@ async def _fill(
 
 
 async def replay(
-    db_view: View, bootstrap_servers: str, topics: list[Topic], progress: Progress, grace: float = GRACE_SECONDS
+    db_view: View,
+    bootstrap_servers: str,
+    topics: list[Topic],
+    progress: Progress,
+    grace: float = GRACE_SECONDS,
+    security: KafkaClientSecurity = NO_SECURITY,
 ) -> ReplayResult:
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -85,7 +91,9 @@ async def replay(
     generation = db_view.generation(number)
     await generation.drop()  # leftovers of an interrupted replay
     projector = Projector(db_view)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None, **security.aiokafka()
+    )
     await consumer.start()
     try:
         partitions = [TopicPartition(t.name, p) for t in topics for p in range(t.partitions)]

@@ -44,12 +44,15 @@ class ProgressBar:
 
 
 async def run(settings: ReportingSettings, grace: float) -> ReplayResult:
-    await ensure_topics(settings.kafka_bootstrap_servers, [*ALL, dead_letter(NAME)])
+    security = settings.kafka_security()
+    await ensure_topics(settings.kafka_bootstrap_servers, [*ALL, dead_letter(NAME)], security)
     client = mongo.connect(settings.mongodb_uri)
     try:
         view = View(client[settings.database_name(NAME)])
         bar = ProgressBar()
-        result = await replay(view, settings.kafka_bootstrap_servers, SOURCE_TOPICS, bar, grace=grace)
+        result = await replay(
+            view, settings.kafka_bootstrap_servers, SOURCE_TOPICS, bar, grace=grace, security=security
+        )
         sys.stderr.write("\n")
         return result
     finally:
