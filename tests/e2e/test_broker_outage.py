@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 from pymongo import MongoClient
@@ -12,7 +10,7 @@ from aktywni_shared.auth import Role
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
 from aktywni_stack import demo_data
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
-from tests.support.kafka import read_topic
+from tests.support.kafka import envelope_of, read_topic
 
 
 def _all_ready(system: RunningSystem) -> bool:
@@ -45,7 +43,7 @@ async def test_enrolments_made_while_kafka_is_down_are_published_once_it_is_back
 
     assert eventually(lambda: participant_count(system, project_id) == 3, timeout=60)
     records = await read_topic(system.infra.kafka_bootstrap_servers, ENROLMENT_PARTICIPANTS.name, at_least=3)
-    published = [json.loads(r.value)["payload"]["participant_id"] for r in records]
+    published = [e["payload"].get("participant_id") for r in records if (e := envelope_of(r)) is not None]
     mine = [p for p in published if p in ids]
     assert sorted(mine) == sorted(ids), "each enrolment published exactly once"
     assert eventually(lambda: _all_ready(system), timeout=60), "every service is ready again"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import os
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from aktywni_shared.contracts.topics import (
 from aktywni_stack import demo_data, demo_scheduling
 from aktywni_stack.http_client import JsonApi
 from tests.e2e.conftest import RunningSystem, eventually
-from tests.support.kafka import read_topic
+from tests.support.kafka import envelope_of, events_of, read_topic
 from tests.support.reporting import all_records, consumed, numbers, redeliver, sex_of, values
 from tests.support.scheduling import (
     coordinator,
@@ -209,7 +208,7 @@ def test_the_ta_project_is_booked_attended_and_completed_with_events_once(ta: Ta
 
     bootstrap = system.infra.kafka_bootstrap_servers
     records = asyncio.run(read_topic(bootstrap, SCHEDULING_ATTENDANCE.name, at_least=1))
-    mine = [json.loads(r.value) for r in records if json.loads(r.value)["project_id"] == ta.project_id]
+    mine = events_of(records, ta.project_id)
     completed = [e for e in mine if e["type"] == "SupportCompleted"]
     started = [e for e in mine if e["type"] == "SupportStarted"]
     assert len(completed) == 15 + 30 + 29 + 30
@@ -224,12 +223,12 @@ def test_the_ta_project_is_booked_attended_and_completed_with_events_once(ta: Ta
     recorded = Counter(e["type"] for e in mine)["AttendanceRecorded"]
     assert recorded == 2 * 15 + 2 * 30 + 2 * 30 + 30, "one AttendanceRecorded per record, none for the repeat"
     for record in records:
-        value = json.loads(record.value)
-        if value["type"] in ("SupportStarted", "SupportCompleted", "AttendanceRecorded"):
+        value = envelope_of(record)
+        if value is not None and value["type"] in ("SupportStarted", "SupportCompleted", "AttendanceRecorded"):
             assert record.key == value["payload"]["participant_id"].encode()
 
     planned = asyncio.run(read_topic(bootstrap, SCHEDULING_SESSIONS.name, at_least=1))
-    types = Counter(json.loads(r.value)["type"] for r in planned if json.loads(r.value)["project_id"] == ta.project_id)
+    types = Counter(e["type"] for e in events_of(planned, ta.project_id))
     assert types["ActivityPlanned"] == 4
     assert types["SessionScheduled"] == 36
     assert types["BookingConfirmed"] == 30 + 60 + 60 + 30
@@ -319,8 +318,8 @@ def test_a_duplicate_delivery_of_every_event_of_the_project_changes_no_number(
 ) -> None:
     bootstrap = system.infra.kafka_bootstrap_servers
     records = asyncio.run(all_records(bootstrap, SOURCE_TOPICS))
-    mine = [r for r in records if json.loads(r.value).get("project_id") == ta.project_id]
-    kinds = Counter(json.loads(r.value)["type"] for r in mine)
+    mine = [r for r in records if (e := envelope_of(r)) is not None and e["project_id"] == ta.project_id]
+    kinds = Counter(e["type"] for e in events_of(mine, ta.project_id))
     assert (kinds["ParticipantEnrolled"], kinds["DeclarationRecorded"]) == (75, 10)
     assert (kinds["SupportStarted"], kinds["SupportCompleted"]) == (75, 104)
     ends = asyncio.run(redeliver(bootstrap, mine))

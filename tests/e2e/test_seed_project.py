@@ -20,7 +20,7 @@ from aktywni_shared.auth import Role
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
 from aktywni_stack import demo_data
 from tests.e2e.conftest import RunningSystem
-from tests.support.kafka import read_topic
+from tests.support.kafka import events_of, read_topic
 from tests.support.people import person
 
 STREETS = ["ul. Strzegomska", "ul. Namysłowska", "ul. Legnicka", "ul. Grabiszyńska", "ul. Kasprowicza"]
@@ -139,15 +139,13 @@ async def test_the_seed_project_is_set_up_over_http_with_events_once_and_persona
     participant_events = await read_topic(
         system.infra.kafka_bootstrap_servers, ENROLMENT_PARTICIPANTS.name, at_least=75, timeout=60
     )
-    mine = [json.loads(r.value) for r in participant_events if json.loads(r.value)["project_id"] == project_id]
+    mine = events_of(participant_events, project_id)
     assert Counter(e["type"] for e in mine) == {"ParticipantEnrolled": 75}
     assert sorted(e["payload"]["participant_id"] for e in mine) == sorted(enrolled.values())
     assert len({e["event_id"] for e in mine}) == 75
     assert sum(1 for e in mine if e["payload"].get("mops_employee") is True) == 10
     project_events = await read_topic(system.infra.kafka_bootstrap_servers, ENROLMENT_PROJECTS.name, at_least=13)
-    of_project = Counter(
-        json.loads(r.value)["type"] for r in project_events if json.loads(r.value)["project_id"] == project_id
-    )
+    of_project = Counter(e["type"] for e in events_of(project_events, project_id))
     # The leader comes with ProjectRegistered; the partner and the non-project partner join.
     assert of_project == {"ProjectRegistered": 1, "PartnerJoined": 2, "DeclarationRecorded": 10}
 

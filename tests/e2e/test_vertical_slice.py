@@ -10,7 +10,7 @@ from aktywni_shared.auth import Role
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, dead_letter
 from aktywni_stack import demo_data
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
-from tests.support.kafka import read_topic
+from tests.support.kafka import envelope_of, events_of, read_topic
 
 PESEL = "71030512348"  # born 1971-03-05, female (10th digit even)
 SECRETS = (PESEL, "Przykładowa", "Anna", "ul. Przykładowa", "1971-03-05")
@@ -32,7 +32,7 @@ async def test_an_enrolled_participant_reaches_scheduling_and_reporting(system: 
     assert [p["participant_id"] for p in bookable] == [participant_id]
 
     records = await read_topic(system.infra.kafka_bootstrap_servers, ENROLMENT_PARTICIPANTS.name, at_least=1)
-    mine = [r for r in records if json.loads(r.value)["project_id"] == project_id]
+    mine = [r for r in records if (e := envelope_of(r)) is not None and e["project_id"] == project_id]
     assert len(mine) == 1
     assert mine[0].key == participant_id.encode()
     for secret in SECRETS:
@@ -74,7 +74,7 @@ async def test_invalid_participant_is_refused_naming_the_field_and_leaves_nothin
     with MongoClient(system.infra.mongodb_uri) as client:
         assert client["aktywni_enrolment"]["participants"].count_documents({"project_id": project_id}) == 1
     records = await read_topic(system.infra.kafka_bootstrap_servers, ENROLMENT_PARTICIPANTS.name, at_least=1)
-    assert sum(json.loads(r.value)["project_id"] == project_id for r in records) == 1
+    assert len(events_of(records, project_id)) == 1
 
 
 async def test_a_poison_record_is_dead_lettered_and_the_consumers_go_on(system: RunningSystem, project_id: str) -> None:

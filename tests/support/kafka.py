@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+
+def envelope_of(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any] | None:
+    """The record's envelope as JSON, or None if it is no event at all.
+
+    Topics of the shared test broker also hold the poison records of the dead-letter tests (not JSON,
+    no envelope, oversized): a test that reads a whole topic looks at the events only.
+    """
+    try:
+        value = json.loads(record.value or b"")
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("payload"), dict) or "project_id" not in value:
+        return None
+    return value
+
+
+def events_of(records: Iterable[ConsumerRecord[bytes, bytes]], project_id: str) -> list[dict[str, Any]]:
+    """The envelopes of ``project_id`` among ``records``, in their order."""
+    return [e for r in records if (e := envelope_of(r)) is not None and e["project_id"] == project_id]
 
 
 async def read_topic(
