@@ -6,8 +6,8 @@
    proportions of categories, support and completions of the "Trener Aktywności" project) in steps
    of the cost curve (10 k, 100 k, 1 M events; ``--max-events`` caps it). At each step:
    - ceiling: Kafka's ConsumerPerformance reading the same topics from offset 0 (``ceiling.py``);
-   - peer: the MongoDB Kafka Connector sinking them into the same database (``peer.py``), if its
-     jars can be had;
+   - peer: the Debezium MongoDB sink connector sinking them into the same database (``peer.py``), if
+     its jars can be had;
    - ours: a fresh reporting process catching up from offset 0 into an empty view, timed until its
      consumer group's committed offsets reach the end of every topic (start-up included), then the
      counts checked against what was published.
@@ -41,11 +41,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from aktywni_shared.auth import Principal, Role, Tokens
 from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.ids import uuid7
+from aktywni_shared.contracts.registry import encode
 from aktywni_shared.contracts.topics import (
     ALL,
     ENROLMENT_PARTICIPANTS,
@@ -66,7 +68,7 @@ from tests.benchmarks.reporting import sse_latency, supported
 from tests.benchmarks.scheduling import PROJECT as SCHED_PROJECT
 from tests.benchmarks.scheduling import VENUE, _enrol, _wait_known, bookings
 from tests.support.people import person
-from tests.support.reporting import TRAINING, Person, declaration, project_events, publish
+from tests.support.reporting import TRAINING, Person, declaration, key_of, project_events, topic_of
 
 #: The topics reporting's view is built from (reporting.app.SOURCE_TOPICS).
 SOURCE_TOPICS = [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS, SCHEDULING_SESSIONS, SCHEDULING_ATTENDANCE]
@@ -93,6 +95,7 @@ class Stream:
     published: int = 0
     expected_on_supported: dict[str, int] = field(default_factory=dict)
     _persons: int = 0
+    _templates: dict[tuple[Any, ...], Template] = field(default_factory=dict)
 
     def project_ids(self) -> list[str]:
         return [f"BENCH-{p:03d}" for p in range(self.projects)]
@@ -108,52 +111,127 @@ class Stream:
                 events.append(declaration(project_id, "cooperate", f"Stowarzyszenie nr {n + 1}"))
         return events
 
-    def person_events(self) -> list[Envelope]:
-        """One more participant's path, in the proportions of the TA project.
+    def person_events(self) -> list[Raw]:
+        """One more participant's path, in the proportions of the TA project, as records to publish.
 
         30 persons with disabilities : 30 of their environment : 15 staff trainees; a third enrolled by
         the partner; 1 in 20 withdraws before any support; the others start individual meetings and
         then the training (two SupportStarted); trainees and every other participant complete it.
+
+        The contract models make the events of each distinct path once (it repeats every 49 500
+        people); a later person with the same path gets the same records with ids of their own (the
+        participant, the linked person, each event): building every event through the models made
+        publishing 1 M events take minutes of the benchmark's budget.
         """
         n = self._persons
         self._persons += 1
         project_id = self.project_ids()[n % self.projects]
         slot = (n // self.projects) % 75
         category = "person_with_disability" if slot < 30 else "environment_person" if slot < 60 else "staff_trainee"
+        sex = "K" if n % 5 < 3 else "M"
+        organisation_id = demo_data.FRDL if n % 3 == 0 else demo_data.EUDAJMONIA
+        month = 2 + n % 9
+        withdraws = n % 20 == 7
+        completes = category == "staff_trainee" or n % 2 == 0
+        shape = (project_id, category, sex, 1950 + n % 55, organisation_id, n % 3 != 0, month, withdraws, completes)
+        if not withdraws:
+            self.expected_on_supported[project_id] += category == "person_with_disability"
+        template = self._templates.get(shape)
+        if template is None:
+            template = self._templates[shape] = self._path(*shape)
+            return template.records
+        return template.fresh()
+
+    @staticmethod
+    def _path(
+        project_id: str,
+        category: str,
+        sex: str,
+        birth_year: int,
+        organisation_id: str,
+        mops_employee: bool,
+        month: int,
+        withdraws: bool,
+        completes: bool,
+    ) -> Template:
         who = Person(
             project_id,
             category,
-            "K" if n % 5 < 3 else "M",
-            birth_year=1950 + n % 55,
-            organisation_id=demo_data.FRDL if n % 3 == 0 else demo_data.EUDAJMONIA,
-            **({"mops_employee": n % 3 != 0} if category == "staff_trainee" else {}),
+            sex,
+            birth_year=birth_year,
+            organisation_id=organisation_id,
+            **({"mops_employee": mops_employee} if category == "staff_trainee" else {}),
         )
-        month = 2 + n % 9
         events = [who.enrolled(f"2012-{month:02d}-01")]
-        if n % 20 == 7:
-            return [*events, who.withdrawn(f"2012-{month:02d}-10")]
-        if category != "staff_trainee":
-            events.append(who.started(f"2012-{month:02d}-15"))
-        events.append(who.started(f"2012-{month:02d}-20", activity=TRAINING, form="training"))
-        if category == "staff_trainee" or n % 2 == 0:
-            events.append(who.completed(f"2012-{month + 2:02d}-28"))
-        self.expected_on_supported[project_id] += category == "person_with_disability"
-        return events
+        if withdraws:
+            events.append(who.withdrawn(f"2012-{month:02d}-10"))
+        else:
+            if category != "staff_trainee":
+                events.append(who.started(f"2012-{month:02d}-15"))
+            events.append(who.started(f"2012-{month:02d}-20", activity=TRAINING, form="training"))
+            if completes:
+                events.append(who.completed(f"2012-{month + 2:02d}-28"))
+        people = [str(who.participant_id)]
+        if linked := who.attrs.get("linked_participant_id"):
+            people.append(str(linked))
+        return Template(
+            [(topic_of(e), key_of(e), encode(e)) for e in events], people, [str(e.event_id) for e in events]
+        )
 
     def grow_to(self, bootstrap: str, total: int) -> float:
         """Publish until the topics hold ``total`` events (about: a person's path is not split); seconds."""
         started = time.perf_counter()
         if self.published == 0:
-            head = self.head()
-            asyncio.run(publish(bootstrap, head))
+            head = [(topic_of(e), key_of(e), encode(e)) for e in self.head()]
+            asyncio.run(publish_raw(bootstrap, head))
             self.published += len(head)
         while self.published < total:
-            chunk: list[Envelope] = []
+            chunk: list[Raw] = []
             while len(chunk) < min(CHUNK, total - self.published):
                 chunk += self.person_events()
-            asyncio.run(publish(bootstrap, chunk))
+            asyncio.run(publish_raw(bootstrap, chunk))
             self.published += len(chunk)
         return time.perf_counter() - started
+
+
+#: A record to publish: topic, key, value.
+Raw = tuple[str, bytes, bytes]
+
+
+@dataclass
+class Template:
+    """The records of one participant's path, and the ids in them that each copy replaces."""
+
+    records: list[Raw]
+    people: list[str]
+    events: list[str]
+
+    def fresh(self) -> list[Raw]:
+        """The same records with new ids (uuid4 for people, uuid7 for events, as the services make them)."""
+        replacements = [(old.encode(), str(uuid.uuid4()).encode()) for old in self.people]
+        replacements += [(old.encode(), str(uuid7()).encode()) for old in self.events]
+        out: list[Raw] = []
+        for topic, key, value in self.records:
+            new_key, new_value = key, value
+            for old, new in replacements:
+                new_value = new_value.replace(old, new)
+                new_key = new_key.replace(old, new)
+            out.append((topic, new_key, new_value))
+        return out
+
+
+async def publish_raw(bootstrap: str, records: list[Raw]) -> None:
+    """Publish records as the services' producers do (idempotent, acks=all), in large batches."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=20, max_batch_size=1 << 20
+    )
+    await producer.start()
+    try:
+        sent = [await producer.send(topic, value, key=key) for topic, key, value in records]
+        for future in sent:
+            await future
+    finally:
+        await producer.stop()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -302,9 +380,7 @@ class Bench:
         bootstrap = self.infra.kafka_bootstrap_servers
         peer_missing = peer.available()
         if peer_missing:
-            self.notes.append(
-                f"peer not measured: the MongoDB Kafka Connector's jars could not be had ({peer_missing})"
-            )
+            self.notes.append(f"peer not measured: the {peer.NAME}'s jars could not be had ({peer_missing})")
         steps: list[dict[str, Any]] = []
         rate: float | None = None
         publish_rate: float | None = None
@@ -584,7 +660,7 @@ def table(result: dict[str, Any]) -> str:
             (f"ceiling: ConsumerPerformance, events/s ({top['events']} events)", _fmt(top["ceiling_per_second"]))
         )
         rows.append(("  (its fetch rate, group join excluded)", _fmt(top["ceiling_fetch_per_second"])))
-        rows.append(("peer: MongoDB Kafka Connector sink, events/s", _fmt(top.get("peer_per_second"))))
+        rows.append(("peer: Debezium MongoDB sink, events/s", _fmt(top.get("peer_per_second"))))
         rows.append(("ours: reporting catch-up from offset 0, events/s", _fmt(top["ours_per_second"])))
         rows.append(("  (counted from /ready, start-up excluded)", _fmt(top["ours_after_start_per_second"])))
         rows.append(("ours / ceiling", f"{ours / top_ceiling:.3f}"))
