@@ -7,10 +7,16 @@ package main
 // on 8 000. This indexer adds an index on exactly the expression the lookups use, to every
 // collection table, shortly after the table appears. FerretDB does not know the index (it keeps
 // its own list of indexes) and drops it with the table.
+//
+// A dropped database must stay dropped: the indexer opens a file only for one pass, never creating
+// it (mode=rw). A handle kept from before a drop once created the file anew, empty, beside the WAL
+// the drop had left, and SQLite refused it ("file is not a database"), as FerretDB would on its
+// next start. One failing file is logged and skipped; it does not stop the files after it.
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -24,23 +30,17 @@ import (
 type idIndexer struct {
 	dir    string
 	logger *slog.Logger
-	dbs    map[string]*sql.DB
 	done   map[string]bool
 }
 
 func newIDIndexer(dir string, logger *slog.Logger) *idIndexer {
-	return &idIndexer{dir: dir, logger: logger, dbs: map[string]*sql.DB{}, done: map[string]bool{}}
+	return &idIndexer{dir: dir, logger: logger, done: map[string]bool{}}
 }
 
 // run indexes new collection tables every interval until ctx ends.
 func (x *idIndexer) run(ctx context.Context, interval time.Duration) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
-	defer func() {
-		for _, db := range x.dbs {
-			db.Close()
-		}
-	}()
 	for {
 		if err := x.once(ctx); err != nil && ctx.Err() == nil {
 			x.logger.Warn("_id indexer", "err", err)
@@ -58,28 +58,32 @@ func (x *idIndexer) once(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	present := map[string]bool{}
+	var failed error
 	for _, file := range files {
+		present[file] = true
 		if err := x.indexFile(ctx, file); err != nil {
-			return fmt.Errorf("%s: %w", filepath.Base(file), err)
+			failed = errors.Join(failed, fmt.Errorf("%s: %w", filepath.Base(file), err))
 		}
 	}
-	return nil
+	for key := range x.done {
+		if !present[key[:strings.LastIndex(key, "/")]] {
+			delete(x.done, key) // dropped: a database of that name is indexed anew
+		}
+	}
+	return failed
 }
 
 func (x *idIndexer) indexFile(ctx context.Context, file string) error {
-	db, ok := x.dbs[file]
-	if !ok {
-		if _, err := os.Stat(file); err != nil {
-			return nil // dropped meanwhile
-		}
-		var err error
-		db, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
-		if err != nil {
-			return err
-		}
-		db.SetMaxOpenConns(1)
-		x.dbs[file] = db
+	if _, err := os.Stat(file); err != nil {
+		return nil // dropped meanwhile
 	}
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
 	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") {
