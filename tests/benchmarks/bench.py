@@ -319,6 +319,8 @@ class Bench:
     secrets: dict[str, str]
     tokens: Tokens
     notes: list[str] = field(default_factory=list)
+    #: The largest size at which the peer runs (it is far slower than the others on FerretDB).
+    peer_max_events: int = 10_000
     #: The services' figures, filled in as they are measured (kept if a later one fails).
     live: dict[str, Any] = field(default_factory=dict)
 
@@ -384,12 +386,14 @@ class Bench:
         steps: list[dict[str, Any]] = []
         rate: float | None = None
         publish_rate: float | None = None
+        peer_rate: float | None = None
         for size in sizes:
             runs = self.runs if size < SINGLE_RUN_FROM else 1
+            with_peer = not peer_missing and size <= self.peer_max_events
             if rate and publish_rate:
                 estimate = (size - stream.published) / publish_rate + runs * (size / rate + 20)
-                if not peer_missing:
-                    estimate *= 2
+                if with_peer and peer_rate:
+                    estimate += runs * (size / peer_rate + 20)
                 left = self.deadline - time.monotonic() - SERVICES_SECONDS  # keep time for the services' part
                 if estimate > left:
                     self.notes.append(
@@ -401,40 +405,51 @@ class Bench:
             seconds = stream.grow_to(bootstrap, size)
             publish_rate = (stream.published - before) / seconds
             print(f"[bench] {stream.published} events on the topics (published at {publish_rate:.0f}/s)", flush=True)
-            ceilings, peers, ours = [], [], []
             if runs < self.runs:
                 self.notes.append(f"{size} events: one run of each consumer (the budget has no room for more)")
-            for run in range(runs):
-                ceilings.append(ceiling.consumer_performance(bootstrap, SOURCE, stream.published, self.workdir))
-                if not peer_missing:
-                    peers.append(
-                        peer.mongo_sink(bootstrap, self.infra.mongodb_uri, SOURCE, stream.published, self.workdir)
-                    )
-                ours.append(self.ours(stream, verify=run == 0))
-                print(
-                    f"[bench]   run {run + 1}: ceiling {ceilings[-1]['per_second']:.0f}/s"
-                    + (f", peer {peers[-1]['per_second']:.0f}/s" if peers else "")
-                    + f", ours {ours[-1]['per_second']:.0f}/s ({ours[-1]['seconds']:.1f} s)",
-                    flush=True,
+            if not peer_missing and not with_peer:
+                self.notes.append(
+                    f"{size} events: the peer not run (it writes a few hundred events/s here; "
+                    f"--peer-max-events {self.peer_max_events})"
                 )
-            rate = statistics.median(o["per_second"] for o in ours)
-            step: dict[str, Any] = {
-                "events": stream.published,
-                "ceiling_per_second": spread([c["per_second"] for c in ceilings]),
-                "ceiling_fetch_per_second": spread([c["fetch_per_second"] for c in ceilings]),
-                "ours_per_second": spread([o["per_second"] for o in ours]),
-                "ours_seconds": spread([o["seconds"] for o in ours]),
-                "ours_start_seconds": spread([o["start_seconds"] for o in ours]),
-                "ours_after_start_per_second": spread([o["after_start_per_second"] for o in ours]),
-                "ours_us_per_event": spread([o["seconds"] / stream.published * 1e6 for o in ours]),
-                "ours_peak_rss_mib": spread([o["rss"] for o in ours]),
-                "verified": True,
-            }
-            if peers:
-                step["peer_per_second"] = spread([p["per_second"] for p in peers])
-                step["peer_seconds"] = spread([p["seconds"] for p in peers])
+            step = self._step(stream, runs, with_peer)
+            rate = step["ours_per_second"]["median"]
+            if "peer_per_second" in step:
+                peer_rate = step["peer_per_second"]["median"]
             steps.append(step)
         return steps
+
+    def _step(self, stream: Stream, runs: int, with_peer: bool) -> dict[str, Any]:
+        """Ceiling, peer (if ``with_peer``) and ours, ``runs`` times each, on the stream as it is now."""
+        bootstrap = self.infra.kafka_bootstrap_servers
+        ceilings, peers, ours = [], [], []
+        for run in range(runs):
+            ceilings.append(ceiling.consumer_performance(bootstrap, SOURCE, stream.published, self.workdir))
+            if with_peer:
+                peers.append(peer.mongo_sink(bootstrap, self.infra.mongodb_uri, SOURCE, stream.published, self.workdir))
+            ours.append(self.ours(stream, verify=run == 0))
+            print(
+                f"[bench]   run {run + 1}: ceiling {ceilings[-1]['per_second']:.0f}/s"
+                + (f", peer {peers[-1]['per_second']:.0f}/s" if peers else "")
+                + f", ours {ours[-1]['per_second']:.0f}/s ({ours[-1]['seconds']:.1f} s)",
+                flush=True,
+            )
+        step: dict[str, Any] = {
+            "events": stream.published,
+            "ceiling_per_second": spread([c["per_second"] for c in ceilings]),
+            "ceiling_fetch_per_second": spread([c["fetch_per_second"] for c in ceilings]),
+            "ours_per_second": spread([o["per_second"] for o in ours]),
+            "ours_seconds": spread([o["seconds"] for o in ours]),
+            "ours_start_seconds": spread([o["start_seconds"] for o in ours]),
+            "ours_after_start_per_second": spread([o["after_start_per_second"] for o in ours]),
+            "ours_us_per_event": spread([o["seconds"] / stream.published * 1e6 for o in ours]),
+            "ours_peak_rss_mib": spread([o["rss"] for o in ours]),
+            "verified": True,
+        }
+        if peers:
+            step["peer_per_second"] = spread([p["per_second"] for p in peers])
+            step["peer_seconds"] = spread([p["seconds"] for p in peers])
+        return step
 
     # ---- the services under load
 
@@ -667,7 +682,17 @@ def table(result: dict[str, Any]) -> str:
         if "peer_per_second" in top:
             rows.append(("ours / peer", f"{ours / top['peer_per_second']['median']:.2f}"))
         else:
-            rows.append(("ours / peer", "— (peer not measured)"))
+            rows.append((f"ours / peer at {top['events']} events", "— (peer not run at this size)"))
+        for step in curve:
+            if "peer_per_second" in step and step is not top:
+                at = step["events"]
+                peer_median = step["peer_per_second"]["median"]
+                ours_median = step["ours_per_second"]["median"]
+                rows.append((f"at {at} events: peer, events/s", _fmt(step["peer_per_second"])))
+                rows.append((f"at {at} events: ours, events/s", _fmt(step["ours_per_second"])))
+                rows.append((f"at {at} events: ours / peer", f"{ours_median / peer_median:.2f}"))
+                ceiling_median = step["ceiling_per_second"]["median"]
+                rows.append((f"at {at} events: ours / ceiling", f"{ours_median / ceiling_median:.3f}"))
         for step in curve:
             rows.append(
                 (
@@ -717,6 +742,9 @@ def main() -> None:
     parser.add_argument("--max-events", type=int, default=None, help="stop the cost curve at this size")
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 3, quick 2)")
     parser.add_argument("--projects", type=int, default=10)
+    parser.add_argument(
+        "--peer-max-events", type=int, default=10_000, help="run the peer sink up to this size of the curve"
+    )
     parser.add_argument("--out", type=Path, default=paths.CHECKOUT / "var" / "bench" / "latest.json")
     args = parser.parse_args()
     began = time.monotonic()
@@ -730,6 +758,7 @@ def main() -> None:
         infra = select(workdir / "stack", ports=StackPorts.free(), bound_to_parent=True)
         secrets = {name: local_secret(workdir, name) for name in SECRETS}
         bench = Bench(infra, workdir, runs, began + BUDGET_SECONDS, secrets, Tokens(secrets["AKTYWNI_JWT_SECRET"]))
+        bench.peer_max_events = args.peer_max_events
         try:
             asyncio.run(ensure_topics(infra.kafka_bootstrap_servers, ALL))
             stream = Stream(args.projects)
