@@ -79,7 +79,9 @@ BUDGET_SECONDS = 14 * 60
 #: From this size on, each consumer reads the stream once (a median of several runs would overrun the budget).
 SINGLE_RUN_FROM = 1_000_000
 #: What the services' part (end-to-end, HTTP, dashboard) takes here, kept free of the cost curve.
-SERVICES_SECONDS = 300
+SERVICES_SECONDS = 240
+#: Bookings per run of the HTTP booking figure.
+BOOKINGS = 100
 CHUNK = 10_000
 
 
@@ -572,9 +574,9 @@ class Bench:
         }
 
     def bookings(self, url: str, enrolment: httpx.Client, leader: str) -> dict[str, Any]:
-        """Bookings/s and p99 (scheduling benchmark's functions): 200 bookings into 4 new sessions per run."""
+        """Bookings/s and p99 (scheduling benchmark's functions): BOOKINGS bookings into 4 new sessions per run."""
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {leader}"}, timeout=120) as scheduling:
-            ids = _enrol(enrolment, 200)
+            ids = _enrol(enrolment, BOOKINGS)
             _wait_known(scheduling, ids)
             scheduling.post("/venues", json=VENUE).raise_for_status()
             results = []
@@ -596,12 +598,12 @@ class Bench:
                     response = scheduling.post(f"/activities/{activity_id}/sessions", json=body)
                     response.raise_for_status()
                     sessions.append(response.json()["session_id"])
-                pairs = [(sessions[n % 4], pid) for n, pid in enumerate(ids[:200])]
+                pairs = [(sessions[n % 4], pid) for n, pid in enumerate(ids[:BOOKINGS])]
                 results.append(bookings(scheduling, pairs, 8))
         return {
             "per_second": spread([r["per_second"] for r in results]),
             "p99_ms": spread([r["p99_ms"] for r in results]),
-            "requests": 200,
+            "requests": BOOKINGS,
             "concurrency": 8,
         }
 
@@ -752,7 +754,7 @@ def main() -> None:
     sizes = [s for s in (QUICK_CURVE if args.quick else FULL_CURVE) if args.max_events is None or s <= args.max_events]
     if args.max_events and (not sizes or sizes[-1] < args.max_events) and not args.quick:
         sizes.append(args.max_events)
-    rate, seconds, requests = (50.0, 10.0, 200) if args.quick else (200.0, 60.0, 400)
+    rate, seconds, requests = (50.0, 10.0, 200) if args.quick else (200.0, 60.0, 200)
     with tempfile.TemporaryDirectory(prefix="aktywni-bench-") as tmp:
         workdir = Path(tmp)
         infra = select(workdir / "stack", ports=StackPorts.free(), bound_to_parent=True)
