@@ -48,8 +48,11 @@ def read_csv(raw: bytes) -> Table:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [_clean(list(r)) for r in reader]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = [_clean(list(r)) for r in reader]
+    except csv.Error as error:
+        raise UnreadableFile(f"not a readable CSV file: {error}") from error
     return _table(rows, encoding)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from aktywni_shared.error_responses import document_errors
 from enrolment.domain.participants import DomainError
 from enrolment.store.participants import ConcurrentChange
 from enrolment.use_cases import Conflict, Forbidden, Ineligible, NotFound
@@ -42,3 +43,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ConcurrentChange, conflict)
     app.add_exception_handler(Ineligible, ineligible)
     app.add_exception_handler(DomainError, domain_error)
+    document_errors(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from aktywni_shared.error_responses import document_errors
 from reporting.domain.access import Forbidden, NotFound
 from reporting.reports import UnknownIndicator, WrongIndicator
 
@@ -24,3 +25,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UnknownIndicator, not_found)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(WrongIndicator, wrong_indicator)
+    document_errors(app, conflicts=False)

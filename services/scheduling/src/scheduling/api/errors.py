@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from aktywni_shared.error_responses import document_errors
 from scheduling.domain.errors import ConcurrentChange, Conflicts, DomainError, Forbidden, NotFound
 
 
@@ -38,3 +39,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Conflicts, conflicts)
     app.add_exception_handler(ConcurrentChange, concurrent)
     app.add_exception_handler(DomainError, domain_error)
+    document_errors(app)

@@ -8,9 +8,17 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+
+#: A wall-clock time without a zone ("08:00", answered as "08:00:00"); JSON Schema's "time" needs an offset.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "examples": ["08:00"]}
+    ),
+]
 
 
 class Weekday(StrEnum):
@@ -57,15 +65,15 @@ class Hours(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
 
     @model_validator(mode="after")
     def _order(self) -> Hours:
+        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:  # first: naive and aware don't compare
+            raise ValueError("hours are local (Europe/Warsaw) times without a zone")
         if self.closes <= self.opens:
             raise ValueError("closes is not after opens")
-        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
-            raise ValueError("hours are local (Europe/Warsaw) times without a zone")
         return self
 
     def covers(self, start: time, end: time) -> bool:

@@ -1,0 +1,282 @@
+"""Fuzzing a service's HTTP API from its own OpenAPI document (schemathesis + hypothesis), with a tally.
+
+Every operation is called with generated data (valid and invalid) and a valid token; path parameters
+are, three times out of four, ids of things that exist (a project, participants, a session...), so the
+calls reach past "not found" into the handlers. Each answer is checked: no 5xx, and status code,
+content type, headers and body as the document promises. Failures are collected, not raised one by one,
+so a run reports every broken operation at once.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import hypothesis
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import strategies as st
+from requests import RequestException
+from schemathesis import GenerationMode
+from schemathesis.checks import CheckFunction, not_a_server_error
+from schemathesis.core.errors import InvalidSchema
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.result import Ok
+from schemathesis.schemas import APIOperation as AnyOperation
+from schemathesis.schemas import BaseSchema
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from aktywni_shared.auth import Role
+from aktywni_stack import demo_data, demo_scheduling
+from tests.e2e.conftest import RunningSystem, eventually
+from tests.support.scheduling import coordinator, enrol, known_to_scheduling, people, project_known
+
+#: Any operation of an OpenAPI document.
+APIOperation = AnyOperation[Any, Any, Any, Any]
+#: Examples per operation and generation mode; ``AKTYWNI_FUZZ_EXAMPLES`` raises it for a long run.
+DEFAULT_EXAMPLES = 3
+CHECKS: list[CheckFunction] = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+#: Operations that are not request/response: an endless server-sent-event stream.
+STREAMING = {"GET /projects/{project_id}/stream"}
+REQUEST_TIMEOUT = 30.0
+
+
+def examples_per_operation() -> int:
+    raw = os.environ.get("AKTYWNI_FUZZ_EXAMPLES", str(DEFAULT_EXAMPLES))
+    count = int(raw)
+    if count < 1:
+        raise ValueError(f"AKTYWNI_FUZZ_EXAMPLES must be at least 1, not {raw}")
+    return count
+
+
+@dataclass
+class World:
+    """Ids of things that exist, by the name path parameters give them."""
+
+    ids: dict[str, list[str]]
+
+    def path_parameters(self, operation: APIOperation, rng: random.Random) -> dict[str, str]:
+        names = [p.name for p in operation.path_parameters]
+        return {name: rng.choice(self.ids[name]) for name in names if name in self.ids}
+
+
+@dataclass
+class Tally:
+    operations: int = 0
+    cases: int = 0
+    server_errors: int = 0
+    violations: int = 0
+    network_errors: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def record(self, label: str, problem: str) -> None:
+        self.failures.setdefault(label, problem)
+
+    def summary(self, service: str) -> str:
+        return (
+            f"{service}: {self.operations} operations, {self.cases} cases, {self.server_errors} server errors, "
+            f"{self.violations} schema violations, {self.network_errors} network errors; answers by status: "
+            + ", ".join(f"{status}: {count}" for status, count in sorted(self.statuses.items()))
+            + "; slowest: "
+            + ", ".join(f"{label} {self.seconds[label]:.1f} s" for label in self.slowest())
+        )
+
+    def slowest(self, count: int = 3) -> list[str]:
+        return sorted(self.seconds, key=self.seconds.__getitem__, reverse=True)[:count]
+
+
+def load(system: RunningSystem, service: str) -> BaseSchema:
+    schema = schemathesis.openapi.from_url(f"{system.url(service)}/openapi.json", timeout=REQUEST_TIMEOUT)
+    # A generated body or query must be sendable (no NUL bytes, which no HTTP client sends as they are);
+    # the token is always a valid one (what a missing or bad one gets is tests/e2e/test_authorisation*.py's job).
+    schema.config.generation.update(allow_x00=False, with_security_parameters=False)
+    return schema
+
+
+def token_for(system: RunningSystem, operation: APIOperation) -> str:
+    """An administrator for registering organisations, else the leading organisation's coordinator."""
+    if operation.method.upper() == "POST" and operation.path == "/organisations":
+        return system.token(demo_data.MOPS, Role.ADMINISTRATOR)
+    return system.token(demo_data.EUDAJMONIA, Role.COORDINATOR)
+
+
+@st.composite
+def _drawable(draw: st.DrawFn, strategy: st.SearchStrategy[Any]) -> Any:
+    """A case of ``strategy``, skipping the rare negative case schemathesis cannot build (an InvalidSchema:
+    "Cannot generate an array with 1 demanded elements" for some invalid ``POST /venues`` bodies)."""
+    try:
+        return draw(strategy)
+    except InvalidSchema:
+        reject()
+
+
+def _strategies(operation: APIOperation, world: World, rng: random.Random) -> Any:
+    """Generated cases of both modes; most of them on real ids (a different real id per strategy)."""
+    choices = []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        generated = operation.as_strategy(generation_mode=mode)
+        real = [
+            operation.as_strategy(generation_mode=mode, path_parameters=world.path_parameters(operation, rng))
+            for _ in range(3)
+        ]
+        choices.extend([*real, generated] if operation.path_parameters else [generated])
+    return _drawable(st.one_of(choices))
+
+
+def fuzz_operation(system: RunningSystem, service: str, operation: APIOperation, world: World, tally: Tally) -> None:
+    label = f"{operation.method.upper()} {operation.path}"
+    base_url = system.url(service)
+    examples = examples_per_operation()
+    headers = {"Authorization": f"Bearer {token_for(system, operation)}"}
+    rng = random.Random(label)
+    tally.operations += 1
+
+    @settings(
+        max_examples=examples * 2,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        verbosity=hypothesis.Verbosity.quiet,
+    )
+    @given(case=_strategies(operation, world, rng))
+    def run(case: schemathesis.Case[Any]) -> None:
+        tally.cases += 1
+        try:
+            response = case.call(base_url=base_url, headers=headers, timeout=REQUEST_TIMEOUT)
+        except RequestException as error:
+            tally.network_errors += 1
+            tally.record(label, f"network error: {error!r}")
+            return
+        tally.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (Failure, FailureGroup) as failure:
+            problem = f"{failure}\n  reproduce: {case.as_curl_command(headers={})}"
+            if response.status_code >= 500:
+                tally.server_errors += 1
+            else:
+                tally.violations += 1
+            tally.record(label, problem)
+
+    started = time.monotonic()
+    run()
+    tally.seconds[label] = time.monotonic() - started
+
+
+def fuzz(system: RunningSystem, service: str, world: World) -> Tally:
+    """Fuzz every operation of ``service`` (``AKTYWNI_FUZZ_ONLY``: only those whose label contains it)."""
+    schema = load(system, service)
+    only = os.environ.get("AKTYWNI_FUZZ_ONLY", "")
+    tally = Tally()
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"{service}'s OpenAPI document has an operation schemathesis cannot read"
+        operation = result.ok()
+        label = f"{operation.method.upper()} {operation.path}"
+        if label in STREAMING or only not in label:
+            continue
+        fuzz_operation(system, service, operation, world, tally)
+    return tally
+
+
+def report(tallies: dict[str, Tally]) -> str:
+    lines = [tally.summary(service) for service, tally in tallies.items()]
+    total = Tally(
+        operations=sum(t.operations for t in tallies.values()),
+        cases=sum(t.cases for t in tallies.values()),
+        server_errors=sum(t.server_errors for t in tallies.values()),
+        violations=sum(t.violations for t in tallies.values()),
+        network_errors=sum(t.network_errors for t in tallies.values()),
+        statuses=sum((t.statuses for t in tallies.values()), Counter()),
+    )
+    lines.append(total.summary("total"))
+    for service, tally in tallies.items():
+        lines.extend(f"\n[{service}] {label}\n{problem}" for label, problem in tally.failures.items())
+    return "\n".join(lines)
+
+
+# --- the world the fuzzer's path parameters point into -------------------------------------------------
+
+
+def _venue() -> dict[str, Any]:
+    return {
+        "venue_id": f"fuzz-{uuid.uuid4().hex[:8]}",
+        "name": "Sala do testów",
+        "address": {"street": "ul. Testowa 1", "postal_code": "50-001", "city": "Wrocław"},
+        "step_free_entrance": True,
+        "lift": False,
+        "rooms": [{"room_id": "duza", "name": "Duża sala", "capacity": 40, "floor": 0}],
+        "opening_hours": {d: [{"opens": "08:00", "closes": "18:00"}] for d in ("mon", "tue", "wed", "thu", "fri")},
+    }
+
+
+def _indicators_applied(system: RunningSystem, project_id: str) -> bool:
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        body = {"template": "trener-aktywnosci"}
+        return bool(
+            eventually(lambda: leader.post(f"/projects/{project_id}/indicators/template", json=body).is_success)
+        )
+
+
+def build_world(system: RunningSystem) -> World:
+    """A project led by Fundacja EUDAJMONIA with participants, a venue, staff, an activity and sessions."""
+    project_id = f"FUZZ-{uuid.uuid4().hex[:10]}"
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        response = leader.post("/projects", json=demo_data.ta_project(project_id))
+        assert response.status_code == 201, response.text
+    participants = enrol(system, project_id, people("on", 4, seed=random.randrange(10, 99)))
+    assert project_known(system, project_id), f"scheduling never learned of project {project_id}"
+    venue = _venue()
+    with coordinator(system) as client:
+        assert client.post("/venues", json=venue).status_code == 201
+        for member in demo_scheduling.STAFF:
+            assert client.post("/staff", json=member).status_code in (201, 409)
+        activity = {
+            "form": "workshop",
+            "title": "Warsztaty",
+            "target_categories": ["person_with_disability"],
+            "planned_hours": 4,
+            "capacity": 40,
+        }
+        response = client.post(f"/projects/{project_id}/activities", json=activity)
+        assert response.status_code == 201, response.text
+        activity_id = str(response.json()["activity_id"])
+        sessions = []
+        for day in (date(2012, 11, 5), date(2012, 11, 6)):
+            session = {**demo_scheduling.at(day, "10:00", 2), "venue_id": venue["venue_id"], "room_id": "duza"}
+            response = client.post(f"/activities/{activity_id}/sessions", json=session)
+            assert response.status_code == 201, response.text
+            sessions.append(str(response.json()["session_id"]))
+    assert known_to_scheduling(system, project_id, participants), "scheduling never learned of the participants"
+    assert _indicators_applied(system, project_id), f"reporting never took indicators for {project_id}"
+    return World(
+        ids={
+            "project_id": [project_id],
+            "participant_id": participants,
+            "session_id": sessions,
+            "activity_id": [activity_id],
+            "venue_id": [venue["venue_id"]],
+            "staff_id": [str(m["staff_id"]) for m in demo_scheduling.STAFF],
+            "code": ["TA-MODEL", "TA-ON-SUPPORTED"],
+        }
+    )
