@@ -14,12 +14,13 @@ PYTEST_ARGS ?=
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: help install demo test bench lint typecheck unit integration e2e down status clean
+.PHONY: help install demo test bench fault lint typecheck unit integration e2e down status clean
 
 help:
 	@echo "make demo    install what is missing, start Kafka, FerretDB and the three services (Ctrl-C stops)"
 	@echo "make test    install what is missing, run ruff, mypy and every test on a real Kafka and database"
 	@echo "make bench   the benchmark table (Kafka's ceiling, the projection, latency, HTTP, memory, cost curve)"
+	@echo "make fault   the long fault suite: services SIGKILLed (10+ each), Kafka and the database restarted, checked by an oracle"
 	@echo "make down    stop whatever 'make demo' or 'aktywni-stack start' left running"
 	@echo "make status  what of the local stack is running"
 
@@ -48,6 +49,9 @@ test: lint typecheck
 
 bench: install
 	$(UV) run --no-sync python -m tests.benchmarks.bench
+
+fault: install
+	$(UV) run --no-sync python -m tests.fault.runner --long
 
 unit integration e2e: install
 	$(UV) run --no-sync aktywni-stack install-browser

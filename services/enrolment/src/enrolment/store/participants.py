@@ -10,6 +10,7 @@ from being enrolled twice, also by two requests at once, and finds them by ``_id
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,6 +39,10 @@ PERSONAL_FIELDS = (
     "residence",
     "sensitive",
 )
+
+
+#: How long an identity claim without its participant is taken for an enrolment still being written.
+CLAIM_LEASE_SECONDS = 30.0
 
 
 class DuplicateParticipant(Exception):
@@ -100,7 +105,11 @@ class ParticipantStore:
 
     async def _claim_identity(self, dedupe_key: str, participant: Participant) -> None:
         """Claim the person's identity in the project, or raise :class:`DuplicateParticipant`."""
-        mine = {"participant_id": str(participant.participant_id), "organisation_id": participant.organisation_id}
+        mine = {
+            "participant_id": str(participant.participant_id),
+            "organisation_id": participant.organisation_id,
+            "claimed_at": time.time(),
+        }
         try:
             await self.identities.insert_one({"_id": dedupe_key, **mine})
             return
@@ -109,6 +118,10 @@ class ParticipantStore:
         identity = await self.identities.find_one({"_id": dedupe_key})
         if identity is not None and await self.collection.find_one({"_id": identity["participant_id"]}, {"_id": 1}):
             raise DuplicateParticipant(identity["participant_id"], identity["organisation_id"])
+        # A fresh claim without its participant is an enrolment still being written (taking it over
+        # would store the person twice); only a claim older than the lease is left by a crash.
+        if identity is not None and time.time() - float(identity.get("claimed_at", 0)) < CLAIM_LEASE_SECONDS:
+            raise ConcurrentChange("the same person is being enrolled by another request; try again shortly")
         # A claim left by an enrolment that crashed before writing its participant: take it over.
         taken = await self.identities.update_one(
             {"_id": dedupe_key, "participant_id": (identity or {}).get("participant_id")}, {"$set": mine}
@@ -147,7 +160,12 @@ class ParticipantStore:
         """
         keys = [self.dedupe_key(p.project_id, c) for p, c, _ in items]
         claims = [
-            {"_id": key, "participant_id": str(p.participant_id), "organisation_id": p.organisation_id}
+            {
+                "_id": key,
+                "participant_id": str(p.participant_id),
+                "organisation_id": p.organisation_id,
+                "claimed_at": time.time(),
+            }
             for key, (p, _, _) in zip(keys, items, strict=True)
         ]
         taken = await _insert_all(self.identities, claims)
