@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 
 def envelope_of(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any] | None:
@@ -31,12 +31,22 @@ def events_of(records: Iterable[ConsumerRecord[bytes, bytes]], project_id: str) 
     return [e for r in records if (e := envelope_of(r)) is not None and e["project_id"] == project_id]
 
 
-async def read_topic(
-    bootstrap: str, topic: str, *, at_least: int, timeout: float = 20.0, settle_ms: int = 500
-) -> list[ConsumerRecord[bytes, bytes]]:
-    """Every record of ``topic`` from the beginning, once at least ``at_least`` are there (or timeout).
+async def _at(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    """Whether the consumer's position has reached ``ends`` on every partition."""
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return False
+    return True
 
-    After the expected count it keeps reading for ``settle_ms`` so that duplicates would be seen.
+
+async def read_topic(
+    bootstrap: str, topic: str, *, at_least: int, timeout: float = 30.0, settle_ms: int = 500
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record of ``topic`` from the beginning up to its end, once at least ``at_least`` are there.
+
+    It reads on until every partition's end offset (taken once ``at_least`` records are in), however
+    long the topic (the dead-letter tests leave large records on the session's topics), and then for
+    ``settle_ms`` more so that duplicates would be seen. At ``timeout`` it returns what it has.
     """
     consumer = AIOKafkaConsumer(
         topic,
@@ -49,11 +59,18 @@ async def read_topic(
     try:
         records: list[ConsumerRecord[bytes, bytes]] = []
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and len(records) < at_least:
-            for part in (await consumer.getmany(timeout_ms=200)).values():
+
+        async def read(timeout_ms: int = 200) -> None:
+            for part in (await consumer.getmany(timeout_ms=timeout_ms)).values():
                 records.extend(part)
-        for part in (await consumer.getmany(timeout_ms=settle_ms)).values():
-            records.extend(part)
+
+        while time.monotonic() < deadline and (len(records) < at_least or not consumer.assignment()):
+            await read()
+        if consumer.assignment():
+            ends = await consumer.end_offsets(list(consumer.assignment()))
+            while time.monotonic() < deadline and not await _at(consumer, ends):
+                await read()
+        await read(settle_ms)
         return records
     finally:
         await consumer.stop()
