@@ -23,7 +23,8 @@ from aiokafka.protocol.admin import CreateAclsRequest
 from aktywni_shared.contracts.access import ADMIN_PRINCIPAL, PLAN, Acl, all_acls, deployment_topics
 from aktywni_shared.messaging.security import KafkaClientSecurity
 from aktywni_stack.kafka import EmbeddedKafka
-from aktywni_stack.ports import free_port, is_listening
+from aktywni_stack.ports import free_port
+from aktywni_stack.readiness import kafka_ready
 from tests.support.certificates import CertificateAuthority, Identity
 
 BROKER_PRINCIPAL = "kafka-broker"
@@ -142,22 +143,7 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def _admin_ready(secure: SecureKafka) -> bool:
-    port = int(secure.admin_bootstrap.rpartition(":")[2])
-    if not is_listening(port):
-        return False
-
-    async def probe() -> bool:
-        admin = secure.admin_client()
-        try:
-            await admin.start()
-            await admin.list_topics()
-        except Exception:  # noqa: BLE001 - any failure means "not ready yet"
-            return False
-        finally:
-            await admin.close()
-        return True
-
-    return _run(probe())
+    return kafka_ready(secure.admin_bootstrap, admin=secure.admin_client)
 
 
 async def _apply_plan(secure: SecureKafka) -> None:
