@@ -13,7 +13,6 @@ import random
 from collections import Counter
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
@@ -22,6 +21,7 @@ from aktywni_stack import demo_data
 from tests.e2e.conftest import RunningSystem
 from tests.support.kafka import events_of, read_topic
 from tests.support.people import person
+from tests.support.pii_scan import needles, scan_topics
 
 STREETS = ["ul. Strzegomska", "ul. Namysłowska", "ul. Legnicka", "ul. Grabiszyńska", "ul. Kasprowicza"]
 
@@ -90,19 +90,6 @@ def _declarations() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-async def _all_topic_records(system: RunningSystem) -> list[bytes]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=system.infra.kafka_bootstrap_servers)
-    await admin.start()
-    try:
-        topics = sorted(t for t in await admin.list_topics() if not t.startswith("__"))
-    finally:
-        await admin.close()
-    values: list[bytes] = []
-    for topic in topics:
-        values.extend(r.value or b"" for r in await read_topic(system.infra.kafka_bootstrap_servers, topic, at_least=0))
-    return values
-
-
 async def test_the_seed_project_is_set_up_over_http_with_events_once_and_personal_data_nowhere_in_clear(
     system: RunningSystem, project_id: str
 ) -> None:
@@ -150,13 +137,8 @@ async def test_the_seed_project_is_set_up_over_http_with_events_once_and_persona
     assert of_project == {"ProjectRegistered": 1, "PartnerJoined": 2, "DeclarationRecorded": 10}
 
     # No personal data in any message of any topic.
-    secrets = [
-        s
-        for who in people
-        for s in (who["pesel"], f"{who['first_name']} {who['last_name']}", who["phone"], who["email"], who["street"])
-    ]
-    everything = b"\n".join(await _all_topic_records(system))
-    leaked = [s for s in secrets if s.encode() in everything]
+    secrets = needles(people)
+    leaked = await scan_topics(system.infra.kafka_bootstrap_servers, secrets)
     assert leaked == [], f"personal data in Kafka: {leaked[:5]}"
 
     # Raw database documents: personal fields only as ciphertext.
