@@ -1,16 +1,56 @@
-"""The funder's participant file: Polish layout, the leader's coordinator only, audited."""
+"""The funder's participant file: Polish layout, the leader's coordinator only, audited.
+
+Polish labels only (statuses, organisation names), the first support date that scheduling reported,
+and a sensitive question never asked kept apart from a refused one.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import uuid
+from datetime import date
+from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
+from aktywni_shared.contracts import Envelope, encode
+from aktywni_shared.contracts.events import SupportStartedV1
+from aktywni_shared.contracts.topics import SCHEDULING_ATTENDANCE
 from aktywni_stack import demo_data
 from enrolment.exporting import HEADERS
-from tests.e2e.conftest import RunningSystem
+from tests.e2e.conftest import RunningSystem, eventually
+
+
+async def _support_started(system: RunningSystem, project_id: str, participant_id: str, on: date) -> None:
+    """Scheduling's fact after a first attendance, on its real topic."""
+    payload = SupportStartedV1(
+        participant_id=uuid.UUID(participant_id),
+        activity_id=uuid.UUID(int=7),
+        form="individual_meeting",
+        category="person_with_disability",
+        sex="K",
+        birth_year=1971,
+        disability_degree="light",
+        started_on=on,
+    )
+    envelope = Envelope.wrap(
+        payload, producer="scheduling", organisation_id=demo_data.EUDAJMONIA, project_id=project_id
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=system.infra.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        await producer.send_and_wait(SCHEDULING_ATTENDANCE.name, encode(envelope), key=participant_id.encode())
+    finally:
+        await producer.stop()
+
+
+def _rows(text: str) -> dict[str, dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == HEADERS
+    return {r[1]: dict(zip(HEADERS, r, strict=True)) for r in rows[1:]}
 
 
 def test_the_leader_exports_the_participant_file_and_nobody_else_may(system: RunningSystem, project_id: str) -> None:
@@ -41,8 +81,43 @@ def test_the_leader_exports_the_participant_file_and_nobody_else_may(system: Run
     assert refused_partner.status_code == 403
     assert refused_auditor.status_code == 403
     assert "Przykładowa" not in refused_partner.text + refused_auditor.text
+    client: MongoClient[dict[str, Any]]
     with MongoClient(system.infra.mongodb_uri) as client:
         audit = list(client["aktywni_enrolment"]["audit_log"].find({"project_id": project_id, "action": "export"}))
     assert len(audit) == 1
     assert audit[0]["organisation_id"] == demo_data.EUDAJMONIA
     assert len(audit[0]["participant_ids"]) == 2
+
+
+async def test_the_file_has_the_support_start_polish_labels_names_and_not_asked_apart_from_refused(
+    system: RunningSystem, project_id: str
+) -> None:
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        on = leader.post(f"/projects/{project_id}/participants", json=demo_data.person_with_disability())
+        assert on.status_code == 201, on.text
+        anna_id = on.json()["participant_id"]
+        # Piotr is asked one sensitive question only: the other three were never asked.
+        piotr = demo_data.environment_person(anna_id, sensitive={"homelessness": "refused"})
+        assert leader.post(f"/projects/{project_id}/participants", json=piotr).status_code == 201
+    await _support_started(system, project_id, anna_id, date(2012, 6, 12))
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert eventually(lambda: leader.get(f"/participants/{anna_id}").json()["status"] == "active")
+        exported = leader.get(f"/projects/{project_id}/exports/participants.csv")
+
+    assert exported.status_code == 200, exported.text
+    by_name = _rows(exported.text)
+    anna, piotr_row = by_name["Przykładowa"], by_name["Przykładowy"]
+    assert anna["Data rozpoczęcia udziału we wsparciu"] == "2012-06-12"
+    assert anna["Data rozpoczęcia udziału w projekcie"] == "2012-06-04"
+    assert anna["Status uczestnictwa"] == "W trakcie udziału we wsparciu"
+    assert piotr_row["Data rozpoczęcia udziału we wsparciu"] == ""
+    assert piotr_row["Status uczestnictwa"] == "Przystąpił do projektu"
+    assert {anna["Organizacja"], piotr_row["Organizacja"]} == {"Fundacja EUDAJMONIA"}
+    assert anna["Osoba w innej niekorzystnej sytuacji społecznej"] == "Odmowa podania informacji"
+    assert piotr_row["Osoba w kryzysie bezdomności lub dotknięta wykluczeniem z dostępu do mieszkań"] == (
+        "Odmowa podania informacji"
+    )
+    assert piotr_row["Osoba z niepełnosprawnościami"] == "Nie zadano pytania"
+    assert piotr_row["Osoba w innej niekorzystnej sytuacji społecznej"] == "Nie zadano pytania"
+    codes = {"enrolled", "active", "inactive", "employed", demo_data.EUDAJMONIA, "refused", "not_asked"}
+    assert not codes & {value for row in by_name.values() for value in row.values()}

@@ -327,12 +327,12 @@ def test_rejects_unknown_esf_codes(name: str, value: str) -> None:
     assert loc == (name,)
 
 
-def test_sensitive_flags_default_to_refused() -> None:
+def test_sensitive_flags_not_given_are_not_asked_rather_than_refused() -> None:
     flags = command().sensitive
 
     assert flags == SensitiveFlags()
     assert {flags.disability, flags.foreign_origin_or_minority, flags.homelessness, flags.other_disadvantage} == {
-        Answer.REFUSED
+        Answer.NOT_ASKED
     }
 
 
@@ -344,7 +344,7 @@ def test_sensitive_flags_accept_yes_no_and_refused() -> None:
     assert flags.disability is Answer.YES
     assert flags.foreign_origin_or_minority is Answer.NO
     assert flags.homelessness is Answer.REFUSED
-    assert flags.other_disadvantage is Answer.REFUSED
+    assert flags.other_disadvantage is Answer.NOT_ASKED
 
 
 def test_rejects_a_sensitive_answer_other_than_yes_no_or_refused() -> None:

@@ -1,7 +1,8 @@
 """The participant list in the layout of the funder's participant file (CST2021 SM EFS, "Uczestnicy").
 
-Polish headers and Polish dictionary labels, so that the file needs no retyping. Support kind and
-the date support started are learned from scheduling in later work; their columns stay empty here.
+Polish headers and Polish dictionary labels, so that the file needs no retyping: organisations by
+name, statuses in Polish, a sensitive question never asked kept apart from a refused one. The date
+support started is the first SupportStarted scheduling reported; the kind of support stays empty.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ HEADERS = [
 ]
 
 
+STATUS_LABELS: dict[Status, str] = {
+    Status.ENROLLED: "Przystąpił do projektu",
+    Status.ACTIVE: "W trakcie udziału we wsparciu",
+    Status.COMPLETED: "Zakończył udział zgodnie z planem",
+    Status.WITHDRAWN: "Przerwał udział w projekcie",
+}
+
+
 def _label(enum: Any, value: str | None) -> str:
     if value is None:
         return ""
@@ -70,7 +79,12 @@ def _ended_on(participant: Participant) -> str:
     return ""
 
 
-def row(participant: Participant, personal: dict[str, Any]) -> list[str]:
+def _support_started_on(participant: Participant) -> str:
+    started = participant.support_started_on
+    return started.isoformat() if started else ""
+
+
+def row(participant: Participant, personal: dict[str, Any], organisation_names: dict[str, str]) -> list[str]:
     profile = participant.profile
     residence: dict[str, Any] = json.loads(personal["residence"]) if personal.get("residence") else {}
     sensitive: dict[str, str] = json.loads(personal["sensitive"]) if personal.get("sensitive") else {}
@@ -94,20 +108,25 @@ def row(participant: Participant, personal: dict[str, Any]) -> list[str]:
         personal.get("email", ""),
         _label(LabourMarketStatus, profile.labour_market_status),
         "",
-        "",
+        _support_started_on(participant),
         participant.enrolled_on.isoformat(),
         _ended_on(participant),
-        *(_label(Answer, sensitive.get(flag, "refused")) for flag in SENSITIVE_FLAGS),
+        # A record without the answer (older records, or the question left out) was not asked.
+        *(_label(Answer, sensitive.get(flag, Answer.NOT_ASKED)) for flag in SENSITIVE_FLAGS),
         _label(DisabilityDegree, profile.disability_degree),
         _label(ParticipantCategory, profile.category),
-        participant.organisation_id,
-        participant.status.value,
+        organisation_names.get(participant.organisation_id, participant.organisation_id),
+        STATUS_LABELS.get(participant.status, participant.status.value),
     ]
 
 
-def participants_csv(rows: list[tuple[Participant, dict[str, Any]]]) -> str:
+def participants_csv(
+    rows: list[tuple[Participant, dict[str, Any]]], organisation_names: dict[str, str] | None = None
+) -> str:
+    """The file; ``organisation_names`` maps organisation ids to the names shown (the id when unknown)."""
+    names = organisation_names or {}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(HEADERS)
-    writer.writerows(row(p, personal) for p, personal in rows if p.status not in NOT_IN_FILE)
+    writer.writerows(row(p, personal, names) for p, personal in rows if p.status not in NOT_IN_FILE)
     return out.getvalue()

@@ -26,9 +26,10 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     )
     async def participants_csv(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Response:
         rows = await enrolment.export_participants(caller, project_id)
+        names = {o.organisation_id: o.name for o in await enrolment.projects.list_organisations()}
         # UTF-8 with a byte-order mark, so that Excel shows Polish letters right when it opens the file.
         return Response(
-            "\ufeff" + exporting.participants_csv(rows),
+            "\ufeff" + exporting.participants_csv(rows, names),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{project_id}-uczestnicy.csv"'},
         )

@@ -33,6 +33,7 @@ class Answer(StrEnum):
     YES = "yes"
     NO = "no"
     REFUSED = "refused"  # odmowa podania informacji
+    NOT_ASKED = "not_asked"  # the question was never put to the person: not the same as a refusal
 
 
 LABELS: dict[StrEnum, str] = {
@@ -50,9 +51,10 @@ LABELS: dict[StrEnum, str] = {
     Answer.YES: "Tak",
     Answer.NO: "Nie",
     Answer.REFUSED: "Odmowa podania informacji",
+    Answer.NOT_ASKED: "Nie zadano pytania",
 }
 
-#: The sensitive flags of the ESF record, each answered yes / no / refused, with their Polish names.
+#: The sensitive flags of the ESF record, each yes / no / refused / not asked, with their Polish names.
 SENSITIVE_FLAGS: dict[str, str] = {
     "disability": "Osoba z niepełnosprawnościami",
     "foreign_origin_or_minority": "Osoba obcego pochodzenia lub należąca do mniejszości narodowej lub etnicznej",

@@ -107,14 +107,17 @@ class Residence(BaseModel):
 
 
 class SensitiveFlags(BaseModel):
-    """The ESF record's sensitive questions; every answer may be 'refused' (odmowa podania informacji)."""
+    """The ESF record's sensitive questions: yes, no, 'refused' (odmowa podania informacji) or not asked.
+
+    A question left out was not asked; only an explicit ``refused`` is a refusal.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    disability: Answer = Answer.REFUSED
-    foreign_origin_or_minority: Answer = Answer.REFUSED
-    homelessness: Answer = Answer.REFUSED
-    other_disadvantage: Answer = Answer.REFUSED
+    disability: Answer = Answer.NOT_ASKED
+    foreign_origin_or_minority: Answer = Answer.NOT_ASKED
+    homelessness: Answer = Answer.NOT_ASKED
+    other_disadvantage: Answer = Answer.NOT_ASKED
 
 
 class ParticipantDetails(BaseModel):
@@ -276,6 +279,14 @@ class Participant:
             if entry["status"] == status.value:
                 return date.fromisoformat(entry["on"])
         return self.enrolled_on
+
+    @property
+    def support_started_on(self) -> date | None:
+        """The day of the participant's first support in the project (scheduling's SupportStarted), if any."""
+        for entry in self.history:
+            if entry["status"] == Status.ACTIVE.value:
+                return date.fromisoformat(entry["on"])
+        return None
 
     def qualify(self, on: date) -> CandidateQualifiedV1:
         """The candidate met the rules (the caller evaluated them): they may now be enrolled."""
