@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+import argparse
+import sys
+from typing import Self, TypeVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aktywni_shared.messaging.security import KafkaClientSecurity, read_password
@@ -58,3 +60,44 @@ class ServiceSettings(BaseSettings):
 
     def consumer_group(self, service: str) -> str:
         return self.group_id or service
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def variable_name(cls: type[ServiceSettings], field: str) -> str:
+    """The environment variable a field of ``cls`` is read from."""
+    info = cls.model_fields.get(field)
+    if info is None:
+        return field  # already the variable (a validation alias)
+    if isinstance(info.validation_alias, str):
+        return info.validation_alias
+    return f"{cls.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def variables(cls: type[ServiceSettings]) -> str:
+    """``--help``'s epilog: every environment variable the command reads, required ones marked."""
+    lines = ["environment variables:"]
+    for field, info in cls.model_fields.items():
+        lines.append(f"  {variable_name(cls, field)}{' (required)' if info.is_required() else ''}")
+    return "\n".join(lines)
+
+
+def command_parser(prog: str, description: str | None, cls: type[ServiceSettings]) -> argparse.ArgumentParser:
+    """An argument parser whose ``--help`` answers without any setting and lists the variables."""
+    return argparse.ArgumentParser(
+        prog=prog, description=description, epilog=variables(cls), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+
+
+def from_environment(cls: type[SettingsT], prog: str) -> SettingsT:
+    """The settings, or one line naming the variable that is missing or refused, and exit status 2."""
+    try:
+        return cls()
+    except ValidationError as error:
+        problems = []
+        for e in error.errors():
+            name = variable_name(cls, str(e["loc"][0])) if e["loc"] else "settings"
+            problems.append(f"{name} is not set" if e["type"] == "missing" else f"{name}: {e['msg']}")
+        print(f"{prog}: {'; '.join(problems)}", file=sys.stderr)
+        raise SystemExit(2) from None

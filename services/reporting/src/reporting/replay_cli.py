@@ -1,6 +1,6 @@
 """`aktywni-reporting-replay`: rebuild the reporting view from the topics from the beginning.
 
-    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... uv run aktywni-reporting-replay
+    KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... .venv/bin/aktywni-reporting-replay
 
 Safe while the service runs (a fresh generation is filled, then switched to; see reporting.replay).
 Prints a progress bar on stderr and a summary line on stdout.
@@ -8,7 +8,6 @@ Prints a progress bar on stderr and a summary line on stdout.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import time
@@ -19,6 +18,7 @@ from pydantic import Field, SecretStr
 from aktywni_shared import mongo
 from aktywni_shared.contracts.topics import ALL, dead_letter
 from aktywni_shared.messaging.kafka import ensure_topics
+from aktywni_shared.settings import command_parser, from_environment
 from reporting.app import NAME, SOURCE_TOPICS
 from reporting.replay import GRACE_SECONDS, ReplayResult, replay
 from reporting.settings import ReportingSettings
@@ -60,12 +60,12 @@ async def run(settings: ReportingSettings, grace: float) -> ReplayResult:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="aktywni-reporting-replay", description=__doc__)
+    parser = command_parser("aktywni-reporting-replay", __doc__, ReplaySettings)
     parser.add_argument(
         "--grace", type=float, default=GRACE_SECONDS, help="seconds to wait before dropping the old view"
     )
     args = parser.parse_args(argv)
-    result = asyncio.run(run(ReplaySettings(), args.grace))
+    result = asyncio.run(run(from_environment(ReplaySettings, "aktywni-reporting-replay"), args.grace))
     print(
         f"view rebuilt as generation {result.generation} (was {result.previous_generation}): "
         f"{result.events} events applied, {result.skipped} invalid records skipped, {result.seconds} s"
