@@ -87,5 +87,7 @@ def eventually(check: Callable[[], Any], *, timeout: float = 30.0, interval: flo
 def participant_count(system: RunningSystem, project_id: str) -> int:
     with system.client("reporting", demo_data.MOPS, Role.AUDITOR) as auditor:
         response = auditor.get(f"/projects/{project_id}/participants/count")
+    if response.status_code == 404:
+        return 0  # reporting has not learned of the project yet
     response.raise_for_status()
     return int(response.json()["participants"])

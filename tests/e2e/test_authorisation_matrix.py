@@ -41,13 +41,13 @@ from tests.support.authorisation import (
     missing_and_stale,
     operations_of,
     readable_text,
+    refusals,
     with_body,
 )
 from tests.support.people import pesel
 
 SERVICES = ("enrolment", "scheduling", "reporting")
 Caller = tuple[Role, Context] | Unauthenticated
-DENIED = (401, 403, 404)
 assert OTHER_ORGANISATION["organisation_id"] == ORGANISATION_OF[Context.OTHER]
 
 
@@ -562,7 +562,7 @@ def test_cell(
         assert rule.success(answer.status), f"allowed, but answered {answer.status}: {answer.text[:500]}"
         tally["allowed"] += 1
     else:
-        expected = DENIED if role is not None else (401,)
+        expected = refusals(operation, role, context) if role is not None and context is not None else (401,)
         assert answer.status in expected, f"refused expected {expected}, answered {answer.status}: {answer.text[:500]}"
         tally["refused"] += 1
 
@@ -575,3 +575,53 @@ def test_cell(
         secrets += sorted(involved)
     found = leaked(answer.text, secrets, answer.sent)
     assert not found, f"answer {answer.status} reveals {found}: {answer.text[:500]}"
+
+
+# --- what the allowed callers of a count or list see -----------------------------------------------------
+
+
+def test_participant_count_scope(world: World) -> None:
+    """The leader, auditors and administrators count the whole project; a partner its own organisation's."""
+    partner = world.client("enrolment", (Role.COORDINATOR, Context.PARTNER))
+    trainee = demo_data.staff_trainee(last_name=f"Partnerski{world.run}", birth_date="1981-03-15")
+    assert partner.post(f"/projects/{world.project_id}/participants", json=trainee).status_code == 201
+    url = f"/projects/{world.project_id}/participants/count"
+
+    def count(role: Role, context: Context) -> httpx.Response:
+        return world.client("reporting", (role, context)).get(url)
+
+    counted = eventually(lambda: count(Role.COORDINATOR, Context.PARTNER).json()["participants"] == 1, timeout=60)
+    assert counted, count(Role.COORDINATOR, Context.PARTNER).text
+
+    leader = count(Role.COORDINATOR, Context.OWN).json()
+    for role in (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER):
+        own = count(role, Context.PARTNER).json()
+        assert own["organisation"] == demo_data.FRDL
+        assert (own["participants"], own["by_category"]) == (1, {"staff_trainee": 1})
+        assert count(role, Context.OTHER).status_code == 404
+    assert leader["organisation"] is None
+    assert leader["participants"] >= 3  # the two of the own organisation and the partner's trainee
+    assert leader["by_category"]["staff_trainee"] == 1
+    for role in (Role.AUDITOR, Role.ADMINISTRATOR):
+        assert count(role, Context.OTHER).json() == leader
+
+
+def test_participant_list_scope(world: World) -> None:
+    """Scheduling's list: the leader's coordinator every participant, a trainer the people in their sessions."""
+    unbooked = world.enrolled()
+    url = f"/projects/{world.project_id}/participants"
+
+    def listed(role: Role, context: Context) -> set[str]:
+        answer = world.client("scheduling", (role, context)).get(url)
+        assert answer.status_code == 200, answer.text
+        return {p["participant_id"] for p in answer.json()}
+
+    assert eventually(lambda: unbooked in listed(Role.COORDINATOR, Context.OWN), timeout=60)
+    trainees = listed(Role.TRAINER, Context.OWN)
+    assert world.participant_id in trainees  # booked into the session the trainer leads
+    assert unbooked not in trainees
+    assert unbooked in listed(Role.PARTNER_STAFF, Context.OWN)  # their organisation's, booked or not
+    assert not listed(Role.TRAINER, Context.PARTNER)  # leads no session
+    assert world.participant_id not in listed(Role.COORDINATOR, Context.PARTNER)
+    for role in (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER):
+        assert world.client("scheduling", (role, Context.OTHER)).get(url).status_code == 404

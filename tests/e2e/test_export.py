@@ -83,7 +83,9 @@ def test_the_leader_exports_the_participant_file_and_nobody_else_may(system: Run
     assert "Przykładowa" not in refused_partner.text + refused_auditor.text
     client: MongoClient[dict[str, Any]]
     with MongoClient(system.infra.mongodb_uri) as client:
-        audit = list(client["aktywni_enrolment"]["audit_log"].find({"project_id": project_id, "action": "export"}))
+        audit: list[dict[str, Any]] = list(
+            client["aktywni_enrolment"]["audit_log"].find({"project_id": project_id, "action": "export"})
+        )
     assert len(audit) == 1
     assert audit[0]["organisation_id"] == demo_data.EUDAJMONIA
     assert len(audit[0]["participant_ids"]) == 2

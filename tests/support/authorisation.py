@@ -182,9 +182,9 @@ POLICY: dict[Operation, Rule] = {
         {Role.ADMINISTRATOR: Whose.OWNER, Role.COORDINATOR: Whose.OWNER, Role.TRAINER: Whose.OWNER}
     ),
     ("scheduling", "GET", "/calendars/venues/{venue_id}.ics"): Rule(EVERYONE_ANYWHERE),
-    # pseudonymous, and an organisation outside the project gets an empty list
+    # pseudonymous; a partner lists its own, a trainer the people in their sessions (test_participant_list_scope)
     ("scheduling", "GET", "/projects/{project_id}/participants"): Rule(
-        {Role.COORDINATOR: Whose.ANY, Role.PARTNER_STAFF: Whose.ANY, Role.TRAINER: Whose.ANY}
+        {Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT, Role.TRAINER: Whose.PROJECT}
     ),
     # --- reporting ---------------------------------------------------------------------------------------
     ("reporting", "GET", "/health"): PUBLIC,
@@ -192,7 +192,8 @@ POLICY: dict[Operation, Rule] = {
     ("reporting", "GET", "/asyncapi.json"): PUBLIC,
     ("reporting", "GET", "/dashboard/{project_id}"): PUBLIC,  # a static page; its data comes from the stream
     ("reporting", "GET", "/projects/{project_id}/report"): Rule(PROJECT_READERS),
-    ("reporting", "GET", "/projects/{project_id}/participants/count"): Rule(EVERYONE_ANYWHERE),  # anonymous counts
+    # anonymous counts; a partner counts its own organisation's participants (test_participant_count_scope)
+    ("reporting", "GET", "/projects/{project_id}/participants/count"): Rule(PROJECT_READERS),
     ("reporting", "GET", "/indicator-templates"): Rule(EVERYONE_ANYWHERE),
     ("reporting", "GET", "/projects/{project_id}/indicators"): Rule(PROJECT_READERS),
     ("reporting", "PUT", "/projects/{project_id}/indicators"): Rule(LEADERS_COORDINATOR),
@@ -206,6 +207,25 @@ POLICY: dict[Operation, Rule] = {
 }
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: Path parameters naming a project or something inside one: a project an organisation takes no part in
+#: does not exist for its users, so they get 404 there, never 403.
+PROJECT_SCOPED = ("{project_id}", "{participant_id}", "{activity_id}", "{session_id}")
+#: Roles bound to their organisation's projects (auditors and administrators see every project).
+ORGANISATION_BOUND = frozenset({Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER})
+DENIED = (401, 403, 404)
+
+
+def refusals(operation: Operation, role: Role, context: Context) -> tuple[int, ...]:
+    """The answers a refused caller with a valid token may get.
+
+    A user of an organisation outside the project, in a role that may call the operation in its own
+    projects, gets 404 (the project and what is in it do not exist for them); a role that never may
+    (a trainer importing participants) may be told so with 403, which says nothing of the project.
+    """
+    bound = role in ORGANISATION_BOUND and POLICY[operation].whose(role) is not None
+    if context is Context.OTHER and bound and any(p in operation[2] for p in PROJECT_SCOPED):
+        return (404,)
+    return DENIED
 
 
 def operations_of(service: str, openapi: dict[str, object]) -> set[Operation]:

@@ -34,6 +34,7 @@ def today_in_warsaw() -> date:
 
 class ProjectParticipants(BaseModel):
     project_id: str
+    organisation: str | None = None  # the organisation counted; None: the whole project
     participants: int
     by_category: dict[str, int]
     by_sex: dict[str, int]
@@ -127,12 +128,25 @@ class Reports:
             self._cache.popitem(last=False)
         return report
 
-    async def participant_count(self, project_id: str) -> ProjectParticipants:
-        """Persons enrolled in the project (anonymous counts; any authenticated role)."""
+    async def participant_count(self, principal: Principal, project_id: str) -> ProjectParticipants:
+        """Persons enrolled in the project (anonymous counts), in the caller's report scope.
+
+        The leader, auditors and administrators count the whole project; a partner its own
+        organisation's participants; an organisation outside the project finds no project.
+        """
+        project = await self.project(project_id)
+        scope = access.report_scope(principal, project, None)
         people, _ = await (await self.view.active()).facts(project_id)
-        enrolled = [p["attrs"] for p in people.values() if "attrs" in p and facts.first_enrolled_on(p)]
+        enrolled = [
+            p["attrs"]
+            for p in people.values()
+            if "attrs" in p
+            and facts.first_enrolled_on(p)
+            and (scope.organisation is None or p.get("org") == scope.organisation)
+        ]
         return ProjectParticipants(
             project_id=project_id,
+            organisation=scope.organisation,
             participants=len(enrolled),
             by_category=dict(Counter(str(a["category"]) for a in enrolled)),
             by_sex=dict(Counter(str(a["sex"]) for a in enrolled)),

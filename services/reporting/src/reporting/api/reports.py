@@ -23,11 +23,14 @@ def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
     ) -> ProjectReport:
         return await reports.report(caller, project_id, organisation)
 
-    @api.get("/projects/{project_id}/participants/count", summary="How many participants the project has (anonymous)")
+    @api.get(
+        "/projects/{project_id}/participants/count",
+        summary="How many participants the project has (anonymous; a partner counts its own organisation's)",
+        responses={404: {"description": "unknown project, or one the caller's organisation takes no part in"}},
+    )
     async def participant_count(
         project_id: ProjectId, caller: Principal = Depends(authenticated)
     ) -> ProjectParticipants:
-        del caller  # counts are anonymous: every authenticated role may read them
-        return await reports.participant_count(project_id)
+        return await reports.participant_count(caller, project_id)
 
     return api

@@ -1,14 +1,17 @@
-"""Participants who may be booked (pseudonymous): the leader's coordinator sees all, a partner its own."""
+"""Participants who may be booked (pseudonymous): the leader's coordinator sees all, a partner its own,
+a trainer the people in their sessions (the policy is :func:`scheduling.domain.access.participant_list_scope`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel
 
-from aktywni_shared.auth import Authenticate, Principal, Role
+from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
+from scheduling.domain import access
+from scheduling.store.sessions import active_state
 from scheduling.use_cases.context import Stores
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
@@ -28,19 +31,28 @@ def router(stores: Stores, authenticated: Authenticate) -> APIRouter:
 
     @api.get(
         "/projects/{project_id}/participants",
-        summary="Participants who may be booked (pseudonymous): the leader sees all, a partner its own",
+        summary="Participants who may be booked (pseudonymous): the leader sees all, a partner its own, "
+        "a trainer the people in their sessions",
+        responses={
+            403: {"description": "a role that books nobody"},
+            404: {"description": "unknown project, or one the caller's organisation takes no part in"},
+        },
     )
     async def bookable_participants(
         project_id: ProjectId, caller: Principal = Depends(authenticated)
     ) -> list[BookableParticipant]:
-        if caller.role not in (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER):
-            raise HTTPException(403, detail=f"role {caller.role.value} does not book participants")
-        project = await stores.projects.get(project_id)
-        if project is not None and not project.takes_part(caller.organisation_id):
-            return []
-        leader = None if project is None else project.leader_organisation_id
-        only = None if caller.organisation_id == leader and caller.role is Role.COORDINATOR else caller.organisation_id
-        views = await stores.participants.of_project(project_id, only)
+        scope = access.participant_list_scope(caller, await stores.projects.get(project_id), project_id)
+        views = await stores.participants.of_project(project_id, scope.organisation_id)
+        if scope.trainer_sessions_only:
+            sessions = await stores.sessions.of_project(project_id)
+            trainees = access.trainees_of(
+                caller,
+                (
+                    (s.staff_users, s.session.organisation_id, [p for p in s.bookings if active_state(s, p)])
+                    for s in sessions
+                ),
+            )
+            views = [v for v in views if v.participant_id in trainees]
         return [
             BookableParticipant(
                 participant_id=v.participant_id,

@@ -4,17 +4,30 @@
   organisation's coordinator manages every session of the project;
 - bookings: the leader's coordinator for any participant, a partner's coordinator or staff for
   their own organisation's participants (others are "not found", so nothing leaks);
-- trainers see the sessions they lead and record their attendance;
-- auditors and administrators see sessions without participants (no personal data).
+- trainers see the sessions they lead, record their attendance and list the people booked into them;
+- auditors and administrators see sessions without participants (no personal data);
+- an organisation outside a project finds nothing of it ("not found").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from aktywni_shared.auth import Principal, Role
+from scheduling.domain.errors import Forbidden, NotFound
 from scheduling.domain.projects import ProjectView
 
 PLANNERS = (Role.COORDINATOR,)
 BOOKERS = (Role.COORDINATOR, Role.PARTNER_STAFF)
+
+
+def outside(principal: Principal, project: ProjectView) -> bool:
+    """A caller of an organisation that takes no part in the project (auditors and administrators
+    see every project): such a caller is told "not found", never "forbidden", so nothing leaks."""
+    return principal.role not in (Role.AUDITOR, Role.ADMINISTRATOR) and not project.takes_part(
+        principal.organisation_id
+    )
 
 
 def may_plan(principal: Principal, project: ProjectView) -> bool:
@@ -65,3 +78,41 @@ def may_record_attendance(
     return is_session_trainer(principal, staff_users, session_organisation_id) or may_manage_session(
         principal, project, session_organisation_id
     )
+
+
+LISTERS = (Role.COORDINATOR, Role.PARTNER_STAFF, Role.TRAINER)
+
+
+@dataclass(frozen=True)
+class ParticipantListScope:
+    """Whose participants a caller lists: one organisation's (None: all) and, for a trainer, only their sessions'."""
+
+    organisation_id: str | None
+    trainer_sessions_only: bool
+
+
+def participant_list_scope(principal: Principal, project: ProjectView | None, project_id: str) -> ParticipantListScope:
+    """The leader's coordinator lists every participant; a partner's coordinator or staff their own
+    organisation's; a trainer only the people booked into the sessions they lead. A project the
+    caller's organisation takes no part in (or one scheduling does not know) is not found."""
+    if principal.role not in LISTERS:
+        raise Forbidden(f"role {principal.role.value} does not book participants")
+    if project is None or not project.takes_part(principal.organisation_id):
+        raise NotFound(f"project {project_id} not found", "project_id")
+    if principal.role is Role.TRAINER:
+        # whichever organisation enrolled them: the trainer records their attendance
+        return ParticipantListScope(None, trainer_sessions_only=True)
+    if principal.role is Role.COORDINATOR and principal.organisation_id == project.leader_organisation_id:
+        return ParticipantListScope(None, trainer_sessions_only=False)
+    return ParticipantListScope(principal.organisation_id, trainer_sessions_only=False)
+
+
+def trainees_of(principal: Principal, sessions: Iterable[tuple[list[str], str, Iterable[str]]]) -> set[str]:
+    """The participants booked into the sessions ``principal`` leads, from (staff users, session's
+    organisation, actively booked participant ids) of each session."""
+    return {
+        participant_id
+        for staff_users, organisation_id, booked in sessions
+        if is_session_trainer(principal, staff_users, organisation_id)
+        for participant_id in booked
+    }

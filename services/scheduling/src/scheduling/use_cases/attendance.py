@@ -24,7 +24,7 @@ from scheduling.domain import attendance as rules
 from scheduling.domain.activities import Activity
 from scheduling.domain.attendance import Progress, RecordAttendance, SessionAttendance
 from scheduling.domain.bookings import BookingState
-from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden
+from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden, NotFound
 from scheduling.domain.participants import ParticipantView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.times import local
@@ -99,6 +99,8 @@ class Attendance:
         s = stored.session
         project = await self.stores.project(s.project_id)
         if not access.may_record_attendance(principal, project, stored.staff_users, s.organisation_id):
+            if access.outside(principal, project):
+                raise NotFound(f"session {session_id} not found", "session_id")
             raise Forbidden("only the session's own trainer or a coordinator records its attendance")
         if s.status is SessionStatus.CANCELLED:
             raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])

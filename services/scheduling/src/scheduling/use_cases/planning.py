@@ -77,6 +77,8 @@ class Planning:
     async def plan_activity(self, principal: Principal, project_id: str, command: PlanActivity) -> Activity:
         project = await self.stores.project(project_id)
         if not access.may_plan(principal, project):
+            if access.outside(principal, project):
+                raise NotFound(f"project {project_id} not found", "project_id")
             raise Forbidden("only a coordinator of an organisation of the project plans its activities")
         activity = Activity.plan(command, project_id, principal.organisation_id)
         entry = event_entry(activity.planned_event(), principal.organisation_id, project_id)
@@ -133,6 +135,8 @@ class Planning:
         activity = await self.stores.activity(activity_id)
         project = await self.stores.project(activity.project_id)
         if not access.may_manage_session(principal, project, activity.organisation_id):
+            if access.outside(principal, project):
+                raise NotFound(f"activity {activity_id} not found", "activity_id")
             raise Forbidden("only a coordinator of the activity's organisation or of the leader schedules sessions")
         capacity = command.capacity or activity.capacity
         if activity.form is SupportForm.INDIVIDUAL_MEETING and capacity != 1:
