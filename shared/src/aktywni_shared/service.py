@@ -16,11 +16,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from faststream.specification import AsyncAPI
 
 from aktywni_shared import mongo, structured_logging
 from aktywni_shared.auth import Tokens, authentication
 from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
+from aktywni_shared.http_server import AccessLog
 from aktywni_shared.messaging.kafka import ensure_topics, make_broker
 from aktywni_shared.settings import ServiceSettings
 
@@ -91,7 +93,8 @@ def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[A
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=f"Aktywni — {runtime.name}", description=description, version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc from the service itself (assets of the fastapi-offline package), no CDN.
+    app = FastAPIOffline(title=f"Aktywni — {runtime.name}", description=description, version="0.1.0", lifespan=lifespan)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the process answers")
     async def health() -> dict[str, str]:
@@ -120,4 +123,5 @@ def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[A
 
     for router in routers:
         app.include_router(router)
+    app.add_middleware(AccessLog)
     return app
