@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from aktywni_shared.auth import Role
 from aktywni_stack import demo_data
@@ -135,16 +136,21 @@ def test_the_trener_aktywnosci_people_import_from_xlsx_once_however_often_the_fi
     again = _upload(system, project_id, "ta.xlsx", content)
 
     assert first.status_code == 200, first.text
-    assert first.json() | {"errors": []} == {
+    assert first.json() | {"errors": [], "enrolled_rows": []} == {
         "rows": 75,
         "enrolled": 75,
         "already_enrolled": 0,
         "invalid_rows": 0,
         "encoding": "xlsx",
         "errors": [],
+        "enrolled_rows": [],
+        "already_enrolled_rows": [],
     }, first.json()["errors"][:5]
+    assert [e["row"] for e in first.json()["enrolled_rows"]] == list(range(2, 77))
     assert again.json()["enrolled"] == 0
     assert again.json()["already_enrolled"] == 75
+    assert again.json()["already_enrolled_rows"] == list(range(2, 77))
+    assert again.json()["enrolled_rows"] == []
     assert eventually(lambda: participant_count(system, project_id) == 75, timeout=60)
     with system.client("reporting", demo_data.MOPS, Role.AUDITOR) as auditor:
         report = auditor.get(f"/projects/{project_id}/participants/count").json()
@@ -182,9 +188,13 @@ def test_a_windows_1250_csv_with_broken_rows_enrols_the_good_ones_and_names_each
     assert report["enrolled"] == 1
     assert report["invalid_rows"] == 3
     by_row = {(e["row"], e["field"]) for e in report["errors"]}
-    assert (3, "pesel") in by_row
-    assert (4, "enrolled_on") in by_row
-    assert (5, "social_assistance_client") in by_row
+    assert (3, "PESEL") in by_row
+    assert (4, "Data rozpoczęcia udziału w projekcie") in by_row
+    assert (5, "Klient pomocy społecznej") in by_row
+    reasons = {e["row"]: e["reason"] for e in report["errors"]}
+    assert reasons[3] == "nieprawidłowy numer PESEL"
+    assert reasons[4] == "„31.02.2012” nie jest poprawną datą (RRRR-MM-DD lub DD.MM.RRRR)"
+    assert reasons[5] == "projekt przyjmuje w tej kategorii tylko klientów pomocy społecznej"
     assert "Wiersz;Pole;Przyczyna" in errors_file.text
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
         listed = leader.get(f"/projects/{project_id}/participants").json()["items"]
@@ -199,8 +209,8 @@ def test_a_file_with_a_wrong_header_is_refused_naming_the_columns(system: Runnin
 
     assert response.status_code == 422
     message = response.json()["detail"][0]["msg"]
-    assert "unknown columns: Pseudonim" in message
-    assert "missing columns: Nazwisko" in message
+    assert "nieznane kolumny: Pseudonim" in message
+    assert "brakujące kolumny: Nazwisko" in message
 
 
 def test_the_import_command_shows_progress_and_lists_refused_rows_by_file_row(
@@ -239,5 +249,186 @@ def test_the_import_command_shows_progress_and_lists_refused_rows_by_file_row(
     assert result.returncode == 1, result.stderr
     assert "40/40 rows" in result.stderr
     assert "39 enrolled, 0 already enrolled, 1 refused" in result.stdout
-    assert "row 37: pesel:" in result.stdout, "the file's own row number (header is row 1)"
-    assert errors.read_text(encoding="utf-8").splitlines()[1].startswith("37;pesel;")
+    assert "row 37: PESEL: nieprawidłowy numer PESEL" in result.stdout, "the file's own row number (header is row 1)"
+    assert errors.read_text(encoding="utf-8").splitlines()[1].startswith("37;PESEL;")
+
+
+def _listed(system: RunningSystem, project_id: str) -> dict[str, str]:
+    """The project's participants as the API lists them: participant id -> last name."""
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        response = leader.get(f"/projects/{project_id}/participants", params={"page_size": 100})
+    assert response.status_code == 200, response.text
+    return {p["participant_id"]: p["personal"]["last_name"] for p in response.json()["items"]}
+
+
+def _on(rng: random.Random, n: int, **extra: str) -> tuple[dict[str, str], list[str]]:
+    who = person(rng, n)
+    cells = _row(
+        who,
+        demo_data.EUDAJMONIA,
+        "Osoba niepełnosprawna (ON)",
+        **{"Stopień niepełnosprawności": "umiarkowany", "Klient pomocy społecznej": "Tak", **extra},
+    )
+    return who, cells
+
+
+LINKED = "PESEL osoby z niepełnosprawnością (dla otoczenia)"
+
+
+def test_a_file_whose_environment_row_is_refused_enrols_the_rest_and_names_each_enrolled_row(
+    system: RunningSystem, project_id: str
+) -> None:
+    rng = random.Random(21)
+    on, on_cells = _on(rng, 1)
+    stranger = person(rng, 2)  # nobody of the project: the environment row links to no one
+    carer = _row(person(rng, 3), demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: stranger["pesel"]})
+
+    response = _upload(system, project_id, "otoczenie.csv", _csv([on_cells, carer]))
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["enrolled"] == 1
+    assert report["errors"] == [
+        {
+            "row": 3,
+            "field": LINKED,
+            "reason": "brak w projekcie aktywnej osoby z niepełnosprawnością o tym numerze PESEL",
+        }
+    ]
+    assert [e["row"] for e in report["enrolled_rows"]] == [2]
+    assert _listed(system, project_id) == {report["enrolled_rows"][0]["participant_id"]: on["last_name"]}
+
+
+def test_a_file_where_every_row_is_refused_answers_its_report_and_enrols_nobody(
+    system: RunningSystem, project_id: str
+) -> None:
+    rng = random.Random(22)
+    _, bad_pesel = _on(rng, 1, PESEL="71030512349")
+    _, not_eligible = _on(rng, 2, **{"Klient pomocy społecznej": "nie"})
+    carer = _row(person(rng, 3), demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: "44051401458"})
+
+    response = _upload(system, project_id, "zle.xlsx", _xlsx([bad_pesel, not_eligible, carer]))
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["rows"], report["enrolled"], report["invalid_rows"]) == (3, 0, 3)
+    assert report["enrolled_rows"] == []
+    assert {(e["row"], e["field"]) for e in report["errors"]} == {
+        (2, "PESEL"),
+        (3, "Klient pomocy społecznej"),
+        (4, LINKED),
+    }
+    assert _listed(system, project_id) == {}
+
+
+def test_a_mixed_file_names_repeats_and_people_already_in_the_project_without_naming_their_organisation(
+    system: RunningSystem, project_id: str
+) -> None:
+    rng = random.Random(23)
+    on, on_cells = _on(rng, 1, **{"Klient pomocy społecznej": "true", "Potrzeba dostępu bez barier": "0"})
+    _, refused = _on(rng, 2, **{"Klient pomocy społecznej": "FALSE"})
+    carer = person(rng, 3)
+    carer_cells = _row(carer, demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: on["pesel"]})
+    unreadable = _row(person(rng, 4), demo_data.EUDAJMONIA, "staff_trainee", **{"Pracownik MOPS": "może"})
+
+    first = _upload(system, project_id, "mix.csv", _csv([on_cells, refused, carer_cells, list(on_cells), unreadable]))
+
+    assert first.status_code == 200, first.text
+    report = first.json()
+    assert report["enrolled"] == 2
+    assert {e["row"]: (e["field"], e["reason"]) for e in report["errors"]} == {
+        3: ("Klient pomocy społecznej", "projekt przyjmuje w tej kategorii tylko klientów pomocy społecznej"),
+        5: ("PESEL", "ta sama osoba co w wierszu 2; pominięto"),
+        6: ("Pracownik MOPS", "„może” nie jest dozwoloną wartością (Tak albo Nie)"),
+    }
+    ids = {e["row"]: e["participant_id"] for e in report["enrolled_rows"]}
+    assert sorted(ids) == [2, 4]
+    assert _listed(system, project_id) == {ids[2]: on["last_name"], ids[4]: carer["last_name"]}
+
+    partner = _row(on, demo_data.FRDL, "Osoba niepełnosprawna (ON)", **{"Klient pomocy społecznej": "1"})
+    partner[HEADERS.index("Stopień niepełnosprawności")] = "umiarkowany"
+    with system.client("enrolment", demo_data.FRDL, Role.PARTNER_STAFF) as staff:
+        again = staff.post(f"/projects/{project_id}/imports", files={"file": ("frdl.csv", _csv([partner]))})
+
+    assert again.status_code == 200, again.text
+    assert again.json()["already_enrolled_rows"] == [2]
+    assert again.json()["enrolled_rows"] == []
+    assert demo_data.EUDAJMONIA not in again.text
+    assert ids[2] not in again.text, "the person's id in the other organisation stays unsaid"
+    assert len(_listed(system, project_id)) == 2
+
+
+def test_the_xlsx_template_offers_every_closed_set_as_a_drop_down_and_explains_each_column(
+    system: RunningSystem,
+) -> None:
+    with system.client("enrolment", demo_data.FRDL, Role.PARTNER_STAFF) as staff:
+        response = staff.get("/imports/template.xlsx")
+        described = staff.get("/openapi.json").json()["paths"]["/projects/{project_id}/imports"]["post"]
+
+    assert response.status_code == 200, response.text
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["Uczestnicy"]
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert sheet.freeze_panes == "A2"
+    assert all((sheet.column_dimensions[get_column_letter(i)].width or 0) >= 12 for i in range(1, len(HEADERS) + 1))
+    dropdowns = {str(v.sqref).split(":")[0][:-1]: v for v in sheet.data_validations.dataValidation}
+    closed = [c for c in COLUMNS if c.choices]
+    assert {get_column_letter(HEADERS.index(c.header) + 1) for c in closed} == set(dropdowns)
+    assert {"Kategoria uczestnika", "Płeć", "Klient pomocy społecznej", "DEGURBA"} <= {c.header for c in closed}
+    lists = book["Listy"]
+    for column in closed:
+        letter = get_column_letter(HEADERS.index(column.header) + 1)
+        assert dropdowns[letter].type == "list"
+        offered = [lists[f"{letter}{n}"].value for n in range(1, len(column.choices) + 1)]
+        assert offered == list(column.choices)
+    explained = {row[0]: row[2] for row in book["Objaśnienia"].iter_rows(min_row=2, values_only=True)}
+    assert set(explained) == set(HEADERS)
+    assert "false, 0" in explained["Pracownik MOPS"]
+    assert all(f"| {h}" in described["description"] for h in HEADERS)
+
+
+def test_the_import_command_reports_a_chunk_whose_only_row_is_a_refused_environment_person(
+    system: RunningSystem, project_id: str, tmp_path: Path
+) -> None:
+    rng = random.Random(24)
+    on, on_cells = _on(rng, 1)
+    _, other_cells = _on(rng, 2)
+    carer = _row(person(rng, 3), demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: "44051401458"})
+    source = tmp_path / "lista.csv"
+    source.write_bytes(_csv([on_cells, other_cells, carer, list(on_cells)]))
+    enrolled = tmp_path / "zapisani.csv"
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "enrolment.import_cli",
+            str(source),
+            "--project",
+            project_id,
+            "--url",
+            system.url("enrolment"),
+            "--token",
+            system.token(demo_data.EUDAJMONIA, Role.COORDINATOR),
+            "--chunk-rows",
+            "2",
+            "--enrolled",
+            str(enrolled),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "4 rows" in result.stdout
+    assert "2 enrolled, 0 already enrolled, 2 refused" in result.stdout
+    assert f"row 4: {LINKED}:" in result.stdout
+    assert "row 5: PESEL: ta sama osoba co w wierszu 2" in result.stdout
+    lines = enrolled.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Wiersz;Identyfikator uczestnika"
+    listed = _listed(system, project_id)
+    assert [line.split(";")[0] for line in lines[1:]] == ["2", "3"]
+    assert {line.split(";")[1] for line in lines[1:]} == set(listed)
+    assert on["last_name"] in listed.values()

@@ -3,9 +3,11 @@
     aktywni-import lista.xlsx --project TA-2012 --token "$TOKEN" [--url http://127.0.0.1:8001]
 
 The file is checked locally (readable, known columns), sent in chunks with a progress bar, and
-every refused row is listed with its row number, field and reason (``--errors FILE`` saves them as
-CSV). Running it again on the same file enrols nobody twice. Exit status: 0 when every row is
-enrolled or was already, 1 when some rows were refused, 2 when the file or the call is unusable.
+every refused row is listed with its row number, column and reason (``--errors FILE`` saves them as
+CSV; ``--enrolled FILE`` saves the enrolled rows with their participant ids). A person repeated in
+the file is refused at the repeat. Running it again on the same file enrols nobody twice. Exit
+status: 0 when every row is enrolled or was already, 1 when some rows were refused, 2 when the file
+or the call is unusable.
 """
 
 from __future__ import annotations
@@ -51,12 +53,24 @@ def _chunk_csv(header: list[str], rows: list[tuple[int, list[str]]]) -> bytes:
 
 def run(path: Path, project: str, url: str, token: str, chunk_rows: int = CHUNK_ROWS) -> dict[str, Any]:
     table = tabular.read(path.read_bytes(), path.name)
-    importing.columns_of(table.header)  # a wrong header stops here, before anything is sent
-    totals: dict[str, Any] = {"rows": len(table.rows), "enrolled": 0, "already_enrolled": 0, "errors": []}
+    columns = importing.columns_of(table.header)  # a wrong header stops here, before anything is sent
+    # A person repeated in the file is refused here: in another chunk, they would look already enrolled.
+    bodies = [(n, importing.row_body(columns, cells)) for n, cells in table.rows]
+    _, repeats = importing.repeated_rows([(n, body) for n, (body, problems) in bodies if not problems])
+    repeated = {e.row for e in repeats}
+    rows = [(n, cells) for n, cells in table.rows if n not in repeated]
+    totals: dict[str, Any] = {
+        "rows": len(table.rows),
+        "enrolled": 0,
+        "already_enrolled": 0,
+        "errors": [{"row": e.row, "field": e.field, "reason": e.reason} for e in repeats],
+        "enrolled_rows": [],
+        "already_enrolled_rows": [],
+    }
     bar = ProgressBar(len(table.rows))
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
-        for start in range(0, len(table.rows), chunk_rows):
-            chunk = table.rows[start : start + chunk_rows]
+        for start in range(0, len(rows), chunk_rows):
+            chunk = rows[start : start + chunk_rows]
             response = client.post(
                 f"/projects/{project}/imports",
                 files={"file": (f"{path.stem}-{start}.csv", _chunk_csv(table.header, chunk), "text/csv")},
@@ -69,8 +83,12 @@ def run(path: Path, project: str, url: str, token: str, chunk_rows: int = CHUNK_
             totals["already_enrolled"] += report["already_enrolled"]
             for error in report["errors"]:  # the chunk's row r is the file's row chunk[r - 2]
                 totals["errors"].append({**error, "row": chunk[error["row"] - 2][0]})
-            bar.show(start + len(chunk))
+            for enrolled in report["enrolled_rows"]:
+                totals["enrolled_rows"].append({**enrolled, "row": chunk[enrolled["row"] - 2][0]})
+            totals["already_enrolled_rows"] += [chunk[r - 2][0] for r in report["already_enrolled_rows"]]
+            bar.show(len(repeated) + start + len(chunk))
     bar.close()
+    totals["errors"].sort(key=lambda e: e["row"])
     return totals
 
 
@@ -83,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("AKTYWNI_ENROLMENT_URL", "http://127.0.0.1:8001"))
     parser.add_argument("--token", default=os.environ.get("AKTYWNI_TOKEN"), help="bearer token (or AKTYWNI_TOKEN)")
     parser.add_argument("--errors", type=Path, help="write the refused rows to this CSV file")
+    parser.add_argument("--enrolled", type=Path, help="write the enrolled rows and their participant ids to this CSV")
     parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS)
     args = parser.parse_args(argv)
     if not args.token:
@@ -105,6 +124,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  row {refused['row']}: {refused['field']}: {refused['reason']}")
     if len(errors) > 50:
         print(f"  ... and {len(errors) - 50} more")
+    if totals["already_enrolled_rows"]:
+        print(f"  already in the project: rows {', '.join(map(str, sorted(totals['already_enrolled_rows'])))}")
+    if args.enrolled:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Wiersz", "Identyfikator uczestnika"])
+        writer.writerows(
+            [e["row"], e["participant_id"]] for e in sorted(totals["enrolled_rows"], key=lambda e: e["row"])
+        )
+        args.enrolled.write_text(out.getvalue(), encoding="utf-8")
     if args.errors:
         report = importing.ImportReport(errors=[importing.RowError(e["row"], e["field"], e["reason"]) for e in errors])
         args.errors.write_text(report.errors_csv(), encoding="utf-8")

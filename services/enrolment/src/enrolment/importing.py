@@ -17,6 +17,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
 from aktywni_shared.auth import Principal
@@ -55,7 +59,10 @@ EDUCATION = _choices(Education, ESF_LABELS)
 CITIZENSHIP = _choices(Citizenship, ESF_LABELS)
 DEGURBA = _choices(Degurba, ESF_LABELS)
 ANSWER = _choices(Answer, ESF_LABELS)
-YES_NO = {"tak": True, "t": True, "yes": True, "true": True, "1": True, "nie": False, "n": False, "no": False}
+YES_NO: dict[str, Any] = {
+    **dict.fromkeys(("tak", "t", "yes", "y", "true", "1", "prawda"), True),
+    **dict.fromkeys(("nie", "n", "no", "false", "0", "fałsz"), False),
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class Column:
     path: str  # where the value goes in the EnrolParticipant body, dotted
     parse: Callable[[str], Any] = str
     required: bool = False
+    accepts: str = "dowolny tekst"  # the accepted values, in Polish, for the template and the docs
+    choices: tuple[str, ...] = ()  # the values offered in the XLSX template's drop-down list
 
 
 def _choice(mapping: dict[str, Any], what: str) -> Callable[[str], Any]:
@@ -71,9 +80,37 @@ def _choice(mapping: dict[str, Any], what: str) -> Callable[[str], Any]:
         try:
             return mapping[_normal(text)]
         except KeyError:
-            raise ValueError(f"{text!r} is not a known {what}") from None
+            raise ValueError(f"„{text}” nie jest dozwoloną wartością ({what})") from None
 
     return parse
+
+
+def _labels(enum: type[StrEnum], labels: dict[StrEnum, str]) -> tuple[str, ...]:
+    """The Polish label of every member (its code where it has none), as offered in the template."""
+    return tuple(labels.get(member, member.value) for member in enum)
+
+
+def _accepts(choices: tuple[str, ...], codes: type[StrEnum] | None = None) -> str:
+    text = "; ".join(choices)
+    if codes is not None:
+        text += f" (albo kody: {', '.join(member.value for member in codes)})"
+    return text
+
+
+def _choice_column(
+    header: str, path: str, enum: type[StrEnum], labels: dict[StrEnum, str], mapping: dict[str, str], what: str
+) -> Column:
+    choices = _labels(enum, labels)
+    return Column(header, path, _choice(mapping, what), accepts=_accepts(choices, enum), choices=choices)
+
+
+YES_NO_CHOICES = ("Tak", "Nie")
+YES_NO_ACCEPTS = "Tak, true, 1 (tak); Nie, false, 0 (nie); wielkość liter bez znaczenia"
+DATE_ACCEPTS = "data: RRRR-MM-DD, DD.MM.RRRR, DD-MM-RRRR lub DD/MM/RRRR (albo komórka z datą w XLSX)"
+
+
+def _yes_no_column(header: str, path: str) -> Column:
+    return Column(header, path, _choice(YES_NO, "Tak albo Nie"), accepts=YES_NO_ACCEPTS, choices=YES_NO_CHOICES)
 
 
 def _date(text: str) -> str:
@@ -82,54 +119,156 @@ def _date(text: str) -> str:
             return datetime.strptime(text, pattern).date().isoformat()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date (RRRR-MM-DD or DD.MM.RRRR)")
+    raise ValueError(f"„{text}” nie jest poprawną datą (RRRR-MM-DD lub DD.MM.RRRR)")
 
 
 def _pesel(text: str) -> str:
     return text.zfill(11) if text.isdigit() and len(text) == 10 else text  # Excel drops a leading zero
 
 
+PESEL_ACCEPTS = "11 cyfr (10 cyfr: Excel usunął zero z przodu, zostanie dopisane)"
+SEX_CHOICES = ("Kobieta", "Mężczyzna")
+CATEGORY_CHOICES = _labels(ParticipantCategory, POLISH_LABELS)
+ANSWER_HEADERS = (
+    ("Osoba z niepełnosprawnościami", "sensitive.disability"),
+    ("Osoba obcego pochodzenia lub należąca do mniejszości", "sensitive.foreign_origin_or_minority"),
+    ("Osoba w kryzysie bezdomności", "sensitive.homelessness"),
+    ("Osoba w innej niekorzystnej sytuacji społecznej", "sensitive.other_disadvantage"),
+)
+
 COLUMNS: tuple[Column, ...] = (
-    Column("Organizacja", "organisation_id", required=True),
-    Column("Kategoria uczestnika", "category", _choice(CATEGORY, "participant category"), required=True),
+    Column("Organizacja", "organisation_id", required=True, accepts="identyfikator organizacji w projekcie"),
+    Column(
+        "Kategoria uczestnika",
+        "category",
+        _choice(CATEGORY, "kategoria uczestnika"),
+        required=True,
+        accepts=_accepts(CATEGORY_CHOICES, ParticipantCategory) + "; także: ON, Otoczenie ON",
+        choices=CATEGORY_CHOICES,
+    ),
     Column("Imię", "first_name", required=True),
     Column("Nazwisko", "last_name", required=True),
-    Column("PESEL", "pesel", _pesel),
-    Column("Data urodzenia", "birth_date", _date),
-    Column("Płeć", "sex", _choice(SEX, "sex")),
-    Column("Obywatelstwo", "citizenship", _choice(CITIZENSHIP, "citizenship")),
-    Column("Wykształcenie", "education", _choice(EDUCATION, "education level")),
-    Column("Status osoby na rynku pracy", "labour_market_status", _choice(LABOUR, "labour-market status")),
-    Column("Stopień niepełnosprawności", "disability_degree", _choice(DEGREE, "disability degree")),
-    Column("Klient pomocy społecznej", "social_assistance_client", _choice(YES_NO, "yes/no answer")),
-    Column("Pracownik MOPS", "mops_employee", _choice(YES_NO, "yes/no answer")),
-    Column("PESEL osoby z niepełnosprawnością (dla otoczenia)", "linked_pesel", _pesel),
-    Column("Potrzeba dostępu bez barier", "needs_step_free_access", _choice(YES_NO, "yes/no answer")),
-    Column("Kraj", "residence.country"),
-    Column("Województwo", "residence.voivodeship"),
-    Column("Powiat", "residence.county"),
-    Column("Gmina", "residence.commune"),
-    Column("Kod TERYT gminy", "residence.teryt"),
+    Column("PESEL", "pesel", _pesel, accepts=PESEL_ACCEPTS),
+    Column("Data urodzenia", "birth_date", _date, accepts=DATE_ACCEPTS + "; wymagana bez numeru PESEL"),
+    Column(
+        "Płeć",
+        "sex",
+        _choice(SEX, "płeć"),
+        accepts="Kobieta albo Mężczyzna (także K, M); wymagana bez numeru PESEL",
+        choices=SEX_CHOICES,
+    ),
+    _choice_column("Obywatelstwo", "citizenship", Citizenship, ESF_LABELS, CITIZENSHIP, "obywatelstwo"),
+    _choice_column("Wykształcenie", "education", Education, ESF_LABELS, EDUCATION, "wykształcenie"),
+    _choice_column(
+        "Status osoby na rynku pracy",
+        "labour_market_status",
+        LabourMarketStatus,
+        POLISH_LABELS,
+        LABOUR,
+        "status na rynku pracy",
+    ),
+    _choice_column(
+        "Stopień niepełnosprawności",
+        "disability_degree",
+        DisabilityDegree,
+        POLISH_LABELS,
+        DEGREE,
+        "stopień niepełnosprawności",
+    ),
+    _yes_no_column("Klient pomocy społecznej", "social_assistance_client"),
+    _yes_no_column("Pracownik MOPS", "mops_employee"),
+    Column(
+        "PESEL osoby z niepełnosprawnością (dla otoczenia)",
+        "linked_pesel",
+        _pesel,
+        accepts="PESEL osoby z niepełnosprawnością zapisanej w projekcie (lub w tym samym pliku); tylko dla otoczenia",
+    ),
+    _yes_no_column("Potrzeba dostępu bez barier", "needs_step_free_access"),
+    Column("Kraj", "residence.country", accepts="kod kraju, np. PL"),
+    Column("Województwo", "residence.voivodeship", accepts="nazwa województwa; wymagane dla adresu w Polsce"),
+    Column("Powiat", "residence.county", accepts="nazwa powiatu; wymagany dla adresu w Polsce"),
+    Column("Gmina", "residence.commune", accepts="nazwa gminy; wymagana dla adresu w Polsce"),
+    Column("Kod TERYT gminy", "residence.teryt", accepts="7 cyfr kodu TERYT gminy"),
     Column("Miejscowość", "residence.locality"),
-    Column("Kod pocztowy", "residence.postal_code"),
+    Column("Kod pocztowy", "residence.postal_code", accepts="kod pocztowy NN-NNN"),
     Column("Ulica i numer", "residence.street"),
-    Column("DEGURBA", "residence.degurba", _choice(DEGURBA, "DEGURBA class")),
-    Column("Telefon", "phone"),
-    Column("E-mail", "email"),
-    Column("Osoba z niepełnosprawnościami", "sensitive.disability", _choice(ANSWER, "answer")),
-    Column(
-        "Osoba obcego pochodzenia lub należąca do mniejszości",
-        "sensitive.foreign_origin_or_minority",
-        _choice(ANSWER, "answer"),
-    ),
-    Column("Osoba w kryzysie bezdomności", "sensitive.homelessness", _choice(ANSWER, "answer")),
-    Column(
-        "Osoba w innej niekorzystnej sytuacji społecznej", "sensitive.other_disadvantage", _choice(ANSWER, "answer")
-    ),
-    Column("Data rozpoczęcia udziału w projekcie", "enrolled_on", _date),
-    Column("Data zgody na przetwarzanie danych", "consent.given_on", _date, required=True),
+    _choice_column("DEGURBA", "residence.degurba", Degurba, ESF_LABELS, DEGURBA, "klasa DEGURBA"),
+    Column("Telefon", "phone", accepts="numer telefonu"),
+    Column("E-mail", "email", accepts="adres e-mail"),
+    *(_choice_column(header, path, Answer, ESF_LABELS, ANSWER, "odpowiedź") for header, path in ANSWER_HEADERS),
+    Column("Data rozpoczęcia udziału w projekcie", "enrolled_on", _date, accepts=DATE_ACCEPTS + "; pusta: dziś"),
+    Column("Data zgody na przetwarzanie danych", "consent.given_on", _date, required=True, accepts=DATE_ACCEPTS),
 )
 BY_HEADER = {_normal(c.header): c for c in COLUMNS} | {_normal(c.path): c for c in COLUMNS}
+
+
+HEADER_OF = {c.path: c.header for c in COLUMNS} | {
+    "linked_participant_id": "PESEL osoby z niepełnosprawnością (dla otoczenia)",
+    "consent": "Data zgody na przetwarzanie danych",
+    "consent.scope": "Data zgody na przetwarzanie danych",
+    "consent.given": "Data zgody na przetwarzanie danych",
+    "residence": "Kraj",
+}
+ROW = "(wiersz)"
+
+
+def header_of(path: str) -> str:
+    """The template's column header for an API path (``consent.given_on`` -> ``Data zgody ...``)."""
+    while path:
+        if path in HEADER_OF:
+            return HEADER_OF[path]
+        path = path.rpartition(".")[0]
+    return ROW
+
+
+# The rules' and the model's messages (English, for the API) as the import reports them to staff.
+RULE_REASONS = {
+    "within_project_period": "data rozpoczęcia udziału jest poza okresem realizacji projektu",
+    "target_group": "ta kategoria uczestnika nie jest grupą docelową projektu",
+    "required_consents": "zgoda nie obejmuje wszystkich zakresów wymaganych w projekcie",
+    "min_age": "wiek w dniu rozpoczęcia udziału jest niższy niż dopuszcza projekt",
+    "max_age": "wiek w dniu rozpoczęcia udziału jest wyższy niż dopuszcza projekt",
+    "social_assistance_client": "projekt przyjmuje w tej kategorii tylko klientów pomocy społecznej",
+    "disability_certificate": "projekt wymaga w tej kategorii orzeczenia o niepełnosprawności",
+    "mops_employee": "status pracownika MOPS nie spełnia wymagań projektu dla tej kategorii",
+    "linked_person": "brak w projekcie aktywnej osoby z niepełnosprawnością o tym numerze PESEL",
+}
+MESSAGE_REASONS: tuple[tuple[str, str | None, str], ...] = (  # (fragment of the message, column path, reason)
+    ("invalid PESEL", "pesel", "nieprawidłowy numer PESEL"),
+    ("differs from the PESEL", None, "wartość niezgodna z numerem PESEL"),
+    ("without a PESEL", "birth_date", "bez numeru PESEL wymagane są data urodzenia i płeć"),
+    ("not a living participant", "birth_date", "data urodzenia jest zbyt odległa"),
+    ("disability_degree is required", "disability_degree", "wymagany dla osoby z niepełnosprawnością"),
+    ("linked_participant_id is required", "linked_pesel", "wymagany dla osoby z otoczenia"),
+    ("a residence in Poland needs", "residence", "adres w Polsce wymaga województwa, powiatu, gminy i kodu TERYT"),
+    ("consent", "consent.given_on", "wymagana zgoda na przetwarzanie danych osobowych"),
+    ("is in the future", None, "data jest w przyszłości"),
+    ("birth_date is after", "birth_date", "data urodzenia jest późniejsza niż data rozpoczęcia udziału"),
+    ("may not enrol participants for", "organisation_id", "nie możesz zapisywać uczestników tej organizacji"),
+)
+TYPE_REASONS = {
+    "missing": "pole wymagane",
+    "string_too_short": "pole wymagane",
+    "string_too_long": "tekst jest za długi",
+    "string_pattern_mismatch": "nieprawidłowy format",
+    "enum": "niedozwolona wartość",
+    "literal_error": "niedozwolona wartość",
+    "extra_forbidden": "ta kolumna nie dotyczy tej kategorii uczestnika",
+}
+
+
+def polish_reason(path: str, message: str, kind: str = "value_error") -> tuple[str, str]:
+    """The (column header, Polish reason) of one problem the model or the rules found."""
+    for fragment, column, reason in MESSAGE_REASONS:
+        if fragment in message:
+            return header_of(column or path), reason
+    if kind in TYPE_REASONS:
+        return header_of(path), TYPE_REASONS[kind]
+    if kind.startswith(("date", "datetime")):
+        return header_of(path), "nieprawidłowa data"
+    if kind.startswith(("bool", "int", "float", "decimal")):
+        return header_of(path), "nieprawidłowa wartość"
+    return header_of(path), f"nieprawidłowa wartość ({message})"
 
 
 class WrongHeader(ValueError):
@@ -143,12 +282,20 @@ class RowError:
     reason: str
 
 
+@dataclass(frozen=True)
+class EnrolledRow:
+    row: int
+    participant_id: str
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
     enrolled: int = 0
     already_enrolled: int = 0
     errors: list[RowError] = field(default_factory=list)
+    enrolled_rows: list[EnrolledRow] = field(default_factory=list)
+    already_enrolled_rows: list[int] = field(default_factory=list)
 
     @property
     def invalid_rows(self) -> int:
@@ -169,16 +316,16 @@ def columns_of(header: list[str]) -> list[Column | None]:
     missing = [c.header for c in COLUMNS if c.required and c not in columns]
     problems = []
     if unknown:
-        problems.append(f"unknown columns: {', '.join(unknown)}")
+        problems.append(f"nieznane kolumny: {', '.join(unknown)}")
     if missing:
-        problems.append(f"missing columns: {', '.join(missing)}")
+        problems.append(f"brakujące kolumny: {', '.join(missing)}")
     if problems:
         raise WrongHeader("; ".join(problems))
     return columns
 
 
 def row_body(columns: list[Column | None], cells: list[str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The EnrolParticipant body of one row, and the (field, reason) of cells that could not be read."""
+    """The EnrolParticipant body of one row, and the (column header, reason) of cells that could not be read."""
     body: dict[str, Any] = {"consent": {"given": True, "scope": [REQUIRED_CONSENT_SCOPE]}}
     problems: list[tuple[str, str]] = []
     for column, text in zip(columns, cells, strict=False):
@@ -187,7 +334,7 @@ def row_body(columns: list[Column | None], cells: list[str]) -> tuple[dict[str, 
         try:
             value = column.parse(text)
         except ValueError as error:
-            problems.append((column.path, str(error)))
+            problems.append((column.header, str(error)))
             continue
         target = body
         *parents, leaf = column.path.split(".")
@@ -198,13 +345,41 @@ def row_body(columns: list[Column | None], cells: list[str]) -> tuple[dict[str, 
 
 
 def _validation_errors(number: int, error: ValidationError) -> list[RowError]:
-    return [
-        RowError(number, ".".join(str(p) for p in item["loc"]) or "(row)", item["msg"].removeprefix("Value error, "))
-        for item in error.errors()
-    ]
+    out = []
+    for item in error.errors():
+        path = ".".join(str(p) for p in item["loc"])
+        out.append(RowError(number, *polish_reason(path, item["msg"].removeprefix("Value error, "), item["type"])))
+    return out
+
+
+def person_key(body: dict[str, Any]) -> str | None:
+    """Who a row is, to find the rows of a file that repeat a person: the PESEL, else name and birth date."""
+    if body.get("pesel"):
+        return f"pesel:{body['pesel']}"
+    if body.get("first_name") and body.get("last_name") and body.get("birth_date"):
+        return f"identity:{_normal(body['first_name'])}|{_normal(body['last_name'])}|{body['birth_date']}"
+    return None
+
+
+def repeated_rows(bodies: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """The rows that are not repeats of an earlier row of the file, and an error for each repeat."""
+    first_row: dict[str, int] = {}
+    kept: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for number, body in bodies:
+        key = person_key(body)
+        if key is not None and key in first_row:
+            column = "PESEL" if key.startswith("pesel:") else "Imię"
+            errors.append(RowError(number, column, f"ta sama osoba co w wierszu {first_row[key]}; pominięto"))
+            continue
+        if key is not None:
+            first_row[key] = number
+        kept.append((number, body))
+    return kept, errors
 
 
 BATCH_ROWS = 500
+MAX_TEMPLATE_ROWS = 50_000
 
 
 async def import_rows(
@@ -226,6 +401,8 @@ async def import_rows(
             report.errors.extend(RowError(number, f, r) for f, r in problems)
         else:
             bodies.append((number, body))
+    bodies, repeats = repeated_rows(bodies)
+    report.errors.extend(repeats)
     first = [(n, b) for n, b in bodies if "linked_pesel" not in b]
     linked = [(n, b) for n, b in bodies if "linked_pesel" in b]
     done = len(table.rows) - len(bodies)
@@ -237,6 +414,8 @@ async def import_rows(
             if progress is not None:
                 progress(done)
     report.errors.sort(key=lambda e: e.row)
+    report.enrolled_rows.sort(key=lambda e: e.row)
+    report.already_enrolled_rows.sort()
     return report
 
 
@@ -254,26 +433,103 @@ async def _import_batch(
         if linked_pesel:
             body["linked_participant_id"] = await enrolment.participant_id_by_pesel(project_id, linked_pesel)
             if body["linked_participant_id"] is None:
-                report.errors.append(RowError(number, "linked_pesel", "no participant with this PESEL in the project"))
+                report.errors.append(RowError(number, header_of("linked_pesel"), RULE_REASONS["linked_person"]))
                 continue
         try:
             commands.append((number, EnrolParticipant.model_validate(body)))
         except ValidationError as error:
             report.errors.extend(_validation_errors(number, error))
+    if not commands:  # every row of the batch refused: nothing to write
+        return
     outcomes = await enrolment.enrol_batch(principal, project_id, commands, today)
+    await _record(enrolment, project_id, commands, outcomes, report)
+
+
+async def _record(
+    enrolment: Enrolment,
+    project_id: str,
+    commands: list[tuple[int, EnrolParticipant]],
+    outcomes: dict[int, Exception | None],
+    report: ImportReport,
+) -> None:
+    """Each row's outcome in the report; the enrolled rows with the ids they were given."""
+    enrolled = [(number, command) for number, command in commands if number in outcomes and outcomes[number] is None]
+    ids = await enrolment.participants.participant_ids(
+        [enrolment.participants.dedupe_key(project_id, command) for _, command in enrolled]
+    )
+    for number, command in enrolled:
+        participant_id = ids.get(enrolment.participants.dedupe_key(project_id, command), "")
+        report.enrolled_rows.append(EnrolledRow(number, participant_id))
     for number, outcome in outcomes.items():
         if outcome is None:
             report.enrolled += 1
-        elif isinstance(outcome, Conflict):
+        elif isinstance(outcome, Conflict):  # by any organisation: say no more than that
             report.already_enrolled += 1
+            report.already_enrolled_rows.append(number)
         elif isinstance(outcome, Ineligible):
-            report.errors.extend(RowError(number, f.field, f.message) for f in outcome.failures)
+            report.errors.extend(
+                RowError(number, header_of(f.field), RULE_REASONS.get(f.rule, f.message)) for f in outcome.failures
+            )
         else:
-            report.errors.append(RowError(number, getattr(outcome, "field", None) or "organisation_id", str(outcome)))
+            path = getattr(outcome, "field", None) or "organisation_id"
+            report.errors.append(RowError(number, *polish_reason(path, str(outcome))))
 
 
 def template_csv() -> str:
     """An empty import file with every column, for staff to fill in."""
     out = io.StringIO()
     csv.writer(out, delimiter=";").writerow([c.header for c in COLUMNS])
+    return out.getvalue()
+
+
+def columns_markdown() -> str:
+    """Every column of the import file and the values it accepts (the API description and the docs)."""
+    lines = [
+        "Every row is checked by the same rules as a single enrolment. Valid rows are enrolled; the answer "
+        "names every enrolled row with its participant id, every refused row with the column header and "
+        "the reason (in Polish), and every row of a person already in the project. Rows that repeat a "
+        "person of an earlier row of the file are refused. Columns (* required):",
+        "",
+        "| Kolumna | Dozwolone wartości |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {c.header}{' *' if c.required else ''} | {c.accepts} |" for c in COLUMNS]
+    return "\n".join(lines)
+
+
+def template_xlsx() -> bytes:
+    """An empty XLSX import file: frozen headers, drop-down lists of the closed sets, a sheet explaining each column."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Uczestnicy"
+    sheet.append([c.header for c in COLUMNS])
+    sheet.freeze_panes = "A2"
+    help_sheet = book.create_sheet("Objaśnienia")
+    help_sheet.append(["Kolumna", "Wymagana", "Dozwolone wartości"])
+    lists = book.create_sheet("Listy")
+    lists.sheet_state = "hidden"
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = min(max(len(column.header), 12) + 2, 60)
+        sheet.cell(1, index).font = Font(bold=True)
+        help_sheet.append([column.header, "tak" if column.required else "nie", column.accepts])
+        if column.choices:
+            for offset, choice in enumerate(column.choices, start=1):
+                lists.cell(offset, index, choice)
+            validation = DataValidation(
+                type="list",
+                formula1=f"=Listy!${letter}$1:${letter}${len(column.choices)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header[:32],  # Excel's limits for these texts
+                error=f"Dozwolone wartości: {column.accepts}"[:255],
+            )
+            validation.add(f"{letter}2:{letter}{MAX_TEMPLATE_ROWS}")
+            sheet.add_data_validation(validation)
+    for letter, width in (("A", 55), ("B", 10), ("C", 100)):
+        help_sheet.column_dimensions[letter].width = width
+    help_sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, UploadFile
 from fastapi.responses import PlainTextResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from aktywni_shared.auth import Authenticate, Principal, Role, require_role
+from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from enrolment import importing, tabular
 from enrolment.use_cases import Enrolment
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RowErrorView(BaseModel):
+    row: int = Field(description="The row of the file (the header is row 1)")
+    field: str = Field(description="The template's column header, e.g. 'Data zgody na przetwarzanie danych'")
+    reason: str = Field(description="Why the row was refused, in Polish")
+
+
+class EnrolledRowView(BaseModel):
     row: int
-    field: str
-    reason: str
+    participant_id: str
 
 
 class ImportReportView(BaseModel):
@@ -31,9 +37,13 @@ class ImportReportView(BaseModel):
     invalid_rows: int
     encoding: str
     errors: list[RowErrorView]
+    enrolled_rows: list[EnrolledRowView] = Field(description="Every row enrolled by this import, with its id")
+    already_enrolled_rows: list[int] = Field(
+        description="The rows of people already in the project (enrolled by any organisation); nothing written"
+    )
 
 
-def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
+def router(enrolment: Enrolment, authenticated: Authenticate, clock: Clock = SYSTEM_CLOCK) -> APIRouter:
     api = APIRouter(tags=["import"])
 
     @api.get(
@@ -43,9 +53,24 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         del caller
         return importing.template_csv()
 
+    @api.get(
+        "/imports/template.xlsx",
+        summary="An empty XLSX import file: drop-down lists of the accepted values, a sheet explaining each column",
+        response_class=Response,
+        responses={200: {"content": {XLSX: {}}}},
+    )
+    async def template_xlsx(caller: Principal = Depends(authenticated)) -> Response:
+        del caller
+        return Response(
+            importing.template_xlsx(),
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="import-uczestnikow.xlsx"'},
+        )
+
     @api.post(
         "/projects/{project_id}/imports",
         summary="Enrol the participants of a CSV or XLSX file (format=csv: the refused rows as a CSV file)",
+        description=importing.columns_markdown(),
         response_model=ImportReportView,
         responses={200: {"content": {"text/csv": {}}}, 413: {"description": "The file is larger than the limit"}},
     )
@@ -61,7 +86,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
             raise HTTPException(413, detail=f"file: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         try:
             table = tabular.read(raw, file.filename or "")
-            report = await importing.import_rows(enrolment, caller, project_id, table, date.today())
+            report = await importing.import_rows(enrolment, caller, project_id, table, clock.today())
         except (tabular.UnreadableFile, importing.WrongHeader) as error:
             raise HTTPException(422, detail=[{"loc": ["body", "file"], "msg": str(error), "type": "file"}]) from error
         await enrolment.audit.record(caller, "import", project_id, [], [f"rows:{report.rows}"])
@@ -78,6 +103,8 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
             invalid_rows=report.invalid_rows,
             encoding=table.encoding,
             errors=[RowErrorView(row=e.row, field=e.field, reason=e.reason) for e in report.errors],
+            enrolled_rows=[EnrolledRowView(row=e.row, participant_id=e.participant_id) for e in report.enrolled_rows],
+            already_enrolled_rows=report.already_enrolled_rows,
         )
 
     return api

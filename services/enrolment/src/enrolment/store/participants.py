@@ -158,6 +158,8 @@ class ParticipantStore:
         Each participant document is still written whole, with its event, by one insert; only the
         round trips are shared. Identities are claimed first, so nobody is stored twice.
         """
+        if not items:  # a bulk write of nothing is refused by the server
+            return {}
         keys = [self.dedupe_key(p.project_id, c) for p, c, _ in items]
         claims = [
             {
@@ -183,6 +185,13 @@ class ParticipantStore:
         await self.collection.insert_many([document for document, _ in built], ordered=False)
         await self.outbox.expect_many(self.collection, [document["_id"] for document, _ in built])
         return duplicates
+
+    async def participant_ids(self, dedupe_keys: list[str]) -> dict[str, str]:
+        """The participant id that holds each of these identities (the ones claimed)."""
+        if not dedupe_keys:
+            return {}
+        cursor = self.identities.find({"_id": {"$in": dedupe_keys}}, {"participant_id": 1})
+        return {str(doc["_id"]): str(doc["participant_id"]) async for doc in cursor}
 
     async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
         """Store the participant and its ParticipantEnrolled event in one single-document write."""
@@ -279,6 +288,8 @@ class ParticipantStore:
 
 async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
     """Insert what is new; the indexes of the documents whose ``_id`` was taken already."""
+    if not documents:
+        return set()
     try:
         await collection.insert_many(documents, ordered=False)
     except BulkWriteError as error:
