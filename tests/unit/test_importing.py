@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -105,3 +106,8 @@ def test_the_xlsx_template_reads_back_as_an_empty_import_file() -> None:
     assert importing.columns_of(HEADERS)
     assert book["Listy"].sheet_state == "hidden"
     assert len(book["Uczestnicy"].data_validations.dataValidation) == len([c for c in COLUMNS if c.choices])
+
+
+def test_the_committed_import_documentation_is_up_to_date() -> None:
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "imports.md").read_text(encoding="utf-8")
+    assert committed == importing.documentation(), "stale: write importing.documentation() to docs/imports.md"

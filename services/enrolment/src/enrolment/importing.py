@@ -533,3 +533,33 @@ def template_xlsx() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def documentation() -> str:
+    """docs/imports.md: how an import works and every column's accepted values (a test keeps it current)."""
+    return f"""# Bulk import of participants
+
+`POST /projects/{{project_id}}/imports` (coordinators and partner staff) takes a CSV file (UTF-8 or
+Windows-1250, separated by `;`, `,` or a tab) or an XLSX file with the columns below; `aktywni-import FILE
+--project ID --token T [--errors bledy.csv] [--enrolled zapisani.csv]` sends a large file in chunks.
+`GET /imports/template.xlsx` is an empty file to fill in: the header row frozen, a drop-down list for
+every column with a closed set of values, and a sheet (`Objaśnienia`) explaining each column.
+`GET /imports/template.csv` is the same header as CSV.
+
+The answer is a report for every file, whatever its rows:
+
+- `enrolled_rows`: each enrolled row with its participant id;
+- `errors`: each refused row with the template's column header and the reason in Polish
+  (`?format=csv` gives them as a CSV file); a row that repeats a person of an earlier row (the same
+  PESEL, or without one the same first name, last name and birth date) is refused at the repeat;
+- `already_enrolled_rows`: the rows of people already in the project, enrolled by any organisation
+  (the report says no more about them); nothing is written for them.
+
+A batch with no valid row writes nothing. Importing the same file again enrols nobody twice.
+Environment persons are enrolled after everybody else, so that they may link to a person with a
+disability of the same file.
+
+## Columns
+
+{columns_markdown()}
+"""

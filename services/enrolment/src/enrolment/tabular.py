@@ -34,7 +34,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("cp1250"), "windows-1250"
     except UnicodeDecodeError as error:
-        raise UnreadableFile("the file is neither UTF-8 nor Windows-1250 text") from error
+        raise UnreadableFile("plik nie jest tekstem w kodowaniu UTF-8 ani Windows-1250") from error
 
 
 def _clean(cells: list[object]) -> list[str]:
@@ -52,7 +52,7 @@ def read_csv(raw: bytes) -> Table:
     try:
         rows = [_clean(list(r)) for r in reader]
     except csv.Error as error:
-        raise UnreadableFile(f"not a readable CSV file: {error}") from error
+        raise UnreadableFile(f"nie można odczytać pliku CSV: {error}") from error
     return _table(rows, encoding)
 
 
@@ -60,7 +60,7 @@ def read_xlsx(raw: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:
-        raise UnreadableFile(f"not a readable XLSX workbook: {error}") from error
+        raise UnreadableFile(f"nie można odczytać skoroszytu XLSX: {error}") from error
     sheet = workbook.worksheets[0]
     rows = []
     for cells in sheet.iter_rows(values_only=True):
@@ -82,9 +82,9 @@ def _cell_text(value: object) -> object:
 def _table(rows: list[list[str]], encoding: str) -> Table:
     numbered = [(number, r) for number, r in enumerate(rows, start=1) if any(r)]
     if not numbered:
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile("plik jest pusty")
     if len(numbered) - 1 > MAX_ROWS:
-        raise UnreadableFile(f"more than {MAX_ROWS} rows; split the file")
+        raise UnreadableFile(f"więcej niż {MAX_ROWS} wierszy; podziel plik")
     return Table(header=numbered[0][1], rows=numbered[1:], encoding=encoding)
 
 
