@@ -367,6 +367,8 @@ BODIES: dict[Operation, Callable[[World], Body]] = {
         "kind": "foundation",
     },
     ("enrolment", "POST", "/projects"): lambda w: {**demo_data.wma_project(f"MATRIX-NEW-{w.run}")},
+    # the project's settings as they are (no rule of path completion changes the other cells' outcomes)
+    ("enrolment", "PATCH", "/projects/{project_id}"): lambda w: {},
     ("enrolment", "POST", "/projects/{project_id}/partners"): lambda w: {
         "organisation_id": w.partner_to_add,
         "role": "partner",

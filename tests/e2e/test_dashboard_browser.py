@@ -60,6 +60,11 @@ def test_the_dashboard_updates_live_when_a_person_starts_support(
             latency = time.monotonic() - started
             expect(on.locator('[data-sex="K"] td.n')).to_have_text("1")
             expect(on.locator(f'[data-organisation="{demo_data.EUDAJMONIA}"] td.n')).to_have_text("1")
+            # organisations by name, on the cards and in the filter (their ids stay the values sent)
+            named = on.locator(f'[data-organisation="{demo_data.EUDAJMONIA}"] td').first
+            expect(named).to_have_text("Fundacja EUDAJMONIA (K: 1, M: 0)")
+            partner = page.locator(f'#organisation option[value="{demo_data.FRDL}"]')
+            expect(partner).to_have_text("Fundacja Rozwoju Demokracji Lokalnej")
             print(f"\n[dashboard] SupportStarted published → number on the page changed in {latency:.2f} s")
 
             page.select_option("#organisation", demo_data.FRDL)

@@ -13,6 +13,9 @@ from datetime import date
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
@@ -22,6 +25,8 @@ from aktywni_shared.contracts.topics import SCHEDULING_ATTENDANCE
 from aktywni_stack import demo_data
 from enrolment.exporting import HEADERS
 from tests.e2e.conftest import RunningSystem, eventually
+from tests.e2e.test_reporting_e2e import support
+from tests.support.reporting import publish_blocking
 
 
 async def _support_started(system: RunningSystem, project_id: str, participant_id: str, on: date) -> None:
@@ -123,3 +128,69 @@ async def test_the_file_has_the_support_start_polish_labels_names_and_not_asked_
     assert piotr_row["Osoba w innej niekorzystnej sytuacji społecznej"] == "Nie zadano pytania"
     codes = {"enrolled", "active", "inactive", "employed", demo_data.EUDAJMONIA, "refused", "not_asked"}
     assert not codes & {value for row in by_name.values() for value in row.values()}
+
+
+def _assert_fitted(sheet: Worksheet, *, table: bool = True) -> None:
+    """Columns sized to their longest value (not all 13 wide); a table's header row frozen and filtered."""
+    widths = []
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        longest = max((len(str(v)) for v in column if v is not None), default=0)
+        width = sheet.column_dimensions[get_column_letter(index)].width
+        assert min(longest + 1, 80) <= width <= max(longest + 2, 8), (sheet.title, index, longest, width)
+        widths.append(width)
+    assert len(set(widths)) > 1, f"{sheet.title}: every column {widths[0]} wide"
+    if table:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+
+
+def test_reporting_files_show_organisation_names_polish_labels_and_fitted_sheets(
+    system: RunningSystem, project_id: str
+) -> None:
+    template = {"template": "trener-aktywnosci"}
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        url = f"/projects/{project_id}/indicators/template"
+        assert eventually(lambda: reporting.post(url, json=template).status_code == 200)
+    body = demo_data.person_with_disability()
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as enrolment:
+        enrolled = enrolment.post(f"/projects/{project_id}/participants", json=body)
+    assert enrolled.status_code == 201, enrolled.text
+    started, completed = support(project_id, enrolled.json(), body), support(project_id, enrolled.json(), body, True)
+    publish_blocking(system.infra.kafka_bootstrap_servers, [started, completed])
+
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        url = f"/projects/{project_id}/exports/participants"
+        assert eventually(lambda: "Szkolenie (2012-11-30)" in reporting.get(f"{url}.csv").text, timeout=60)
+        csv_rows = list(csv.reader(io.StringIO(reporting.get(f"{url}.csv").text.lstrip("\ufeff")), delimiter=";"))
+        people = load_workbook(io.BytesIO(reporting.get(f"{url}.xlsx").content))
+        indicators = load_workbook(io.BytesIO(reporting.get(f"/projects/{project_id}/exports/indicators.xlsx").content))
+        report = reporting.get(f"/projects/{project_id}/report").json()
+
+    sheet = people["Uczestnicy"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(rows) == len(csv_rows) == 2
+    anna = dict(zip(rows[0], rows[1], strict=True))
+    assert anna["Organizacja"] == "Fundacja EUDAJMONIA"
+    assert anna["Status na rynku pracy"] == "Osoba bierna zawodowo"
+    assert anna["Status udziału"] == "uczestniczy"
+    assert anna["Data rozpoczęcia wsparcia"] == "2012-06-20"
+    assert anna["Ukończone formy wsparcia"] == "Szkolenie (2012-11-30)"
+    assert dict(zip(csv_rows[0], csv_rows[1], strict=True))["Organizacja"] == "Fundacja EUDAJMONIA"
+    _assert_fitted(sheet)
+
+    for table in indicators.worksheets:
+        if table.title != "Projekt":
+            _assert_fitted(table)
+    _assert_fitted(indicators["Projekt"], table=False)
+    info = {r[0]: r[1] for r in indicators["Projekt"].iter_rows(values_only=True)}
+    assert info["Lider"] == "Fundacja EUDAJMONIA"
+    shown = {r[3] for r in indicators["Miesiące × organizacje × płeć"].iter_rows(min_row=2, values_only=True)}
+    assert "Fundacja EUDAJMONIA" in shown
+    assert demo_data.EUDAJMONIA not in shown
+    organisations = {r[2] for r in indicators["Organizacja"].iter_rows(min_row=2, values_only=True)}
+    assert "Fundacja EUDAJMONIA" in organisations
+    assert not organisations & set(report["organisations"])
+    assert report["organisation_names"][demo_data.EUDAJMONIA] == "Fundacja EUDAJMONIA"
+    assert report["organisation_names"][demo_data.FRDL] == "Fundacja Rozwoju Demokracji Lokalnej"
+    texts = {str(v) for ws in (*indicators.worksheets, sheet) for row in ws.iter_rows(values_only=True) for v in row}
+    assert not texts & {"inactive", "employed", "individual_meeting", "training", demo_data.MOPS, demo_data.FRDL}

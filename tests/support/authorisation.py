@@ -121,6 +121,7 @@ POLICY: dict[Operation, Rule] = {
     ("enrolment", "GET", "/projects"): Rule(EVERYONE_ANYWHERE),
     ("enrolment", "POST", "/projects"): Rule({Role.COORDINATOR: Whose.ANY}, conflict_ok=True),
     ("enrolment", "GET", "/projects/{project_id}"): Rule(PROJECT_READERS),
+    ("enrolment", "PATCH", "/projects/{project_id}"): Rule(LEADERS_COORDINATOR),
     ("enrolment", "POST", "/projects/{project_id}/partners"): Rule(LEADERS_COORDINATOR),
     ("enrolment", "POST", "/projects/{project_id}/participants"): Rule(PARTICIPANT_OWNERS, conflict_ok=True),
     ("enrolment", "GET", "/projects/{project_id}/participants"): Rule(
@@ -140,6 +141,7 @@ POLICY: dict[Operation, Rule] = {
     ("enrolment", "POST", "/projects/{project_id}/declarations"): Rule({Role.COORDINATOR: Whose.PROJECT}),
     ("enrolment", "GET", "/projects/{project_id}/declarations"): Rule(PROJECT_READERS),
     ("enrolment", "GET", "/imports/template.csv"): Rule(EVERYONE_ANYWHERE),
+    ("enrolment", "GET", "/imports/template.xlsx"): Rule(EVERYONE_ANYWHERE),
     ("enrolment", "POST", "/projects/{project_id}/imports"): Rule(
         {Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT}
     ),

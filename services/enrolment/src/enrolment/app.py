@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from aktywni_shared.clock import Clock, SystemClock
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS, SCHEDULING_ATTENDANCE
 from aktywni_shared.messaging.consumer import EventConsumer
@@ -31,7 +32,8 @@ def keyring(settings: EnrolmentSettings) -> Keyring:
     )
 
 
-def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings) -> Enrolment:
+def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings, clock: Clock | None = None) -> Enrolment:
+    """The use cases over the service's stores, with the service's one clock (the system's unless given)."""
     outbox = Outbox(runtime.db)
     project_store = ProjectStore(runtime.db, outbox)
     participant_store = ParticipantStore(runtime.db, keyring(settings), outbox)
@@ -46,7 +48,8 @@ def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings) -> Enr
     for store in (project_store, participant_store, declaration_store, audit):
         runtime.startup_hooks.append(store.create_indexes)
     runtime.background.append(relay.run)
-    return Enrolment(project_store, participant_store, declaration_store, audit, relay)
+    # the service's one clock: every "today" of its use cases is Warsaw's day by it
+    return Enrolment(project_store, participant_store, declaration_store, audit, relay, clock or SystemClock())
 
 
 def build(settings: EnrolmentSettings) -> FastAPI:

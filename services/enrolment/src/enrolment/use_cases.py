@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from aktywni_shared.auth import Principal, Role
+from aktywni_shared.clock import Clock
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, WithdrawalReason
 from aktywni_shared.messaging.outbox import OutboxRelay
@@ -59,18 +60,24 @@ class Ineligible(Exception):
         self.failures = failures
 
 
-def _not_in_future(day: date, field: str) -> None:
-    if day > date.today():
-        raise participant_rules.DomainError(f"{field} {day} is in the future", field)
-
-
 @dataclass
 class Enrolment:
+    """Enrolment's use cases; ``clock`` is the service's one clock ("today" is the day in Warsaw)."""
+
     projects: ProjectStore
     participants: ParticipantStore
     declarations: DeclarationStore
     audit: AuditLog
     relay: OutboxRelay
+    clock: Clock
+
+    def today(self) -> date:
+        """Today in Warsaw, by the service's clock."""
+        return self.clock.today()
+
+    def _not_in_future(self, day: date, field: str) -> None:
+        if day > self.today():
+            raise participant_rules.DomainError(f"{field} {day} is in the future (today is {self.today()})", field)
 
     # --- organisations and projects -------------------------------------------------------------
 
@@ -88,11 +95,17 @@ class Enrolment:
     ) -> project_rules.Project:
         if principal.role is not Role.COORDINATOR:
             raise Forbidden("only a coordinator registers a project (their organisation leads it)")
-        await self._require_organisations([principal.organisation_id, *(p.organisation_id for p in command.partners)])
+        names = await self._require_organisations(
+            [principal.organisation_id, *(p.organisation_id for p in command.partners)]
+        )
         project = project_rules.register(command, principal.organisation_id)
-        registered = self._wrap(project.registered_event(), principal.organisation_id, project.project_id)
+        registered = self._wrap(
+            project.registered_event(names[principal.organisation_id]), principal.organisation_id, project.project_id
+        )
         joined = [
-            self._wrap(project_rules.joined_event(p), principal.organisation_id, project.project_id)
+            self._wrap(
+                project_rules.joined_event(p, names[p.organisation_id]), principal.organisation_id, project.project_id
+            )
             for p in project.partners
         ]
         try:
@@ -108,10 +121,10 @@ class Enrolment:
         project = await self.project(principal, project_id)
         if not access.may_manage_project(principal, project):
             raise Forbidden("only the leading organisation's coordinator adds partners")
-        await self._require_organisations([partner.organisation_id])
+        names = await self._require_organisations([partner.organisation_id])
         before = len(project.partners)
         try:
-            event = project.add_partner(partner)
+            event = project.add_partner(partner, names[partner.organisation_id])
         except ValueError as error:
             raise Conflict(str(error)) from error
         if not await self.projects.add_partner(
@@ -132,14 +145,14 @@ class Enrolment:
 
     # --- participants ---------------------------------------------------------------------------
 
-    async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant, today: date) -> Participant:
+    async def enrol(self, principal: Principal, project_id: str, command: EnrolParticipant) -> Participant:
         project = await self.project(principal, project_id)
-        participant, envelope = await self._prepare(principal, project, command, today)
+        participant, envelope = await self._prepare(principal, project, command, self.today())
         await self._add(principal, project, participant, command, envelope, "enrol")
         return participant
 
     async def register_candidate(
-        self, principal: Principal, project_id: str, command: EnrolParticipant, today: date
+        self, principal: Principal, project_id: str, command: EnrolParticipant
     ) -> tuple[Participant, list[eligibility.FailedRule]]:
         """Register a recruited person as a candidate: their data and consent are validated and stored.
 
@@ -149,7 +162,7 @@ class Enrolment:
         project = await self.project(principal, project_id)
         if not access.may_enrol_for(principal, project, command.organisation_id):
             raise Forbidden(f"you may not recruit for {command.organisation_id} in {project.project_id}")
-        candidate = participant_rules.register_candidate(project.project_id, command, today)
+        candidate = participant_rules.register_candidate(project.project_id, command, self.today())
         linked = await self._linked(command.linked_participant_id)
         failures = eligibility.evaluate(project, command, candidate.enrolled_on, linked)
         envelope = self._wrap(candidate.registered_event(), candidate.organisation_id, project_id)
@@ -161,7 +174,7 @@ class Enrolment:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
         await self._require_eligible(stored, on, check_period=False)
-        _not_in_future(on, "qualified_on")
+        self._not_in_future(on, "qualified_on")
         event = self._guard(lambda: participant.qualify(on))
         await self._save_transition(participant, status, event)
         await self.audit.record(principal, "qualify", participant.project_id, [str(participant_id)])
@@ -171,7 +184,7 @@ class Enrolment:
         """A qualified candidate enters the project; the rules are checked again for that day."""
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
-        _not_in_future(on, "enrolled_on")
+        self._not_in_future(on, "enrolled_on")
         await self._require_eligible(stored, on, check_period=True)
         event = self._guard(lambda: participant.enrol_qualified(on))
         await self._save_transition(participant, status, event)
@@ -184,7 +197,7 @@ class Enrolment:
         project = await self.project(principal, stored.participant.project_id)
         if principal.role is not Role.COORDINATOR or project.role_of(principal.organisation_id) is None:
             raise Forbidden("a coordinator closes a participant's path")
-        _not_in_future(on, "completed_on")
+        self._not_in_future(on, "completed_on")
         participant, status = stored.participant, stored.participant.status
         event = self._guard(lambda: participant.complete(on))
         if event is None:
@@ -201,7 +214,11 @@ class Enrolment:
         return await self._system_transition(participant_id, lambda p: p.complete(on, activity_id))
 
     async def enrol_batch(
-        self, principal: Principal, project_id: str, commands: list[tuple[int, EnrolParticipant]], today: date
+        self,
+        principal: Principal,
+        project_id: str,
+        commands: list[tuple[int, EnrolParticipant]],
+        today: date | None = None,
     ) -> dict[int, Exception | None]:
         """Enrol many people at once (bulk import): per row, None when enrolled, or the error.
 
@@ -209,6 +226,7 @@ class Enrolment:
         is already in the project comes back as :class:`Conflict`.
         """
         project = await self.project(principal, project_id)
+        today = today or self.today()
         outcomes: dict[int, Exception | None] = {}
         prepared: list[tuple[int, Participant, EnrolParticipant, Envelope]] = []
         for row, command in commands:
@@ -294,7 +312,7 @@ class Enrolment:
     ) -> Participant:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
-        _not_in_future(on, "withdrawn_on")
+        self._not_in_future(on, "withdrawn_on")
         event = self._guard(lambda: participant.withdraw(on, reason))
         await self._save_transition(participant, status, event)
         return participant
@@ -303,16 +321,17 @@ class Enrolment:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
         project = await self.project(principal, participant.project_id)
-        _not_in_future(on, "enrolled_on")
+        self._not_in_future(on, "enrolled_on")
         if not project.starts_on <= on <= project.ends_on:
             raise participant_rules.DomainError(f"{on} is outside the project's period", "enrolled_on")
         event = self._guard(lambda: participant.re_enrol(on))
         await self._save_transition(participant, status, event)
         return participant
 
-    async def erase(self, principal: Principal, participant_id: uuid.UUID, today: date) -> Participant:
+    async def erase(self, principal: Principal, participant_id: uuid.UUID) -> Participant:
         stored = await self._visible(principal, participant_id)
         participant, status = stored.participant, stored.participant.status
+        today = self.today()
         event = self._guard(lambda: participant.erase(today))
         await self.participants.erase(
             participant, status, self._wrap(event, participant.organisation_id, participant.project_id)
@@ -461,12 +480,17 @@ class Enrolment:
             active=p.status in (Status.ENROLLED, Status.ACTIVE, Status.COMPLETED),
         )
 
-    async def _require_organisations(self, organisation_ids: list[str]) -> None:
+    async def _require_organisations(self, organisation_ids: list[str]) -> dict[str, str]:
+        """Every organisation must be registered: their names by id."""
+        names: dict[str, str] = {}
         for organisation_id in organisation_ids:
-            if await self.projects.organisation(organisation_id) is None:
+            organisation = await self.projects.organisation(organisation_id)
+            if organisation is None:
                 raise participant_rules.DomainError(
                     f"organisation {organisation_id} is not registered", "organisation_id"
                 )
+            names[organisation_id] = organisation.name
+        return names
 
     @staticmethod
     def _guard(step: Callable[[], T]) -> T:

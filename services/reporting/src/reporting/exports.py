@@ -1,6 +1,8 @@
 """Files for the funder and the coordinator: XLSX (one sheet per breakdown) and CSV, Polish headers.
 
 CSV files are UTF-8 with a byte-order mark and ``;`` separators, as Polish spreadsheets expect.
+Organisations appear by name, codes by their Polish labels; every XLSX sheet has its columns sized to
+their content, its header row frozen and an auto-filter over its table.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from aktywni_shared.contracts.vocabulary import POLISH_LABELS, LabourMarketStatus, SupportForm
 from reporting.domain.report import IndicatorReport, ProjectReport
+
+#: Column widths in characters: the longest value, within these bounds (long names wrap no further).
+MIN_WIDTH, MAX_WIDTH = 8, 80
 
 SEX_LABELS = {"K": "Kobiety", "M": "Mężczyźni", "not_applicable": "nie dotyczy"}
 KIND_LABELS = {"output": "produktu", "result": "rezultatu"}
@@ -40,7 +48,9 @@ VALUE_LABELS = {
     "person_with_disability": "Osoba niepełnosprawna (ON)",
     "environment_person": "Otoczenie ON (rodzina, opiekun)",
     "staff_trainee": "Osoba szkolona na trenera aktywności (TA)",
+    **{str(status): POLISH_LABELS[status] for status in LabourMarketStatus},
 }
+STATUS_LABELS = {"enrolled": "uczestniczy", "withdrawn": "wycofany"}
 
 SUMMARY_HEADERS = [
     "Kod wskaźnika",
@@ -86,6 +96,19 @@ def label(value: str) -> str:
     return VALUE_LABELS.get(value, value)
 
 
+def _form(code: str) -> str:
+    try:
+        return POLISH_LABELS[SupportForm(code)]
+    except ValueError:
+        return code
+
+
+def _completed(entry: str) -> str:
+    """``individual_meeting:2012-10-15`` as ``Spotkanie indywidualne (2012-10-15)``."""
+    form, _, day = entry.partition(":")
+    return f"{_form(form)} ({day})" if day else _form(form)
+
+
 def summary_rows(report: ProjectReport) -> list[list[Any]]:
     return [
         [
@@ -106,6 +129,10 @@ def summary_rows(report: ProjectReport) -> list[list[Any]]:
     ]
 
 
+def _name(report: ProjectReport, organisation_id: str) -> str:
+    return report.organisation_names.get(organisation_id, organisation_id)
+
+
 def monthly_rows(report: ProjectReport) -> list[list[Any]]:
     """Every indicator per month × organisation × sex, with the running total of that cell."""
     rows: list[list[Any]] = []
@@ -119,7 +146,7 @@ def monthly_rows(report: ProjectReport) -> list[list[Any]]:
                     indicator.code,
                     indicator.name,
                     cell.month,
-                    cell.organisation,
+                    _name(report, cell.organisation),
                     SEX_LABELS.get(cell.sex, cell.sex),
                     cell.count,
                     running[key],
@@ -128,13 +155,23 @@ def monthly_rows(report: ProjectReport) -> list[list[Any]]:
     return rows
 
 
-def _breakdown_rows(indicators: list[IndicatorReport], breakdown: str) -> list[list[Any]]:
+def _breakdown_rows(report: ProjectReport, indicators: list[IndicatorReport], breakdown: str) -> list[list[Any]]:
+    def shown(value: str) -> str:
+        return _name(report, value) if breakdown == "organisation" else label(value)
+
     return [
-        [i.code, i.name, label(value), count]
+        [i.code, i.name, shown(value), count]
         for i in indicators
         if breakdown in i.breakdowns
         for value, count in i.breakdowns[breakdown].items()
     ]
+
+
+def _fit(sheet: Worksheet) -> None:
+    """Each column as wide as its longest value (within MIN_WIDTH..MAX_WIDTH characters)."""
+    for index, column in enumerate(sheet.iter_cols(values_only=True), start=1):
+        longest = max((len(str(v)) for v in column if v is not None), default=0)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[Any]]) -> None:
@@ -145,6 +182,8 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list[A
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    _fit(sheet)
 
 
 def xlsx(report: ProjectReport) -> bytes:
@@ -154,17 +193,18 @@ def xlsx(report: ProjectReport) -> bytes:
     _sheet(workbook, "Miesiące × organizacje × płeć", MONTHLY_HEADERS, monthly_rows(report))
     for breakdown, title in BREAKDOWN_SHEETS.items():
         header = ["Kod wskaźnika", "Nazwa wskaźnika", title, "Wartość"]
-        _sheet(workbook, title, header, _breakdown_rows(report.indicators, breakdown))
+        _sheet(workbook, title, header, _breakdown_rows(report, report.indicators, breakdown))
     info = workbook.create_sheet("Projekt")
     for row in (
         ["Projekt", report.project_id],
         ["Tytuł", report.title],
         ["Okres realizacji", f"{report.starts_on.isoformat()} – {report.ends_on.isoformat()}"],
-        ["Lider", report.leader_organisation_id],
-        ["Zakres", report.organisation or "cały projekt"],
+        ["Lider", _name(report, report.leader_organisation_id)],
+        ["Zakres", _name(report, report.organisation) if report.organisation else "cały projekt"],
         ["Stan na dzień", report.as_of.isoformat()],
     ):
         info.append(row)
+    _fit(info)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -182,35 +222,37 @@ def monthly_csv(report: ProjectReport) -> bytes:
     return _csv(MONTHLY_HEADERS, monthly_rows(report))
 
 
-def participant_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
+def participant_rows(rows: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[list[Any]]:
+    """The pseudonymous participant list; ``names`` maps organisation ids to names (the id when unknown)."""
+    known = names or {}
     return [
         [
             r["participant_id"],
-            r["organisation_id"],
+            known.get(r["organisation_id"], label(r["organisation_id"])),
             label(r["category"]),
             label(r["sex"]),
             r["birth_year"],
             label(r["age_band"]),
             label(r["disability_degree"]),
-            r["labour_market_status"] if r["labour_market_status"] != "not_applicable" else label("not_applicable"),
+            label(r["labour_market_status"]),
             {True: "tak", False: "nie", None: "brak danych"}[r["mops_employee"]],
             r["enrolled_on"] or "",
-            {"enrolled": "uczestniczy", "withdrawn": "wycofany"}.get(r["status"] or "", ""),
+            STATUS_LABELS.get(r["status"] or "", ""),
             r["support_started_on"] or "",
-            ", ".join(r["completed"]),
+            ", ".join(_completed(entry) for entry in r["completed"]),
         ]
         for r in rows
     ]
 
 
-def participants_csv(rows: list[dict[str, Any]]) -> bytes:
-    return _csv(PARTICIPANT_HEADERS, participant_rows(rows))
+def participants_csv(rows: list[dict[str, Any]], names: dict[str, str] | None = None) -> bytes:
+    return _csv(PARTICIPANT_HEADERS, participant_rows(rows, names))
 
 
-def participants_xlsx(rows: list[dict[str, Any]]) -> bytes:
+def participants_xlsx(rows: list[dict[str, Any]], names: dict[str, str] | None = None) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, "Uczestnicy", PARTICIPANT_HEADERS, participant_rows(rows))
+    _sheet(workbook, "Uczestnicy", PARTICIPANT_HEADERS, participant_rows(rows, names))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

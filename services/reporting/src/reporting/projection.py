@@ -13,7 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, ProjectRegisteredV1, ProjectRegisteredV2
 from aktywni_shared.contracts.registry import DecodedEvent
 from reporting.domain import facts
 from reporting.domain.facts import Record
@@ -39,10 +39,14 @@ class Projector:
                     payload.leader_organisation_id,
                     payload.starts_on,
                     payload.ends_on,
+                    payload.leader_organisation_name if isinstance(payload, ProjectRegisteredV2) else None,
                 )
                 touched.add(envelope.project_id)
             elif isinstance(payload, PartnerJoinedV1):
-                await target.join_project(envelope.project_id, payload.partner_organisation_id, payload.role.value)
+                name = payload.partner_organisation_name if isinstance(payload, PartnerJoinedV2) else None
+                await target.join_project(
+                    envelope.project_id, payload.partner_organisation_id, payload.role.value, name
+                )
                 touched.add(envelope.project_id)
             else:
                 fact = facts.record(envelope, payload)

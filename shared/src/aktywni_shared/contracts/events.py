@@ -41,6 +41,25 @@ class ProjectRegisteredV1(EventPayload):
             raise ValueError("ends_on is before starts_on")
         return self
 
+    def upcast(self) -> ProjectRegisteredV2:
+        """Version 1 did not carry the leader's name: unknown."""
+        return ProjectRegisteredV2(**self.model_dump(), leader_organisation_name=None)
+
+
+class ProjectRegisteredV2(ProjectRegisteredV1):
+    """As version 1, plus the leading organisation's name, so that reports and files show names, not ids.
+
+    ``None`` for version-1 events, where it was not sent (the id is shown instead).
+    """
+
+    event_type = "ProjectRegistered"
+    event_version = 2
+
+    leader_organisation_name: str | None = Field(None, min_length=1, max_length=300)
+
+    def upcast(self) -> ProjectRegisteredV2:
+        return self
+
 
 class ParticipantEnrolledV1(EventPayload):
     """A person was enrolled in a project by an organisation (pseudonymous attributes only)."""
@@ -96,6 +115,22 @@ class PartnerJoinedV1(EventPayload):
     partner_organisation_id: str = Field(pattern=ORG_ID_PATTERN)
     role: PartnerRole
     agreement_reference: str | None = Field(None, max_length=200)
+
+    def upcast(self) -> PartnerJoinedV2:
+        """Version 1 did not carry the organisation's name: unknown."""
+        return PartnerJoinedV2(**self.model_dump(), partner_organisation_name=None)
+
+
+class PartnerJoinedV2(PartnerJoinedV1):
+    """As version 1, plus the organisation's name; ``None`` for version-1 events, where it was not sent."""
+
+    event_type = "PartnerJoined"
+    event_version = 2
+
+    partner_organisation_name: str | None = Field(None, min_length=1, max_length=300)
+
+    def upcast(self) -> PartnerJoinedV2:
+        return self
 
 
 class ParticipantWithdrawnV1(EventPayload):
@@ -431,7 +466,9 @@ class TargetAtRiskV1(EventPayload):
 #: Every payload class ever published. Add a new version as a new class; never edit an old one.
 ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
     ProjectRegisteredV1,
+    ProjectRegisteredV2,
     PartnerJoinedV1,
+    PartnerJoinedV2,
     ParticipantEnrolledV1,
     ParticipantEnrolledV2,
     ParticipantUpdatedV1,

@@ -50,7 +50,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     async def register_candidate(
         project_id: ProjectId, command: EnrolParticipant, caller: Principal = Depends(authenticated)
     ) -> CandidateView:
-        candidate, failures = await enrolment.register_candidate(caller, project_id, command, date.today())
+        candidate, failures = await enrolment.register_candidate(caller, project_id, command)
         return CandidateView(
             **ParticipantView.of(candidate).model_dump(),
             eligibility=[FailedRuleView(rule=f.rule, field=f.field, message=f.message) for f in failures],

@@ -80,7 +80,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     async def enrol(
         project_id: ProjectId, command: EnrolParticipant, caller: Principal = Depends(authenticated)
     ) -> ParticipantView:
-        participant = await enrolment.enrol(caller, project_id, command, date.today())
+        participant = await enrolment.enrol(caller, project_id, command)
         return ParticipantView.of(participant)
 
     @api.get("/projects/{project_id}/participants", summary="Find participants (yours, or all for the leader)")
@@ -137,7 +137,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         summary="Erase the participant's personal data (anonymous facts stay countable)",
     )
     async def erase(participant_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> Response:
-        await enrolment.erase(caller, participant_id, date.today())
+        await enrolment.erase(caller, participant_id)
         return Response(status_code=204)
 
     return api

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, PROJECT_ID_PATTERN
-from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, ProjectRegisteredV1, ProjectRegisteredV2
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole
 
 
@@ -77,29 +77,37 @@ class Project(BaseModel):
             return PartnerRole.LEADER
         return next((p.role for p in self.partners if p.organisation_id == organisation_id), None)
 
-    def registered_event(self) -> ProjectRegisteredV1:
-        return ProjectRegisteredV1(
-            title=self.title,
-            leader_organisation_id=self.leader_organisation_id,
-            starts_on=self.starts_on,
-            ends_on=self.ends_on,
-        )
+    def registered_event(self, leader_name: str | None = None) -> ProjectRegisteredV1:
+        """The registration; with the leader's name (V2) when it is known, so that reports show names."""
+        facts = {
+            "title": self.title,
+            "leader_organisation_id": self.leader_organisation_id,
+            "starts_on": self.starts_on,
+            "ends_on": self.ends_on,
+        }
+        if leader_name is None:
+            return ProjectRegisteredV1.model_validate(facts)
+        return ProjectRegisteredV2.model_validate(facts | {"leader_organisation_name": leader_name})
 
-    def add_partner(self, partner: PartnerIn) -> PartnerJoinedV1:
+    def add_partner(self, partner: PartnerIn, name: str | None = None) -> PartnerJoinedV1:
         if self.role_of(partner.organisation_id) is not None:
             raise ValueError(f"{partner.organisation_id} already takes part in {self.project_id}")
         if partner.role is PartnerRole.LEADER:
             raise ValueError("a project has one leader")
         self.partners.append(partner)
-        return joined_event(partner)
+        return joined_event(partner, name)
 
 
-def joined_event(partner: PartnerIn) -> PartnerJoinedV1:
-    return PartnerJoinedV1(
-        partner_organisation_id=partner.organisation_id,
-        role=partner.role,
-        agreement_reference=partner.agreement_reference,
-    )
+def joined_event(partner: PartnerIn, name: str | None = None) -> PartnerJoinedV1:
+    """An organisation joined; with its name (V2) when it is known."""
+    facts = {
+        "partner_organisation_id": partner.organisation_id,
+        "role": partner.role,
+        "agreement_reference": partner.agreement_reference,
+    }
+    if name is None:
+        return PartnerJoinedV1.model_validate(facts)
+    return PartnerJoinedV2.model_validate(facts | {"partner_organisation_name": name})
 
 
 def register(command: RegisterProject, leader_organisation_id: str) -> Project:

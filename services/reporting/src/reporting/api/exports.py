@@ -57,7 +57,8 @@ def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
     )
     async def participants_csv(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Response:
         rows = await reports.participant_list(caller, project_id)
-        return _file(exports.participants_csv(rows), CSV, f"uczestnicy-{project_id}.csv")
+        names = (await reports.project(project_id)).organisation_names
+        return _file(exports.participants_csv(rows, names), CSV, f"uczestnicy-{project_id}.csv")
 
     @api.get(
         "/projects/{project_id}/exports/participants.xlsx",
@@ -67,6 +68,7 @@ def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
     )
     async def participants_xlsx(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Response:
         rows = await reports.participant_list(caller, project_id)
-        return _file(exports.participants_xlsx(rows), XLSX, f"uczestnicy-{project_id}.xlsx")
+        names = (await reports.project(project_id)).organisation_names
+        return _file(exports.participants_xlsx(rows, names), XLSX, f"uczestnicy-{project_id}.xlsx")
 
     return api

@@ -12,6 +12,11 @@ const LABELS = {
 const $ = (id) => document.getElementById(id);
 let controller = null;
 let organisationsFilled = false;
+let organisationNames = {}; // organisation id -> name, as reporting learned them from the project's events
+
+function organisationName(id) {
+  return organisationNames[id] || id;
+}
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -113,7 +118,7 @@ function fillOrganisations(report) {
   for (const id of Object.keys(report.organisations).sort()) {
     const option = document.createElement("option");
     option.value = id;
-    option.textContent = id;
+    option.textContent = organisationName(id);
     select.appendChild(option);
   }
   if (report.organisation) {
@@ -159,7 +164,7 @@ function card(indicator) {
   const forecast = indicator.forecast;
   const sexRows = Object.entries(indicator.by_sex).map(([s, n]) => [LABELS.sex[s] || s, n, `data-sex="${s}"`]);
   const orgRows = Object.entries(indicator.by_organisation).map(([org, split]) => [
-    org + (indicator.unit === "persons" ? ` (K: ${split.K || 0}, M: ${split.M || 0})` : ""),
+    organisationName(org) + (indicator.unit === "persons" ? ` (K: ${split.K || 0}, M: ${split.M || 0})` : ""),
     split.total,
     `data-organisation="${escapeHtml(org)}"`,
   ]);
@@ -183,11 +188,12 @@ function card(indicator) {
 }
 
 function render(report) {
+  organisationNames = report.organisation_names || {};
   fillOrganisations(report);
   document.title = `${report.title} — wskaźniki`;
   $("title").textContent = report.title;
   $("meta").textContent = `Projekt ${report.project_id}, ${report.starts_on} – ${report.ends_on}; stan na ${report.as_of}` +
-    (report.organisation ? `; organizacja: ${report.organisation}` : "; cały projekt");
+    (report.organisation ? `; organizacja: ${organisationName(report.organisation)}` : "; cały projekt");
   $("indicators").innerHTML = report.indicators.length
     ? report.indicators.map(card).join("")
     : "<p>Projekt nie ma jeszcze zdefiniowanych wskaźników.</p>";

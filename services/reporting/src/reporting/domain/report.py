@@ -28,6 +28,11 @@ class ProjectInfo(BaseModel):
     starts_on: date
     ends_on: date
     organisations: dict[str, str]  # organisation id → role in the project
+    organisation_names: dict[str, str] = {}  # organisation id → name (from the V2 events; else unknown)
+
+    def organisation_name(self, organisation_id: str) -> str:
+        """The name to show for an organisation: its name when reporting learned it, else its id."""
+        return self.organisation_names.get(organisation_id, organisation_id)
 
 
 class ForecastOut(BaseModel):
@@ -78,6 +83,7 @@ class ProjectReport(BaseModel):
     ends_on: date
     leader_organisation_id: str
     organisations: dict[str, str]
+    organisation_names: dict[str, str] = {}  # organisation id → name, for every organisation whose name is known
     organisation: str | None  # the filter, if the report covers one organisation only
     as_of: date
     indicators: list[IndicatorReport]
@@ -176,6 +182,7 @@ def project_report(
         ends_on=project.ends_on,
         leader_organisation_id=project.leader_organisation_id,
         organisations=project.organisations,
+        organisation_names={o: project.organisation_name(o) for o in project.organisations},
         organisation=organisation,
         as_of=as_of,
         indicators=indicators,

@@ -171,25 +171,25 @@ class Generation:
 
     # --- projects and stamps --------------------------------------------------------------------
 
-    async def register_project(self, project_id: str, title: str, leader: str, starts_on: date, ends_on: date) -> None:
-        await self.projects.update_one(
-            {"_id": project_id},
-            {
-                "$set": {
-                    "title": title,
-                    "leader_organisation_id": leader,
-                    "starts_on": starts_on.isoformat(),
-                    "ends_on": ends_on.isoformat(),
-                    f"organisations.{leader}": "leader",
-                }
-            },
-            upsert=True,
-        )
+    async def register_project(
+        self, project_id: str, title: str, leader: str, starts_on: date, ends_on: date, leader_name: str | None = None
+    ) -> None:
+        fields = {
+            "title": title,
+            "leader_organisation_id": leader,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            f"organisations.{leader}": "leader",
+        }
+        if leader_name is not None:
+            fields[f"organisation_names.{leader}"] = leader_name
+        await self.projects.update_one({"_id": project_id}, {"$set": fields}, upsert=True)
 
-    async def join_project(self, project_id: str, organisation_id: str, role: str) -> None:
-        await self.projects.update_one(
-            {"_id": project_id}, {"$set": {f"organisations.{organisation_id}": role}}, upsert=True
-        )
+    async def join_project(self, project_id: str, organisation_id: str, role: str, name: str | None = None) -> None:
+        fields = {f"organisations.{organisation_id}": role}
+        if name is not None:
+            fields[f"organisation_names.{organisation_id}"] = name
+        await self.projects.update_one({"_id": project_id}, {"$set": fields}, upsert=True)
 
     async def project(self, project_id: str) -> ProjectInfo | None:
         doc = await self.projects.find_one({"_id": project_id})
@@ -202,6 +202,7 @@ class Generation:
             starts_on=date.fromisoformat(doc["starts_on"]),
             ends_on=date.fromisoformat(doc["ends_on"]),
             organisations=dict(doc.get("organisations", {})),
+            organisation_names=dict(doc.get("organisation_names", {})),
         )
 
     async def stamp(self, project_id: str) -> int:
