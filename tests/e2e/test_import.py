@@ -6,17 +6,21 @@ import io
 import random
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
 from aktywni_stack import demo_data
 from enrolment.importing import COLUMNS
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
 from tests.support.people import person
+from tests.support.pii_scan import ENROLMENT_DATABASE
 
 HEADERS = [c.header for c in COLUMNS]
 WROCLAW = ["PL", "dolnośląskie", "Wrocław", "Wrocław", "0264011", "Wrocław", "53-611", "", "1"]
@@ -432,3 +436,38 @@ def test_the_import_command_reports_a_chunk_whose_only_row_is_a_refused_environm
     assert [line.split(";")[0] for line in lines[1:]] == ["2", "3"]
     assert {line.split(";")[1] for line in lines[1:]} == set(listed)
     assert on["last_name"] in listed.values()
+
+
+def test_a_claim_left_by_a_crashed_enrolment_does_not_keep_the_person_out_for_ever(
+    system: RunningSystem, project_id: str
+) -> None:
+    """An identity claim without its participant, older than the lease, is taken over by the import."""
+    rng = random.Random(25)
+    who, cells = _on(rng, 1)
+    other = demo_data.ta_project(f"TEST-{uuid.uuid4().hex[:10]}")
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert leader.post("/projects", json=other).status_code == 201
+    elsewhere = _upload(system, str(other["project_id"]), "inny.csv", _csv([cells])).json()
+    participant_id = elsewhere["enrolled_rows"][0]["participant_id"]
+    client: MongoClient[dict[str, Any]] = MongoClient(system.infra.mongodb_uri)
+    with client as mongo:
+        enrolment = mongo[ENROLMENT_DATABASE]
+        found = enrolment["participants"].find_one({"_id": participant_id})
+        assert found is not None
+        pesel_hash = found["pesel_hash"]  # the same person's lookup hash, whatever the project
+        enrolment["participant_identities"].insert_one(
+            {
+                "_id": f"{project_id}:pesel:{pesel_hash}",
+                "participant_id": str(uuid.uuid4()),  # written by nobody: the enrolment crashed
+                "organisation_id": demo_data.EUDAJMONIA,
+                "claimed_at": time.time() - 3600,
+            }
+        )
+
+    response = _upload(system, project_id, "lista.csv", _csv([cells]))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["already_enrolled_rows"] == []
+    enrolled = response.json()["enrolled_rows"]
+    assert [e["row"] for e in enrolled] == [2]
+    assert _listed(system, project_id) == {enrolled[0]["participant_id"]: who["last_name"]}

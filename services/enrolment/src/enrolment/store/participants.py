@@ -171,12 +171,7 @@ class ParticipantStore:
             for key, (p, _, _) in zip(keys, items, strict=True)
         ]
         taken = await _insert_all(self.identities, claims)
-        duplicates: dict[int, Document] = {}
-        if taken:
-            existing = {
-                doc["_id"]: doc async for doc in self.identities.find({"_id": {"$in": [keys[i] for i in taken]}})
-            }
-            duplicates = {i: existing.get(keys[i], {}) for i in taken}
+        duplicates = await self._held_elsewhere(taken, keys, claims)
         fresh = [i for i in range(len(items)) if i not in duplicates]
         if not fresh:
             return duplicates
@@ -185,6 +180,36 @@ class ParticipantStore:
         await self.collection.insert_many([document for document, _ in built], ordered=False)
         await self.outbox.expect_many(self.collection, [document["_id"] for document, _ in built])
         return duplicates
+
+    async def _held_elsewhere(self, taken: set[int], keys: list[str], claims: list[Document]) -> dict[int, Document]:
+        """Of the claims refused as taken, the ones really held, by index; orphans are taken over.
+
+        A claim whose participant was never written and which is older than the lease was left by an
+        enrolment that crashed in between: like :meth:`_claim_identity`, take it over instead of
+        calling the person enrolled for ever. A younger one is an enrolment in progress.
+        """
+        if not taken:
+            return {}
+        existing = {doc["_id"]: doc async for doc in self.identities.find({"_id": {"$in": [keys[i] for i in taken]}})}
+        holders = [str(doc["participant_id"]) for doc in existing.values()]
+        stored = {doc["_id"] async for doc in self.collection.find({"_id": {"$in": holders}}, {"_id": 1})}
+        held: dict[int, Document] = {}
+        for i in sorted(taken):
+            identity = existing.get(keys[i])
+            orphan = (
+                identity is not None
+                and str(identity["participant_id"]) not in stored
+                and time.time() - float(identity.get("claimed_at", 0)) >= CLAIM_LEASE_SECONDS
+            )
+            if orphan and identity is not None:
+                mine = {name: value for name, value in claims[i].items() if name != "_id"}
+                took = await self.identities.update_one(
+                    {"_id": keys[i], "participant_id": identity["participant_id"]}, {"$set": mine}
+                )
+                if took.modified_count == 1:
+                    continue
+            held[i] = identity or {}
+        return held
 
     async def participant_ids(self, dedupe_keys: list[str]) -> dict[str, str]:
         """The participant id that holds each of these identities (the ones claimed)."""
