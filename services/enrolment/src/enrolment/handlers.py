@@ -1,6 +1,7 @@
 """Enrolment's event handlers: scheduling's support facts move a participant's lifecycle on.
 
-``SupportStarted`` makes an enrolled participant active; ``SupportCompleted`` completes their path.
+``SupportStarted`` makes an enrolled participant active; ``SupportCompleted`` counts a completed
+activity and completes the path once the project's rule for the participant's category is met.
 Both are idempotent (a repeat finds the participant already there) and ordered per participant, as
 scheduling keys them by participant id on one topic.
 """
@@ -28,7 +29,9 @@ def handlers(enrolment: Enrolment) -> dict[str, Handler]:
         assert isinstance(event.payload, SupportCompletedV1)
         payload = event.payload
         try:
-            await enrolment.support_completed(payload.participant_id, payload.completed_on, payload.activity_id)
+            await enrolment.support_completed(
+                payload.participant_id, payload.completed_on, payload.activity_id, payload.form
+            )
         except NotFound as error:
             raise RejectedEvent(str(error)) from error
         except InvalidTransition:

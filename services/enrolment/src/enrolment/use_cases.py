@@ -15,16 +15,18 @@ from typing import Any, TypeVar
 from aktywni_shared.auth import Principal, Role
 from aktywni_shared.clock import Clock
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
-from aktywni_shared.contracts.vocabulary import ParticipantCategory, WithdrawalReason
+from aktywni_shared.contracts.vocabulary import ParticipantCategory, SupportForm, WithdrawalReason
 from aktywni_shared.messaging.outbox import OutboxRelay
 from aktywni_shared.mongo import Document
 from enrolment.domain import access, eligibility
+from enrolment.domain import completion as path_completion
 from enrolment.domain import declarations as declaration_rules
 from enrolment.domain import participants as participant_rules
 from enrolment.domain import projects as project_rules
 from enrolment.domain.organisations import Organisation
 from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Status
 from enrolment.store.audit import AuditLog
+from enrolment.store.completions import SupportCompletions
 from enrolment.store.declarations import DeclarationStore
 from enrolment.store.participants import (
     DuplicateParticipant,
@@ -209,9 +211,49 @@ class Enrolment:
         """Scheduling reports the first support: enrolled → active. False when there was nothing to do."""
         return await self._system_transition(participant_id, lambda p: p.activate(on))
 
-    async def support_completed(self, participant_id: uuid.UUID, on: date, activity_id: uuid.UUID) -> bool:
-        """Scheduling reports a completed support form: the participant's path is completed."""
+    async def support_completed(
+        self, participant_id: uuid.UUID, on: date, activity_id: uuid.UUID, form: SupportForm
+    ) -> bool:
+        """Scheduling reports a completed activity; the path completes when the category's rule is met.
+
+        The activity is noted first (idempotent, one document), then the participant's distinct
+        completed activities are compared with the project's rule for their category. A duplicate
+        delivery or a replay notes nothing new and finds the participant completed already.
+        """
+        stored = await self.participants.get(participant_id)
+        if stored is None:
+            raise NotFound(f"participant {participant_id} is not known to enrolment")
+        participant = stored.participant
+        forms = await self.completions.record(str(participant_id), str(activity_id), form, on)
+        if participant.status not in (Status.ENROLLED, Status.ACTIVE):
+            return False  # completed already, withdrawn or erased: the fact is noted, the path stays
+        project = await self.projects.get(participant.project_id)
+        if project is None:
+            raise NotFound(f"project {participant.project_id} is not known to enrolment")
+        if not path_completion.is_met(project.path_rule(participant.profile.category), forms):
+            return False
         return await self._system_transition(participant_id, lambda p: p.complete(on, activity_id))
+
+    @property
+    def completions(self) -> SupportCompletions:
+        """The activities each participant completed (enrolment's own collection next to the participants)."""
+        return SupportCompletions(self.participants.collection.database)
+
+    async def update_project(
+        self, principal: Principal, project_id: str, command: project_rules.UpdateProject
+    ) -> project_rules.Project:
+        """Change a project's settings (the leader's coordinator); a changed rule un-completes nobody."""
+        project = await self.project(principal, project_id)
+        if not access.may_manage_project(principal, project):
+            raise Forbidden("only the leading organisation's coordinator changes the project")
+        if command.path_completion is not None:
+            try:
+                project.set_path_completion(command.path_completion)
+            except ValueError as error:
+                raise participant_rules.DomainError(str(error), "path_completion") from error
+            if not await self.projects.set_path_completion(project):
+                raise NotFound(f"project {project_id} not found")
+        return project
 
     async def enrol_batch(
         self,

@@ -9,6 +9,7 @@ idempotent and a crash may have interrupted it the first time.
 from __future__ import annotations
 
 from aktywni_shared.contracts.events import (
+    ParticipantCompletedV1,
     ParticipantEnrolledV2,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
@@ -23,7 +24,13 @@ from scheduling.domain.participants import ParticipantStatus
 from scheduling.use_cases.booking import Bookings
 from scheduling.use_cases.context import Stores
 
-PARTICIPANT_EVENTS = (ParticipantEnrolledV2, ParticipantUpdatedV1, ParticipantWithdrawnV1, ParticipantErasedV1)
+PARTICIPANT_EVENTS = (
+    ParticipantEnrolledV2,
+    ParticipantUpdatedV1,
+    ParticipantWithdrawnV1,
+    ParticipantCompletedV1,
+    ParticipantErasedV1,
+)
 
 
 def handlers(stores: Stores, bookings: Bookings) -> dict[str, Handler]:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from enrolment.domain.organisations import Organisation
-from enrolment.domain.projects import PartnerIn, Project, RegisterProject
+from enrolment.domain.projects import PartnerIn, Project, RegisterProject, UpdateProject
 from enrolment.use_cases import Enrolment
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
@@ -40,6 +40,22 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
     @api.get("/projects/{project_id}", summary="One project")
     async def project(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> Project:
         return await enrolment.project(caller, project_id)
+
+    @api.patch(
+        "/projects/{project_id}",
+        summary="Change a project's settings (the leader's coordinator)",
+        description=(
+            "`path_completion` replaces the project's rules of path completion: per participant category, "
+            "the forms of support and how many completed activities of each complete a participant's path. "
+            "A category without a rule completes at its first completed activity of any form. A changed rule "
+            "un-completes nobody; participants meeting a looser rule complete at their next completed activity "
+            "(or when a coordinator closes their path)."
+        ),
+    )
+    async def update_project(
+        project_id: ProjectId, command: UpdateProject, caller: Principal = Depends(authenticated)
+    ) -> Project:
+        return await enrolment.update_project(caller, project_id, command)
 
     @api.post("/projects/{project_id}/partners", status_code=201, summary="Add a partner (the leader's coordinator)")
     async def add_partner(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, PROJECT_ID_PATTERN
 from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, ProjectRegisteredV1, ProjectRegisteredV2
-from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole
+from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole, SupportForm
+from enrolment.domain import completion
+from enrolment.domain.completion import PathCompletion
 
 
 class CategoryRule(BaseModel):
@@ -46,6 +48,17 @@ class RegisterProject(BaseModel):
     eligibility: dict[ParticipantCategory, CategoryRule] = Field(default_factory=dict)
     required_consents: list[str] = Field(default_factory=lambda: ["processing_for_project"], max_length=20)
     partners: list[PartnerIn] = Field(default_factory=list, max_length=50)
+    path_completion: PathCompletion = Field(default_factory=dict)
+
+    @field_validator("path_completion")
+    @classmethod
+    def _served_categories(
+        cls, value: dict[ParticipantCategory, dict[SupportForm, int]], info: ValidationInfo
+    ) -> dict[ParticipantCategory, dict[SupportForm, int]]:
+        stray = completion.stray_categories(value, info.data.get("target_groups") or [])
+        if stray:
+            raise ValueError(f"path_completion given for categories that are not target groups: {', '.join(stray)}")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> RegisterProject:
@@ -57,6 +70,14 @@ class RegisterProject(BaseModel):
         if any(p.role is PartnerRole.LEADER for p in self.partners):
             raise ValueError("the leader is the registering organisation; list only the other partners")
         return self
+
+
+class UpdateProject(BaseModel):
+    """Command: change a project's settings (the leader's coordinator); fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path_completion: PathCompletion | None = None
 
 
 class Project(BaseModel):
@@ -71,6 +92,18 @@ class Project(BaseModel):
     eligibility: dict[ParticipantCategory, CategoryRule]
     required_consents: list[str]
     partners: list[PartnerIn]
+    path_completion: PathCompletion = Field(default_factory=dict)
+
+    def path_rule(self, category: ParticipantCategory) -> dict[SupportForm, int] | None:
+        """The forms (and counts) that complete a path of ``category``; ``None``: the default rule."""
+        return self.path_completion.get(category)
+
+    def set_path_completion(self, rules: dict[ParticipantCategory, dict[SupportForm, int]]) -> None:
+        """Replace the completion rules; already completed participants stay completed."""
+        stray = completion.stray_categories(rules, self.target_groups)
+        if stray:
+            raise ValueError(f"path_completion given for categories that are not target groups: {', '.join(stray)}")
+        self.path_completion = rules
 
     def role_of(self, organisation_id: str) -> PartnerRole | None:
         if organisation_id == self.leader_organisation_id:

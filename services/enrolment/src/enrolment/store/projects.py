@@ -81,3 +81,11 @@ class ProjectStore:
             ),
         )
         return result.modified_count == 1
+
+    async def set_path_completion(self, project: Project) -> bool:
+        """Save the project's path-completion rules (one single-document write)."""
+        result = await self.collection.update_one(
+            {"_id": project.project_id},
+            {"$set": {"path_completion": project.model_dump(mode="json")["path_completion"]}},
+        )
+        return result.matched_count == 1

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import (
+    ParticipantCompletedV1,
     ParticipantEnrolledV2,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
@@ -29,6 +30,7 @@ class ParticipantStatus(StrEnum):
     UNKNOWN = "unknown"  # only a late fact is known (e.g. an update before the enrolment)
     ENROLLED = "enrolled"
     WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"  # the path is complete: booked into no new session
     ERASED = "erased"
 
 
@@ -103,6 +105,12 @@ def _withdrawn(view: ParticipantView, envelope: Envelope, payload: ParticipantWi
     return view.model_copy(update=changes)
 
 
+def _completed(view: ParticipantView, envelope: Envelope, payload: ParticipantCompletedV1) -> ParticipantView:
+    if not _newer(view.lifecycle_at, envelope.occurred_at):
+        return view
+    return view.model_copy(update={"status": ParticipantStatus.COMPLETED, "lifecycle_at": envelope.occurred_at})
+
+
 def _erased(view: ParticipantView, envelope: Envelope, payload: ParticipantErasedV1) -> ParticipantView:
     return ParticipantView(
         participant_id=view.participant_id,
@@ -118,12 +126,12 @@ def apply(view: ParticipantView, envelope: Envelope, payload: Any) -> Participan
     """The view after one event; the same view when the event changes nothing. Erasure is final."""
     if view.status is ParticipantStatus.ERASED:
         return view
-    if isinstance(payload, ParticipantEnrolledV2):
-        return _enrolled(view, envelope, payload)
-    if isinstance(payload, ParticipantUpdatedV1):
-        return _updated(view, envelope, payload)
-    if isinstance(payload, ParticipantWithdrawnV1):
-        return _withdrawn(view, envelope, payload)
-    if isinstance(payload, ParticipantErasedV1):
-        return _erased(view, envelope, payload)
-    return view
+    steps: dict[type, Any] = {
+        ParticipantEnrolledV2: _enrolled,
+        ParticipantUpdatedV1: _updated,
+        ParticipantWithdrawnV1: _withdrawn,
+        ParticipantCompletedV1: _completed,
+        ParticipantErasedV1: _erased,
+    }
+    step = steps.get(type(payload))
+    return view if step is None else step(view, envelope, payload)
