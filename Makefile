@@ -33,8 +33,9 @@ install: $(UV)
 	$(UV) sync --locked
 	$(UV) run --no-sync aktywni-stack install
 
+# make passes no SIGINT sent to its own pid on to the demo; the demo watches make's pid instead.
 demo: install
-	$(UV) run --no-sync aktywni-demo
+	AKTYWNI_DEMO_SUPERVISOR=$$PPID $(UV) run --no-sync aktywni-demo
 
 lint: install
 	$(UV) run --no-sync ruff check .

@@ -9,7 +9,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from aktywni_shared.auth import Role, Tokens
+from aktywni_shared.clock import today_in_warsaw
+from aktywni_stack import demo_data, demo_support
+from aktywni_stack.http_client import JsonApi
 from aktywni_stack.ports import free_port
+from tests.e2e.conftest import RunningSystem
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _alive(pid: int) -> bool:
@@ -21,7 +30,7 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z")
 
 
-def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_process(tmp_path: Path) -> None:
+def _demo_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")}
     env.update(
         AKTYWNI_STATE_DIR=str(tmp_path),
@@ -33,6 +42,11 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
         AKTYWNI_SCHEDULING_PORT=str(free_port()),
         AKTYWNI_REPORTING_PORT=str(free_port()),
     )
+    return env
+
+
+def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_process(tmp_path: Path) -> None:
+    env = _demo_env(tmp_path)
     demo = subprocess.Popen(
         [sys.executable, "-m", "aktywni_stack.demo"],
         env=env,
@@ -72,3 +86,115 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     assert "stopped" in rest
     assert [name for name, pid in pids.items() if _alive(pid)] == [], "no stray process"
     assert list(tmp_path.glob("*.pid")) == []
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*/children"):
+            with_children = {int(c) for c in task.read_text().split()}
+            todo += list(with_children - found)
+            found |= with_children
+    return found
+
+
+def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float = 240) -> str:
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if text in line:
+            return "".join(lines)
+    raise AssertionError(f"no {text!r} in:\n{''.join(lines)}")
+
+
+@pytest.mark.parametrize(
+    ("target", "how"),
+    [("make", "SIGINT"), ("make", "SIGTERM"), ("make", "make down"), ("demo", "SIGTERM")],
+)
+def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: str, how: str) -> None:
+    """`make demo` stopped by a signal to make's pid or the demo's, or by `make down` from elsewhere."""
+    env = _demo_env(tmp_path)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = _wait_for_line(make, "Press Ctrl-C")
+        tree = _descendants(make.pid)
+        pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
+        assert set(pids) == {"kafka", "ferretdb", "enrolment", "scheduling", "reporting"}
+        everything = tree | set(pids.values())
+        demo_pid = next(
+            pid
+            for pid in tree
+            if "aktywni-demo" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            and "uv" not in Path(f"/proc/{pid}/comm").read_text()
+        )
+        if how == "make down":
+            down = subprocess.run(["make", "--no-print-directory", "down"], cwd=ROOT, env=env, check=False, timeout=120)
+            assert down.returncode == 0
+        else:
+            os.kill(make.pid if target == "make" else demo_pid, getattr(signal, how))
+        rest, _ = make.communicate(timeout=120)
+    finally:
+        if make.poll() is None:
+            make.kill()
+    assert make.returncode is not None
+    deadline = time.monotonic() + 30
+    while (left := [pid for pid in everything if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == [], f"left running after {how} to {target}: {left}\n{output}{rest}"
+    assert "stopped" in rest, output + rest
+    assert list(tmp_path.glob("*.pid")) == []
+
+
+def _counts(system: RunningSystem, tokens: Tokens) -> tuple[int, int, int, int]:
+    auditor = demo_data.token(tokens, demo_data.MOPS, Role.AUDITOR)
+    coordinator = demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR)
+    reporting = JsonApi(system.url("reporting"), auditor)
+    scheduling = JsonApi(system.url("scheduling"), coordinator)
+    enrolment = JsonApi(system.url("enrolment"), coordinator)
+    _, count = reporting.get("/projects/TA-2012/participants/count")
+    _, activities = scheduling.get("/projects/TA-2012/activities")
+    _, sessions = scheduling.get("/projects/TA-2012/sessions")
+    _, venues = scheduling.get("/venues")
+    assert enrolment.get("/projects/TA-2012")[0] == 200
+    return int(count["participants"]), len(activities), len(sessions), len(venues)
+
+
+def test_seeding_twice_changes_nothing_and_says_so_quietly(system: RunningSystem) -> None:
+    tokens = system.tokens
+    enrolment = JsonApi(system.url("enrolment"))
+    scheduling, reporting = JsonApi(system.url("scheduling")), JsonApi(system.url("reporting"))
+    first = demo_data.set_up(enrolment, tokens) + demo_support.set_up(scheduling, reporting, tokens)
+    assert not any("refused" in line for line in first), first
+    assert any("HTTP 201" in line for line in first), first
+    after_first = _counts(system, tokens)
+    assert after_first[1] == 4
+    assert after_first[2] == 36
+
+    second = demo_data.set_up(enrolment, tokens) + demo_support.set_up(scheduling, reporting, tokens)
+    text = "\n".join(second)
+    assert "409" not in text
+    assert "refused" not in text
+    assert "HTTP 201" not in text, text  # nothing created again
+    assert len(second) <= len(first), text
+    assert "(0 new)" in text
+    assert _counts(system, tokens) == after_first
+
+
+def test_the_live_project_runs_in_the_current_year() -> None:
+    live = demo_data.wma_project()
+    year = today_in_warsaw().year
+    assert (live["starts_on"], live["ends_on"]) == (f"{year}-01-01", f"{year}-12-31")

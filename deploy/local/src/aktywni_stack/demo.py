@@ -14,18 +14,22 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 from aktywni_shared.auth import Role, Tokens
-from aktywni_stack import demo_data, demo_support, paths
+from aktywni_stack import demo_data, demo_support, paths, supervision
 from aktywni_stack.http_client import JsonApi
-from aktywni_stack.selection import select
+from aktywni_stack.process import ManagedProcess
+from aktywni_stack.selection import Infrastructure, select
 from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, local_secret, start_all
 from aktywni_stack.tools import MissingToolError
 
 
 def _participant_count(reporting: JsonApi) -> int:
     status, body = reporting.get("/projects/TA-2012/participants/count")
+    if status == 404:  # not seeded yet (or reporting has not learned of it yet)
+        return 0
     if status != 200:
         raise RuntimeError(f"reporting answered HTTP {status}: {body}")
     return int(body["participants"])
@@ -38,6 +42,45 @@ def _wait_for_count(reporting: JsonApi, minimum: int, timeout: float = 30.0) -> 
     return count
 
 
+def _seed_and_show(services: list[ServiceProcess], state_dir: Path) -> bool:
+    """The seeding, the tokens and the dashboard link; whether reporting counts the expected participants."""
+    enrolment, scheduling, reporting = services
+    tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
+    auditor = JsonApi(reporting.url, demo_data.token(tokens, demo_data.MOPS, Role.AUDITOR))
+    before = _participant_count(auditor)
+    lines = demo_data.set_up(JsonApi(enrolment.url), tokens)
+    for line in lines:
+        print(f"  {line}")
+    expected = before + sum("enrol" in line and "HTTP 201" in line for line in lines)
+    count = _wait_for_count(auditor, expected)
+    print(f"  reporting counts {count} participants in TA-2012")
+    for line in demo_support.set_up(JsonApi(scheduling.url), JsonApi(reporting.url), tokens):
+        print(f"  {line}")
+    print("Tokens for trying the APIs (valid 8 hours; more with `.venv/bin/aktywni-token`); paste these lines:")
+    for variable, (organisation, role) in demo_data.EXAMPLE_TOKENS.items():
+        print(f"  export {variable}={demo_data.token(tokens, organisation, role)}   # {role.value}, {organisation}")
+    print(f"  export ENROLMENT={enrolment.url} SCHEDULING={scheduling.url} REPORTING={reporting.url}")
+    dashboard_token = demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR)
+    print(f"Dashboard (live): {reporting.url}/dashboard/TA-2012?token={dashboard_token}")
+    return count == expected
+
+
+def _start_services(infra: Infrastructure, services: list[ServiceProcess], watched: list[ManagedProcess]) -> None:
+    """The services on the chosen Kafka and database; what to watch (a process stopped outside stops the demo)."""
+    if infra.embedded is not None:
+        watched += [infra.embedded.kafka.process, infra.embedded.ferretdb.process]
+    ready_in = ", ".join(f"{name} ready in {seconds:.1f} s" for name, seconds in infra.start_seconds.items())
+    print(f"Kafka {infra.kafka_bootstrap_servers}, database {infra.mongodb_uri} ({infra.source}) {ready_in}")
+    start_all(services, infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
+    watched += [service.process for service in services]
+    for service in services:
+        print(f"  {service.name:10} {service.url}/docs   (AsyncAPI: {service.url}/asyncapi.json)")
+
+
+class _Stop(Exception):
+    """A signal asked the demo to stop: raised where the demo is, so start-up stops too."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aktywni-demo", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="set up the examples, check the count, then stop")
@@ -46,61 +89,54 @@ def main(argv: list[str] | None = None) -> int:
     stopping: list[int] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
+        first = not stopping
         stopping.append(signum)
+        if first:
+            raise _Stop
 
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
     started = time.monotonic()
-    try:
-        infra = select(state_dir)
-    except MissingToolError as error:
-        print(f"aktywni-demo: {error}", file=sys.stderr)
-        return 2
     services = [
         ServiceProcess(name, state_dir, int(os.environ.get(f"AKTYWNI_{name.upper()}_PORT", DEMO_PORTS[name])))
         for name in SERVICES
     ]
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    watched: list[ManagedProcess] = []
+
+    def stopped_outside() -> str | None:
+        gone = [p.name for p in watched if not p.running()]
+        return f"{', '.join(gone)} stopped from outside" if gone else None
+
+    supervision.watch(stopped_outside)
+    infra = None
     ok = True
     try:
-        ready_in = ", ".join(f"{name} ready in {seconds:.1f} s" for name, seconds in infra.start_seconds.items())
-        print(f"Kafka {infra.kafka_bootstrap_servers}, database {infra.mongodb_uri} ({infra.source}) {ready_in}")
-        start_all(services, infra.kafka_bootstrap_servers, infra.mongodb_uri)
+        try:
+            # Bound to this process: even a SIGKILL of the demo takes Kafka, the database and the services along.
+            infra = select(state_dir, bound_to_parent=True)
+        except MissingToolError as error:
+            print(f"aktywni-demo: {error}", file=sys.stderr)
+            return 2
+        _start_services(infra, services, watched)
         print(f"Everything ready in {time.monotonic() - started:.1f} s. Logs: {state_dir / 'logs'}")
-        for service in services:
-            print(f"  {service.name:10} {service.url}/docs   (AsyncAPI: {service.url}/asyncapi.json)")
-        enrolment, scheduling, reporting = services
-        tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
-        auditor = JsonApi(reporting.url, demo_data.token(tokens, demo_data.MOPS, Role.AUDITOR))
-        before = _participant_count(auditor)
-        lines = demo_data.set_up(JsonApi(enrolment.url), tokens)
-        for line in lines:
-            print(f"  {line}")
-        expected = before + sum("enrol" in line and "HTTP 201" in line for line in lines)
-        count = _wait_for_count(auditor, expected)
-        print(f"  reporting counts {count} participants in TA-2012")
-        for line in demo_support.set_up(JsonApi(scheduling.url), JsonApi(reporting.url), tokens):
-            print(f"  {line}")
-        print("Tokens for trying the APIs (valid 8 hours; more with `uv run aktywni-token`):")
-        for organisation, role in (
-            (demo_data.EUDAJMONIA, Role.COORDINATOR),
-            (demo_data.FRDL, Role.PARTNER_STAFF),
-            (demo_data.MOPS, Role.AUDITOR),
-        ):
-            print(f"  {role.value:14} {organisation:38} {demo_data.token(tokens, organisation, role)}")
-        dashboard_token = demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR)
-        print(f"Dashboard (live): {reporting.url}/dashboard/TA-2012?token={dashboard_token}")
+        counted = _seed_and_show(services, state_dir)
         if args.smoke:
-            ok = count == expected
+            ok = counted
         else:
-            print("Press Ctrl-C to stop everything.")
-            while not stopping:
+            print("Press Ctrl-C to stop everything.", flush=True)
+            while True:
                 time.sleep(0.5)
+    except _Stop:
+        pass
     finally:
-        print("stopping ...")
+        watched.clear()
+        print("stopping ...", flush=True)
         for service in reversed(services):
             service.stop()
-        infra.stop()
-        print("stopped")
+        if infra is not None:
+            infra.stop()
+        print("stopped", flush=True)
     return 0 if ok else 1
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_shared.clock import today_in_warsaw
 from aktywni_stack.http_client import JsonApi
 
 EUDAJMONIA = "fundacja-eudajmonia"
@@ -70,12 +71,14 @@ def ta_project(project_id: str = "TA-2012") -> dict[str, Any]:
 
 
 def wma_project(project_id: str = "WMA-2026") -> dict[str, Any]:
+    """The live project: it runs through the current year (Warsaw), so "today" and forecasts mean something."""
+    year = today_in_warsaw().year
     return {
         "project_id": project_id,
         "title": "Wrocław Miastem Aktywnych",
         "funding_programme": "Europejski Fundusz Społeczny Plus",
-        "starts_on": "2026-01-01",
-        "ends_on": "2026-12-31",
+        "starts_on": f"{year}-01-01",
+        "ends_on": f"{year}-12-31",
         "target_groups": ["client_at_risk"],
         "eligibility": {"client_at_risk": {"min_age": 18, "requires_social_assistance_client": True}},
     }
@@ -143,30 +146,54 @@ def staff_trainee(**changes: Any) -> dict[str, Any]:
     return body
 
 
+#: The shell variables the demo prints a token for (README and docs use them): who, in which organisation.
+EXAMPLE_TOKENS: dict[str, tuple[str, Role]] = {
+    "TOKEN": (EUDAJMONIA, Role.COORDINATOR),
+    "PARTNER_TOKEN": (FRDL, Role.PARTNER_STAFF),
+    "MOPS_TOKEN": (MOPS, Role.COORDINATOR),
+    "AUDITOR_TOKEN": (MOPS, Role.AUDITOR),
+    "ADMIN_TOKEN": (MOPS, Role.ADMINISTRATOR),
+}
+
+
 def token(tokens: Tokens, organisation_id: str, role: Role, user: str | None = None) -> str:
     return tokens.issue(
         Principal(user=user or f"{role.value}@{organisation_id}", organisation_id=organisation_id, role=role)
     )
 
 
+def outcome(what: str, status: int, body: Any = None) -> str:
+    """One line of the seeding: created, already there (409 of an identical object is success), or refused."""
+    if status in (200, 201):
+        return f"{what}: HTTP {status}"
+    if status == 409:
+        return f"{what}: already there"
+    return f"{what}: refused, HTTP {status} {body}"
+
+
 def set_up(enrolment: JsonApi, tokens: Tokens) -> list[str]:
-    """Organisations, both projects and a family of the TA project; lines describing what happened."""
+    """Organisations, both projects and a family of the TA project; lines describing what happened.
+
+    Running it again changes nothing: what exists already is reported as such, never created twice.
+    """
     lines = []
     admin = enrolment.as_user(token(tokens, MOPS, Role.ADMINISTRATOR, "operator"))
     for organisation in ORGANISATIONS:
-        status, _ = admin.post("/organisations", organisation)
-        lines.append(f"organisation {organisation['organisation_id']}: HTTP {status}")
+        status, body = admin.post("/organisations", organisation)
+        lines.append(outcome(f"organisation {organisation['organisation_id']}", status, body))
     leader = enrolment.as_user(token(tokens, EUDAJMONIA, Role.COORDINATOR))
-    status, _ = leader.post("/projects", ta_project())
-    lines.append(f"project TA-2012: HTTP {status}")
-    status, _ = enrolment.as_user(token(tokens, MOPS, Role.COORDINATOR)).post("/projects", wma_project())
-    lines.append(f"project WMA-2026: HTTP {status}")
+    status, body = leader.post("/projects", ta_project())
+    lines.append(outcome("project TA-2012", status, body))
+    live = wma_project()
+    status, body = enrolment.as_user(token(tokens, MOPS, Role.COORDINATOR)).post("/projects", live)
+    lines.append(outcome(f"project {live['project_id']} ({live['starts_on']} – {live['ends_on']})", status, body))
     status, on = leader.post("/projects/TA-2012/participants", person_with_disability())
-    lines.append(f"enrol ON Anna Przykładowa: HTTP {status}")
-    if status == 201:
-        status, _ = leader.post("/projects/TA-2012/participants", environment_person(on["participant_id"]))
-        lines.append(f"enrol her carer Piotr Przykładowy: HTTP {status}")
+    lines.append(outcome("enrol ON Anna Przykładowa", status, on))
+    on_id = (on or {}).get("participant_id") if status == 201 else (on or {}).get("existing_participant_id")
+    if on_id:
+        status, body = leader.post("/projects/TA-2012/participants", environment_person(on_id))
+        lines.append(outcome("enrol her carer Piotr Przykładowy", status, body))
     partner = enrolment.as_user(token(tokens, FRDL, Role.PARTNER_STAFF))
-    status, _ = partner.post("/projects/TA-2012/participants", staff_trainee())
-    lines.append(f"enrol trainee Jan Testowy: HTTP {status}")
+    status, body = partner.post("/projects/TA-2012/participants", staff_trainee())
+    lines.append(outcome("enrol trainee Jan Testowy", status, body))
     return lines

@@ -181,34 +181,57 @@ ACTIVITIES = {
 }
 
 
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def set_up(
     scheduling: JsonApi, tokens: Tokens, project_id: str = "TA-2012", first_monday: date = date(2012, 10, 1)
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Venues, staff, the TA activities and their sessions; lines describing it, and session ids per activity.
 
-    Venues and staff already there are kept (HTTP 409); the project must be known to scheduling.
+    Idempotent: an activity of the same title, a session of that activity at the same time, a venue
+    or a staff member already there is looked up and reused, never created twice (a 409 for an
+    existing venue or staff member is success). The project must be known to scheduling.
     """
     coordinator = scheduling.as_user(demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR))
     lines = []
     for venue in VENUES:
-        status, _ = coordinator.post("/venues", venue)
-        lines.append(f"venue {venue['venue_id']}: HTTP {status}")
+        status, body = coordinator.post("/venues", venue)
+        lines.append(demo_data.outcome(f"venue {venue['venue_id']}", status, body))
     for member in STAFF:
-        status, _ = coordinator.post("/staff", member)
-        lines.append(f"staff {member['staff_id']}: HTTP {status}")
+        status, body = coordinator.post("/staff", member)
+        lines.append(demo_data.outcome(f"staff {member['staff_id']}", status, body))
+    status, existing_activities = coordinator.get(f"/projects/{project_id}/activities")
+    by_title = {a["title"]: a for a in existing_activities} if status == 200 else {}
+    status, existing_sessions = coordinator.get(f"/projects/{project_id}/sessions")
+    scheduled: dict[str, dict[datetime, str]] = {}
+    for held in existing_sessions if status == 200 else []:
+        scheduled.setdefault(held["activity_id"], {})[_instant(held["starts_at"])] = held["session_id"]
     sessions: dict[str, list[str]] = {}
     plan = sessions_plan(first_monday)
     for key, activity in ACTIVITIES.items():
-        status, body = coordinator.post(f"/projects/{project_id}/activities", activity)
-        lines.append(f"activity {activity['title']}: HTTP {status}")
-        if status != 201:
-            continue
+        found = by_title.get(str(activity["title"]))
+        if found is None:
+            status, found = coordinator.post(f"/projects/{project_id}/activities", activity)
+            lines.append(demo_data.outcome(f"activity {activity['title']}", status, found))
+            if status != 201:
+                continue
+        else:
+            lines.append(f"activity {activity['title']}: already there")
+        activity_id = str(found["activity_id"])
+        at_time = scheduled.get(activity_id, {})
         sessions[key] = []
+        new = 0
         for session in plan[key]:
-            status, created = coordinator.post(f"/activities/{body['activity_id']}/sessions", session)
+            if (known := at_time.get(_instant(session["starts_at"]))) is not None:
+                sessions[key].append(known)
+                continue
+            status, created = coordinator.post(f"/activities/{activity_id}/sessions", session)
             if status == 201:
                 sessions[key].append(created["session_id"])
+                new += 1
             else:
-                lines.append(f"  session {session['starts_at']}: HTTP {status} {created}")
-        lines.append(f"  {len(sessions[key])} of {len(plan[key])} sessions scheduled")
+                lines.append(f"  session {session['starts_at']}: refused, HTTP {status} {created}")
+        lines.append(f"  {len(sessions[key])} of {len(plan[key])} sessions scheduled ({new} new)")
     return lines, sessions
