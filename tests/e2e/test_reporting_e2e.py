@@ -121,7 +121,8 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
     assert ages["TA-ON-SUPPORTED"] == ("25–54 lata", 1), "Anna (born 1971) was 41 when her support started"
     rows = list(csv.reader(io.StringIO(monthly.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Kod wskaźnika", "Nazwa wskaźnika", "Miesiąc"]
-    assert any(r[0] == "TA-MOPS-TRAINED" and r[2:6] == ["2012-11", demo_data.FRDL, "Mężczyźni", "1"] for r in rows)
+    frdl = "Fundacja Rozwoju Demokracji Lokalnej"  # organisations by name, not by id
+    assert any(r[0] == "TA-MOPS-TRAINED" and r[2:6] == ["2012-11", frdl, "Mężczyźni", "1"] for r in rows)
     assert refused.status_code == 403, "auditors never get the participant list"
 
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
