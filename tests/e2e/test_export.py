@@ -105,12 +105,28 @@ async def test_the_file_has_the_support_start_polish_labels_names_and_not_asked_
         anna_id = on.json()["participant_id"]
         # Piotr is asked one sensitive question only: the other three were never asked.
         piotr = demo_data.environment_person(anna_id, sensitive={"homelessness": "refused"})
-        assert leader.post(f"/projects/{project_id}/participants", json=piotr).status_code == 201
+        piotr_enrolled = leader.post(f"/projects/{project_id}/participants", json=piotr)
+        assert piotr_enrolled.status_code == 201, piotr_enrolled.text
+        piotr_id = piotr_enrolled.json()["participant_id"]
     await _support_started(system, project_id, anna_id, date(2012, 6, 12))
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
         assert eventually(lambda: leader.get(f"/participants/{anna_id}").json()["status"] == "active")
         exported = leader.get(f"/projects/{project_id}/exports/participants.csv")
+        anna_record, piotr_record = (
+            leader.get(f"/participants/{anna_id}").json(),
+            leader.get(f"/participants/{piotr_id}").json(),
+        )
 
+    # the record keeps the start of support and "not asked" apart from "refused"
+    assert anna_record["support_started_on"] == "2012-06-12"
+    assert piotr_record["support_started_on"] is None
+    assert piotr_record["sensitive"] == {
+        "disability": "not_asked",
+        "foreign_origin_or_minority": "not_asked",
+        "homelessness": "refused",
+        "other_disadvantage": "not_asked",
+    }
+    assert anna_record["sensitive"]["other_disadvantage"] == "refused"
     assert exported.status_code == 200, exported.text
     by_name = _rows(exported.text)
     anna, piotr_row = by_name["Przykładowa"], by_name["Przykładowy"]

@@ -36,6 +36,7 @@ from enrolment.domain.participants import (
     SensitiveFlags,
     Status,
     enrol,
+    recorded_answers,
 )
 
 VALID_PESEL = "71030512348"  # born 1971-03-05, female
@@ -345,6 +346,17 @@ def test_sensitive_flags_accept_yes_no_and_refused() -> None:
     assert flags.foreign_origin_or_minority is Answer.NO
     assert flags.homelessness is Answer.REFUSED
     assert flags.other_disadvantage is Answer.NOT_ASKED
+
+
+def test_an_older_record_without_an_answer_reads_as_not_asked_and_a_refusal_stays_a_refusal() -> None:
+    older = '{"disability": "yes", "homelessness": "refused"}'
+
+    answers = recorded_answers(older)
+
+    assert answers is not None
+    assert (answers.disability, answers.homelessness) == (Answer.YES, Answer.REFUSED)
+    assert (answers.foreign_origin_or_minority, answers.other_disadvantage) == (Answer.NOT_ASKED, Answer.NOT_ASKED)
+    assert recorded_answers(None) is None
 
 
 def test_rejects_a_sensitive_answer_other_than_yes_no_or_refused() -> None:

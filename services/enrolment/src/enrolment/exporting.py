@@ -15,7 +15,7 @@ from typing import Any
 
 from aktywni_shared.contracts.vocabulary import POLISH_LABELS, DisabilityDegree, LabourMarketStatus, ParticipantCategory
 from enrolment.domain.esf import LABELS, SENSITIVE_FLAGS, Answer, Citizenship, Degurba, Education
-from enrolment.domain.participants import Participant, Status
+from enrolment.domain.participants import Participant, Status, recorded_answers
 
 #: Not in the funder's file: candidates never entered the project; erased people have no data left.
 NOT_IN_FILE = (Status.CANDIDATE, Status.QUALIFIED, Status.ERASED)
@@ -87,7 +87,8 @@ def _support_started_on(participant: Participant) -> str:
 def row(participant: Participant, personal: dict[str, Any], organisation_names: dict[str, str]) -> list[str]:
     profile = participant.profile
     residence: dict[str, Any] = json.loads(personal["residence"]) if personal.get("residence") else {}
-    sensitive: dict[str, str] = json.loads(personal["sensitive"]) if personal.get("sensitive") else {}
+    answers = recorded_answers(personal.get("sensitive"))
+    sensitive: dict[str, str] = answers.model_dump(mode="json") if answers else {}
     return [
         personal.get("first_name", ""),
         personal.get("last_name", ""),

@@ -12,7 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, PROJECT_ID_PATTERN
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, WithdrawalReason
-from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Profile, Status
+from enrolment.domain.participants import (
+    EnrolParticipant,
+    Participant,
+    ParticipantDetails,
+    Profile,
+    SensitiveFlags,
+    Status,
+    recorded_answers,
+)
 from enrolment.store.participants import StoredParticipant
 from enrolment.use_cases import Enrolment
 
@@ -28,6 +36,10 @@ class ParticipantView(BaseModel):
     enrolled_on: date
     profile: Profile
     history: list[dict[str, str]]
+    support_started_on: date | None = Field(None, description="the day of the first support (from scheduling)")
+    sensitive: SensitiveFlags | None = Field(
+        None, description="the sensitive answers: yes, no, refused, or not_asked (a question never put)"
+    )
     personal: dict[str, Any] | None = Field(None, description="decrypted personal data; absent once erased")
 
     @classmethod
@@ -40,6 +52,8 @@ class ParticipantView(BaseModel):
             enrolled_on=participant.enrolled_on,
             profile=participant.profile,
             history=participant.history,
+            support_started_on=participant.support_started_on,
+            sensitive=recorded_answers((personal or {}).get("sensitive")),
             personal=personal,
         )
 

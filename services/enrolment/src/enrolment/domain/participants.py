@@ -120,6 +120,16 @@ class SensitiveFlags(BaseModel):
     other_disadvantage: Answer = Answer.NOT_ASKED
 
 
+def recorded_answers(stored: str | None) -> SensitiveFlags | None:
+    """The sensitive answers as stored (JSON); a question without an answer (older records) was not asked.
+
+    ``None`` when nothing is stored (erased personal data).
+    """
+    if not stored:
+        return None
+    return SensitiveFlags.model_validate_json(stored)
+
+
 class ParticipantDetails(BaseModel):
     """What may be changed after enrolment: contact, residence and the ESF attributes."""
 
