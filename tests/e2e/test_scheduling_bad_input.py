@@ -141,3 +141,42 @@ def test_bookings_and_attendance_refuse_what_may_not_be(system: RunningSystem, p
     with system.client("scheduling", demo_data.MOPS, Role.AUDITOR) as auditor:
         seen = auditor.get(f"/sessions/{upstairs}").json()
     assert seen["bookings"] is None, "auditors see no participants"
+
+
+def test_session_list_takes_days_and_local_times_as_warsaw_and_names_a_bad_bound(
+    system: RunningSystem, project_id: str
+) -> None:
+    assert project_known(system, project_id)
+    with coordinator(system) as client:
+        venue = _venue(capacity=20)
+        assert client.post("/venues", json=venue).status_code == 201
+        activity = _training(client, project_id, capacity=20)
+        where = {"venue_id": venue["venue_id"], "room_id": "duza"}
+        url = f"/activities/{activity}/sessions"
+        first = client.post(url, json={**where, **at(DAY, "10:00", 2)})  # 10:00-12:00 in Warsaw (UTC+1)
+        second = client.post(url, json={**where, **at(date(2013, 3, 6), "10:00", 2)})
+        assert first.status_code == second.status_code == 201, (first.text, second.text)
+        mine = {first.json()["session_id"], second.json()["session_id"]}
+
+        def listed(**bounds: str) -> set[str]:
+            response = client.get(f"/projects/{project_id}/sessions", params=bounds)
+            assert response.status_code == 200, response.text
+            return {s["session_id"] for s in response.json()} & mine
+
+        # a date "to" means the whole of that day
+        assert listed(**{"from": "2013-03-05", "to": "2013-03-05"}) == {first.json()["session_id"]}
+        assert listed(**{"from": "2013-03-06", "to": "2013-03-31"}) == {second.json()["session_id"]}
+        # without an offset: Warsaw's clock (11:00 in Warsaw is before the first session ends at 12:00)
+        assert listed(**{"from": "2013-03-05T11:00", "to": "2013-03-06T09:00"}) == {first.json()["session_id"]}
+        # with an offset: kept as given (11:00 UTC is 12:00 in Warsaw, when the first session ends)
+        assert listed(**{"from": "2013-03-05T11:00:00Z", "to": "2013-03-06T10:00:00+01:00"}) == set()
+
+        for name, value in (("from", "wczoraj"), ("to", "2013-02-30"), ("from", "2013-03-05T25:00")):
+            response = client.get(f"/projects/{project_id}/sessions", params={name: value})
+            assert response.status_code == 422, (name, value, response.text)
+            assert [d["loc"] for d in response.json()["detail"]] == [["query", name]]
+
+    schema = httpx.get(f"{system.url('scheduling')}/openapi.json").json()
+    parameters = schema["paths"]["/projects/{project_id}/sessions"]["get"]["parameters"]
+    accepted = {p["name"]: str(p["schema"]) for p in parameters if p["in"] == "query"}
+    assert all("'format': 'date'" in accepted[n] and "'format': 'date-time'" in accepted[n] for n in ("from", "to"))

@@ -15,6 +15,7 @@ from scheduling.domain import access
 from scheduling.domain.activities import Activity, PlanActivity
 from scheduling.domain.errors import NotFound
 from scheduling.domain.sessions import CancelSession, ChangeCapacity, Reschedule, ScheduleSession
+from scheduling.domain.times import Moment, moment_from, moment_until
 from scheduling.use_cases.booking import Bookings
 from scheduling.use_cases.context import Stores
 from scheduling.use_cases.planning import Planning
@@ -70,10 +71,22 @@ def router(planning: Planning, bookings: Bookings, authenticated: Authenticate) 
     async def sessions(
         project_id: ProjectId,
         caller: Principal = Depends(authenticated),
-        starts_from: Annotated[datetime | None, Query(alias="from")] = None,
-        until: Annotated[datetime | None, Query(alias="to")] = None,
+        starts_from: Annotated[
+            Moment | None,
+            Query(alias="from", description="Sessions ending after this moment; a day starts at Warsaw's midnight"),
+        ] = None,
+        until: Annotated[
+            Moment | None,
+            Query(alias="to", description="Sessions starting before this moment; a day means the whole day, inclusive"),
+        ] = None,
     ) -> list[SessionOut]:
-        return await _project_sessions(stores, caller, project_id, starts_from, until)
+        return await _project_sessions(
+            stores,
+            caller,
+            project_id,
+            moment_from(starts_from) if starts_from is not None else None,
+            moment_until(until) if until is not None else None,
+        )
 
     @api.get("/sessions/{session_id}", summary="One session, with the bookings you may see")
     async def session(session_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> SessionOut:

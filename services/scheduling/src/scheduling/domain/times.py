@@ -2,15 +2,72 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
+
+from aktywni_shared.clock import as_aware, start_of_day
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_LOCAL_DATETIME = _DATE + r"[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+_OFFSET = r"(Z|z|[+-]\d{2}:?\d{2})"
+_DATE_RE = re.compile(f"^{_DATE}$")
+_DATETIME_RE = re.compile(f"^{_LOCAL_DATETIME}{_OFFSET}?$")
+
+
+def parse_moment(value: object) -> date | datetime:
+    """A day ("2026-03-01"), a Warsaw wall-clock time ("2026-03-01T10:00") or an instant with an offset."""
+    if isinstance(value, datetime | date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _DATE_RE.match(text):
+                return date.fromisoformat(text)
+            if _DATETIME_RE.match(text):
+                return datetime.fromisoformat(text.replace("z", "Z"))
+        except ValueError:
+            pass
+    raise ValueError(
+        "nieprawidłowa data lub czas: podaj dzień RRRR-MM-DD, czas lokalny RRRR-MM-DDTGG:MM "
+        "(Europa/Warszawa) albo czas z przesunięciem względem UTC (np. 2026-03-01T10:00:00+01:00)"
+    )
+
+
+#: A query's moment: a date or a datetime, with or without an offset (without one: Warsaw's wall clock).
+Moment = Annotated[
+    date | datetime,
+    PlainValidator(parse_moment),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "pattern": f"^{_LOCAL_DATETIME}$"},
+            ],
+            "description": "A day (RRRR-MM-DD), a local Warsaw time without an offset, or a time with an offset",
+            "examples": ["2026-03-01", "2026-03-01T08:00", "2026-03-01T08:00:00+01:00"],
+        }
+    ),
+]
+
+
+def moment_from(value: date | datetime) -> datetime:
+    """The first instant a bound means: a day starts at Warsaw's midnight; no offset means Warsaw's clock."""
+    return as_aware(value) if isinstance(value, datetime) else start_of_day(value)
+
+
+def moment_until(value: date | datetime) -> datetime:
+    """The instant an upper bound ends at: a day means the whole day, inclusive (up to the next midnight)."""
+    return as_aware(value) if isinstance(value, datetime) else start_of_day(value + timedelta(days=1))
+
 
 #: A wall-clock time without a zone ("08:00", answered as "08:00:00"); JSON Schema's "time" needs an offset.
 LocalTime = Annotated[
