@@ -83,6 +83,12 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     assert output.count("attendance recorded: HTTP 200") == 3, output
     assert "reporting shows 2 persons supported (ON and environment) in TA-2012" in output, output
     assert "/dashboard/TA-2012?token=" in output
+    for variable in demo_data.EXAMPLE_TOKENS:
+        assert f"  export {variable}=ey" in output, output
+    assert "  export ENROLMENT=http://127.0.0.1:" in output
+    year = today_in_warsaw().year
+    assert f"({year}-01-01 – {year}-12-31): http://127.0.0.1:" in output, output
+    assert "409" not in output
     assert "stopped" in rest
     assert [name for name, pid in pids.items() if _alive(pid)] == [], "no stray process"
     assert list(tmp_path.glob("*.pid")) == []

@@ -62,6 +62,12 @@ def _seed_and_show(services: list[ServiceProcess], state_dir: Path) -> bool:
     print(f"  export ENROLMENT={enrolment.url} SCHEDULING={scheduling.url} REPORTING={reporting.url}")
     dashboard_token = demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR)
     print(f"Dashboard (live): {reporting.url}/dashboard/TA-2012?token={dashboard_token}")
+    live = demo_data.wma_project()
+    mops_token = demo_data.token(tokens, demo_data.MOPS, Role.COORDINATOR)
+    print(
+        f"This year's project {live['project_id']} ({live['starts_on']} – {live['ends_on']}): "
+        f"{reporting.url}/dashboard/{live['project_id']}?token={mops_token}"
+    )
     return count == expected
 
 
