@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+from aktywni_shared.clock import SYSTEM_CLOCK
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import (
     ENROLMENT_PARTICIPANTS,
@@ -50,6 +51,7 @@ class UseCases:
 def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Stores:
     db = runtime.db
     outbox = Outbox(db)
+    clock = SYSTEM_CLOCK  # the service's one clock
     stores = Stores(
         projects=ProjectStore(db),
         participants=ParticipantStore(db, outbox),
@@ -57,9 +59,10 @@ def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Store
         staff=StaffStore(db),
         activities=ActivityStore(db, outbox),
         sessions=SessionStore(db, outbox),
-        timelines=TimelineStore(db),
+        timelines=TimelineStore(db, clock),
         progress=ProgressStore(db, outbox),
         offers=OfferStore(db),
+        clock=clock,
     )
     stores.relay = OutboxRelay(
         runtime.broker,

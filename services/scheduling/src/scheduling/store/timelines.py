@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.mongo import Document
 from scheduling.domain.conflicts import Slot, overlapping
 from scheduling.domain.times import Interval
@@ -51,8 +51,9 @@ def _dump(slots: list[Slot]) -> list[Document]:
 
 
 class TimelineStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], clock: Clock = SYSTEM_CLOCK) -> None:
         self.collection: AsyncCollection[Document] = db["timelines"]
+        self.clock = clock
 
     async def slots(self, key: str) -> list[Slot]:
         return _slots(await self.collection.find_one({"_id": key}, {"slots": 1}))
@@ -85,7 +86,7 @@ class TimelineStore:
             sessions = list((doc or {}).get("sessions", []))
             if session_id not in sessions:
                 sessions = [*sessions, session_id][-MAX_SESSIONS_KEPT:]
-            new = Slot(session_id, interval.start, interval.end, datetime.now(UTC))
+            new = Slot(session_id, interval.start, interval.end, self.clock.now())
             return Write(True, {"slots": _dump([*kept, new]), "sessions": sessions})
 
         for _ in range(5):
@@ -106,7 +107,7 @@ class TimelineStore:
         Owners without a timeline yet get theirs in one ``insert_many``; the others claim one by one."""
         docs = await asyncio.gather(*(self.collection.find_one({"_id": key}, {"_id": 1}) for key in keys))
         fresh = [key for key, doc in zip(keys, docs, strict=True) if doc is None]
-        now = datetime.now(UTC)
+        now = self.clock.now()
         slot = _dump([Slot(session_id, interval.start, interval.end, now)])
         created = await insert_new(
             self.collection,

@@ -31,7 +31,7 @@ from scheduling.domain.times import local
 from scheduling.store.batch import insert_new, marked
 from scheduling.store.progress import progress_id
 from scheduling.store.versioned import Write, new_document
-from scheduling.use_cases.context import Stores, event_entry, now
+from scheduling.use_cases.context import Stores, event_entry
 
 PARALLEL = 8
 #: A record's progress after it, its write (None: nothing changes), and the document it was read from.
@@ -104,7 +104,7 @@ class Attendance:
             raise Forbidden("only the session's own trainer or a coordinator records its attendance")
         if s.status is SessionStatus.CANCELLED:
             raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
-        if s.starts_at > now():
+        if s.starts_at > self.stores.clock.now():
             raise DomainError("attendance is recorded once the session has started", "records")
         seen: set[str] = set()
         for index, item in enumerate(command.records):

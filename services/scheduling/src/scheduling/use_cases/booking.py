@@ -25,7 +25,7 @@ from scheduling.domain.times import Interval, local
 from scheduling.store.sessions import StoredSession, booking_fields, to_stored
 from scheduling.store.timelines import participant_key
 from scheduling.store.versioned import Write
-from scheduling.use_cases.context import Stores, event_entry, now
+from scheduling.use_cases.context import Stores, event_entry
 
 SEAT_ATTEMPTS = 20
 LEFT = {
@@ -170,7 +170,7 @@ class Bookings:
                 participant_id=pid,
                 organisation_id=participant.organisation_id,
                 state=BookingState.CONFIRMED,
-                requested_at=now(),
+                requested_at=self.stores.clock.now(),
             )
             for pid, participant in group.items()
         ]
@@ -194,7 +194,7 @@ class Bookings:
             participant_id=participant_id,
             organisation_id=organisation_id,
             state=BookingState.CONFIRMED,
-            requested_at=now(),
+            requested_at=self.stores.clock.now(),
         )
         queued = booking.model_copy(update={"state": BookingState.WAITLISTED})
         for _ in range(SEAT_ATTEMPTS):
@@ -277,7 +277,7 @@ class Bookings:
         stored = await self.stores.session(session_id)
         activity = await self.stores.activity(str(stored.session.activity_id))
         window = None if activity.offer_window_hours is None else timedelta(hours=activity.offer_window_hours)
-        moment = now()
+        moment = self.stores.clock.now()
 
         def change(doc: Document | None) -> Write[Booking] | None:
             if doc is None:
@@ -304,7 +304,7 @@ class Bookings:
     async def confirm_offer(self, principal: Principal, session_id: str, participant_id: str) -> Booking:
         stored = await self.stores.session(session_id)
         await self._visible_participant(principal, stored, participant_id)
-        moment = now()
+        moment = self.stores.clock.now()
 
         def change(doc: Document | None) -> Write[Booking] | None:
             if doc is None:
@@ -329,14 +329,14 @@ class Bookings:
     async def expire_offers(self) -> int:
         """Cancel offers past their deadline and offer the seats to the next in line."""
         expired = 0
-        for session_id, participant_id in await self.stores.offers.expired(now()):
+        for session_id, participant_id in await self.stores.offers.expired(self.stores.clock.now()):
             stored = await self.stores.sessions.get(session_id)
             booking = None if stored is None else stored.bookings.get(participant_id)
             if (
                 booking is not None
                 and booking.state is BookingState.OFFERED
                 and booking.confirm_by
-                and booking.confirm_by <= now()
+                and booking.confirm_by <= self.stores.clock.now()
             ):
                 await self.cancel_booking(session_id, participant_id, BookingCancellationReason.OFFER_EXPIRED)
                 expired += 1

@@ -11,7 +11,7 @@ from scheduling.domain.errors import NotFound
 from scheduling.domain.venues import Venue
 from scheduling.store.sessions import StoredSession
 from scheduling.store.timelines import participant_key, room_key, staff_key
-from scheduling.use_cases.context import Stores, now
+from scheduling.use_cases.context import Stores
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Calendars:
         sessions = await self.stores.sessions.many(ids)
         status = ics.participant_status(participant_id)
         name = f"Uczestnik {participant_id}"
-        return ics.feed(name, sessions, await self._venues(sessions), status, now())
+        return ics.feed(name, sessions, await self._venues(sessions), status, self.stores.clock.now())
 
     async def staff(self, principal: Principal, staff_id: str) -> bytes:
         member = await self.stores.staff.get(staff_id)
@@ -52,7 +52,8 @@ class Calendars:
         if member is None or not (own or managing):
             raise NotFound(f"staff {staff_id} not found", "staff_id")
         sessions = await self.stores.sessions.many(await self.stores.timelines.sessions(staff_key(staff_id)))
-        return ics.feed(f"Zajęcia: {staff_id}", sessions, await self._venues(sessions), ics.session_status, now())
+        venues = await self._venues(sessions)
+        return ics.feed(f"Zajęcia: {staff_id}", sessions, venues, ics.session_status, self.stores.clock.now())
 
     async def venue(self, principal: Principal, venue_id: str) -> bytes:
         del principal  # any signed-in user: a venue's sessions carry no personal data
@@ -64,4 +65,4 @@ class Calendars:
             ids += await self.stores.timelines.sessions(room_key(venue_id, room.room_id))
         found = await self.stores.sessions.many(list(dict.fromkeys(ids)))
         sessions = [s for s in found if s.session.venue_id == venue_id]  # not those moved elsewhere
-        return ics.feed(venue.name, sessions, {venue_id: venue}, ics.session_status, now())
+        return ics.feed(venue.name, sessions, {venue_id: venue}, ics.session_status, self.stores.clock.now())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aktywni_shared.auth import Principal
+from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.topics import EVENT_TOPICS, SCHEDULING_ATTENDANCE
 from aktywni_shared.messaging.outbox import OutboxRelay, outbox_entry
@@ -26,10 +27,6 @@ from scheduling.store.timelines import TimelineStore
 PRODUCER = "scheduling"
 #: A slot younger than this is never taken for a crash's leftover: its session may be being written.
 FRESH_SLOT = timedelta(seconds=60)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def event_entry(payload: EventPayload, organisation_id: str, project_id: str) -> Document:
@@ -57,6 +54,8 @@ class Stores:
     progress: ProgressStore
     offers: OfferStore
     relay: OutboxRelay | None = None
+    #: The service's one clock (instants in UTC, "today" in Warsaw); tests pass a fixed one.
+    clock: Clock = SYSTEM_CLOCK
 
     def notify(self) -> None:
         if self.relay is not None:
@@ -101,7 +100,7 @@ class Stores:
 
     async def is_live(self, key: str, slot: Slot) -> bool:
         """Whether a slot found in ``key``'s timeline is really held by its session (see timelines.py)."""
-        if slot.claimed_at is not None and now() - slot.claimed_at < FRESH_SLOT:
+        if slot.claimed_at is not None and self.clock.now() - slot.claimed_at < FRESH_SLOT:
             return True
         stored = await self.sessions.get(slot.session_id)
         if stored is None or stored.session.status is not SessionStatus.SCHEDULED:
