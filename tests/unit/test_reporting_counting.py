@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from aktywni_shared.contracts.envelope import Envelope
 from reporting.definitions.seed_indicators import TA_INDICATORS, WMA_INDICATORS, template
 from reporting.domain import facts
-from reporting.domain.forecast import forecast
+from reporting.domain.forecast import forecast, forecast_by_plan
 from reporting.domain.indicators import IndicatorDefinition, IndicatorSet
 from reporting.domain.report import ProjectInfo, ProjectReport, project_report
 from reporting.domain.signals import signals
@@ -219,6 +219,31 @@ def test_forecast_extrapolates_the_pace_to_the_end_of_the_project() -> None:
     ended = forecast(30, 30, date(2012, 2, 1), date(2015, 1, 31), date(2020, 1, 1))
     assert ended.expected_at_end == 30
     assert ended.will_meet_target
+
+
+def test_an_item_with_target_one_is_forecast_by_the_plan_and_the_chart_stops_at_today() -> None:
+    people, bodies = fold(ta_at_target("TA-UNIT"))
+    entries = [
+        {
+            "entry_id": "e1",
+            "indicator": "TA-MODEL",
+            "quantity": 1,
+            "on": "2012-10-01",
+            "organisation_id": "fundacja-eudajmonia",
+        }
+    ]
+    mid_project = date(2013, 1, 15)
+    report = project_report(PROJECT, template("trener-aktywnosci"), people, bodies, entries, mid_project)
+    model = next(i for i in report.indicators if i.code == "TA-MODEL")
+    assert model.target == 1
+    assert model.value == 1
+    assert model.forecast.expected_at_end == 1  # a pace would have said 3
+    assert model.forecast.will_meet_target
+    assert [m.month for m in model.months if m.elapsed][-1] == "2013-01"
+    assert not any(m.elapsed for m in model.months if m.month > "2013-01")
+    planned = forecast_by_plan(0, 2, {"2013-03": 1, "2014-06": 1}, date(2015, 1, 31), mid_project)
+    assert planned.expected_at_end == 2
+    assert planned.will_meet_target
 
 
 def test_signals_announce_only_changes() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from aktywni_shared.clock import SystemClock
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import (
     ENROLMENT_PARTICIPANTS,
@@ -33,7 +34,8 @@ SOURCE_TOPICS: list[Topic] = [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS, SCHEDU
 def build(settings: ReportingSettings) -> FastAPI:
     runtime = ServiceRuntime(NAME, settings)
     view = View(runtime.db)
-    use_cases = Reports(view, DefinitionStore(runtime.db))
+    clock = SystemClock()  # the service's one clock
+    use_cases = Reports(view, DefinitionStore(runtime.db, clock), clock)
     outbox = Outbox(runtime.db)
     announcements = AnnouncementStore(runtime.db, outbox)
     relay = OutboxRelay(runtime.broker, outbox, [announcements.collection], poll_seconds=settings.outbox_poll_seconds)

@@ -6,15 +6,13 @@ The HTTP API, the dashboard stream, the exports and the indicator announcements 
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
 from aktywni_shared.auth import Principal
+from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from reporting.definitions.seed_indicators import SEED_PROJECTS, TEMPLATES, template
 from reporting.domain import access, facts
 from reporting.domain.access import Forbidden, NotFound
@@ -24,12 +22,7 @@ from reporting.domain.report import ProjectInfo, ProjectReport, project_report
 from reporting.store.definitions import DefinitionStore, ProjectDefinitions
 from reporting.store.view import View
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 CACHE_SIZE = 64
-
-
-def today_in_warsaw() -> date:
-    return datetime.now(WARSAW).date()
 
 
 class ProjectParticipants(BaseModel):
@@ -54,7 +47,7 @@ class WrongIndicator(Exception):
 class Reports:
     view: View
     definitions: DefinitionStore
-    clock: Callable[[], date] = today_in_warsaw
+    clock: Clock = SYSTEM_CLOCK  # reporting's one clock: every 'today' is Warsaw's
 
     def __post_init__(self) -> None:
         self._cache: OrderedDict[tuple[Any, ...], ProjectReport] = OrderedDict()
@@ -112,7 +105,7 @@ class Reports:
         return await self.compute(project, scope.organisation)
 
     async def compute(self, project: ProjectInfo, organisation: str | None = None) -> ProjectReport:
-        as_of = self.clock()
+        as_of = self.clock.today()
         key = (project.model_dump_json(), organisation, as_of, *await self.version(project.project_id))
         cached = self._cache.get(key)
         if cached is not None:

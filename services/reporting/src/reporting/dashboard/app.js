@@ -143,7 +143,7 @@ function chart(indicator) {
     <text x="0" y="${y(indicator.target) + 3}">${indicator.target}</text>
     <text x="0" y="${height - bottom + 3}">0</text>
     ${hasPlan ? `<path class="planned" d="${line(months.map((m) => m.plan_cumulative))}"></path>` : ""}
-    <path class="actual" d="${line(months.map((m) => m.cumulative))}"></path>
+    <path class="actual" d="${line(months.filter((m) => m.elapsed !== false).map((m) => m.cumulative))}"></path>
     <text x="${left}" y="${height - 2}">${first}</text>
     <text x="${width - 40}" y="${height - 2}">${last}</text>
   </svg>

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from reporting.domain.counting import Counted, count
 from reporting.domain.facts import Entry
-from reporting.domain.forecast import forecast
-from reporting.domain.indicators import IndicatorDefinition
+from reporting.domain.forecast import forecast, forecast_by_plan
+from reporting.domain.indicators import IndicatorDefinition, Unit
 
 SEXES = ("K", "M")
 
@@ -49,6 +49,7 @@ class MonthRow(BaseModel):
     plan: int
     plan_cumulative: int
     by_sex: dict[str, int]
+    elapsed: bool = True  # False after reporting's today (Warsaw): the achieved line stops before it
 
 
 class Cell(BaseModel):
@@ -126,6 +127,7 @@ def indicator_report(
                 plan=definition.monthly_plan.get(month, 0),
                 plan_cumulative=planned,
                 by_sex=dict(sex_by_month.get(month, {})),
+                elapsed=month <= as_of.strftime("%Y-%m"),
             )
         )
     current = as_of.strftime("%Y-%m")
@@ -140,7 +142,11 @@ def indicator_report(
         if definition.counts_persons:
             org[c.sex] = org.get(c.sex, 0) + c.quantity
         cells[(c.month, c.organisation, c.sex)] += c.quantity
-    predicted = forecast(value, definition.target, project.starts_on, project.ends_on, as_of)
+    predicted = (
+        forecast_by_plan(value, definition.target, definition.monthly_plan, project.ends_on, as_of)
+        if definition.unit is Unit.ITEMS
+        else forecast(value, definition.target, project.starts_on, project.ends_on, as_of)
+    )
     return IndicatorReport(
         code=definition.code,
         name=definition.name,

@@ -7,13 +7,13 @@ A replay never touches it; definitions apply to the facts whenever a report is c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.mongo import Document
 from reporting.domain.indicators import IndicatorDefinition, ManualEntry
 
@@ -30,7 +30,8 @@ class ProjectDefinitions:
 
 
 class DefinitionStore:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], clock: Clock = SYSTEM_CLOCK) -> None:
+        self.clock = clock
         self.collection: AsyncCollection[Document] = db["definitions"]
 
     async def get(self, project_id: str) -> ProjectDefinitions:
@@ -51,7 +52,7 @@ class DefinitionStore:
                 "$set": {
                     "indicators": [d.model_dump(mode="json") for d in indicators],
                     "updated_by": by,
-                    "updated_at": datetime.now(UTC),
+                    "updated_at": self.clock.now(),
                 },
                 "$inc": {"rev": 1},
             },
@@ -70,7 +71,7 @@ class DefinitionStore:
                     "indicators": [d.model_dump(mode="json") for d in indicators],
                     "entries": {},
                     "updated_by": "seed",
-                    "updated_at": datetime.now(UTC),
+                    "updated_at": self.clock.now(),
                 }
             )
         except DuplicateKeyError:
