@@ -71,6 +71,15 @@ def test_the_dashboard_updates_live_when_a_person_starts_support(
             expect(on.locator(".value")).to_have_text("0", timeout=15_000)
             page.select_option("#organisation", "")
             expect(on.locator(".value")).to_have_text("1", timeout=15_000)
+            # a phone: the page fits 390 px without horizontal scrolling
+            page.set_viewport_size({"width": 390, "height": 844})
+            expect(on.locator(".value")).to_have_text("1")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            print(f"[dashboard] scrollWidth at a 390 px viewport: {width} px")
+            assert width <= 390, f"the dashboard is {width} px wide on a 390 px phone"
+            phone = tmp_path / "dashboard-390.png"
+            page.screenshot(path=str(phone), full_page=True)
+            page.set_viewport_size({"width": 1400, "height": 1000})
             screenshot = tmp_path / "dashboard.png"
             page.screenshot(path=str(screenshot), full_page=True)
             print(f"[dashboard] screenshot: {screenshot}")
