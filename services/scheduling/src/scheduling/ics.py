@@ -42,7 +42,7 @@ def _location(stored: StoredSession, venues: dict[str, Venue]) -> str:
     s = stored.session
     if s.off_site or s.venue_id is None:
         return "poza siedzibą (wyjazd)"
-    venue = venues.get(s.venue_id)
+    venue = venues.get(s.place_key or "")
     if venue is None:
         return f"{s.venue_id}, sala {s.room_id}"
     room = venue.room(s.room_id or "")

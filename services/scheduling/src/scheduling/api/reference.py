@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.auth import Authenticate, Principal, Role
 from scheduling.domain.errors import NotFound
 from scheduling.domain.staff import StaffIn, StaffMember
 from scheduling.domain.venues import SLUG, Venue, VenueIn
@@ -27,18 +27,17 @@ def router(planning: Planning, authenticated: Authenticate) -> APIRouter:
     async def replace_venue(venue_id: Slug, venue: VenueIn, caller: Principal = Depends(authenticated)) -> Venue:
         return await planning.replace_venue(caller, venue_id, venue)
 
-    @api.get("/venues", summary="Venues, with rooms, accessibility and opening hours")
+    @api.get("/venues", summary="Your organisation's venues, with rooms, accessibility and opening hours")
     async def venues(caller: Principal = Depends(authenticated)) -> list[Venue]:
-        del caller
-        return await stores.venues.all()
+        every = caller.role in (Role.ADMINISTRATOR, Role.AUDITOR)
+        return await stores.venues.all(None if every else caller.organisation_id)
 
-    @api.get("/venues/{venue_id}", summary="One venue")
+    @api.get("/venues/{venue_id}", summary="One venue of your organisation (ids are per organisation)")
     async def venue(venue_id: Slug, caller: Principal = Depends(authenticated)) -> Venue:
-        del caller
-        found = await stores.venues.get(venue_id)
+        found = await stores.venues.find(caller.organisation_id, venue_id)
         if found is None:
             raise NotFound(f"venue {venue_id} not found", "venue_id")
-        return found
+        return found[1]
 
     @api.post("/staff", status_code=201, summary="Register a trainer or specialist of your organisation")
     async def add_staff(member: StaffIn, caller: Principal = Depends(authenticated)) -> StaffMember:

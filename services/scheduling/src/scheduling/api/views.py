@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from aktywni_shared.auth import Principal, Role
 from scheduling.domain import access
@@ -40,6 +41,7 @@ class BookingOut(BaseModel):
 
 
 class SessionOut(Session):
+    venue_key: SkipJsonSchema[str | None] = Field(None, exclude=True)  # internal
     confirmed: int
     offered: int
     waitlisted: int

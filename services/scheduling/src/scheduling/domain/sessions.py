@@ -114,6 +114,8 @@ class Session(BaseModel):
     off_site: bool
     staff_ids: list[str]
     capacity: int
+    #: the stored venue's key (ids are per organisation); sessions from before keep None: their venue_id is it
+    venue_key: str | None = None
     status: SessionStatus = SessionStatus.SCHEDULED
     sequence: int = 0  # iCalendar SEQUENCE: bumped by every reschedule and the cancellation
     free: int = 0
@@ -121,6 +123,11 @@ class Session(BaseModel):
     @property
     def interval(self) -> Interval:
         return Interval(utc(self.starts_at), utc(self.ends_at))
+
+    @property
+    def place_key(self) -> str | None:
+        """The key of the venue the session is held at (what its room's timeline is named after)."""
+        return self.venue_key or self.venue_id
 
     @property
     def hours(self) -> float:

@@ -17,28 +17,57 @@ class AlreadyExists(Exception):
 
 
 class VenueStore:
+    """Venues, each organisation's under its own ids.
+
+    A venue is stored under ``<organisation>:<venue_id>``, so two organisations may both have a
+    ``sala-1``. Venues registered before ids were per organisation keep their bare ``venue_id`` as
+    ``_id`` (the "key" of the venue, which its room timelines are named after), so the sessions and
+    timelines that refer to them keep working.
+    """
+
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = db["venues"]
 
-    async def add(self, venue: Venue) -> None:
+    @staticmethod
+    def _venue(doc: Document) -> Venue:
+        return Venue.model_validate({k: v for k, v in doc.items() if k != "_id"})
+
+    async def add(self, venue: Venue) -> str:
+        """Register a venue; its key. ``AlreadyExists`` if its organisation has one of that id."""
+        key = f"{venue.organisation_id}:{venue.venue_id}"
+        if await self.find(venue.organisation_id, venue.venue_id) is not None:
+            raise AlreadyExists(f"venue {venue.venue_id} exists")
         try:
-            await self.collection.insert_one({"_id": venue.venue_id, **venue.model_dump(mode="json")})
+            await self.collection.insert_one({"_id": key, **venue.model_dump(mode="json")})
         except DuplicateKeyError as error:
             raise AlreadyExists(f"venue {venue.venue_id} exists") from error
+        return key
 
-    async def replace(self, venue: Venue) -> bool:
-        result = await self.collection.replace_one(
-            {"_id": venue.venue_id}, {"_id": venue.venue_id, **venue.model_dump(mode="json")}
-        )
+    async def replace(self, key: str, venue: Venue) -> bool:
+        result = await self.collection.replace_one({"_id": key}, {"_id": key, **venue.model_dump(mode="json")})
         return result.matched_count == 1
 
-    async def get(self, venue_id: str) -> Venue | None:
-        doc = await self.collection.find_one({"_id": venue_id})
-        return None if doc is None else Venue.model_validate({k: v for k, v in doc.items() if k != "_id"})
+    async def find(self, organisation_id: str, venue_id: str) -> tuple[str, Venue] | None:
+        """An organisation's venue of that id, with its key."""
+        keys = [f"{organisation_id}:{venue_id}", venue_id]
+        doc = await self.collection.find_one({"_id": {"$in": keys}, "organisation_id": organisation_id})
+        return None if doc is None else (str(doc["_id"]), self._venue(doc))
 
-    async def all(self) -> list[Venue]:
-        cursor = self.collection.find({}).sort("_id", ASCENDING)
-        return [Venue.model_validate({k: v for k, v in doc.items() if k != "_id"}) async for doc in cursor]
+    async def legacy(self, venue_id: str) -> tuple[str, Venue] | None:
+        """A venue registered before ids were per organisation, by its bare id."""
+        doc = await self.collection.find_one({"_id": venue_id})
+        return None if doc is None else (venue_id, self._venue(doc))
+
+    async def by_key(self, key: str) -> Venue | None:
+        doc = await self.collection.find_one({"_id": key})
+        return None if doc is None else self._venue(doc)
+
+    async def all(self, organisation_id: str | None = None) -> list[Venue]:
+        """The venues of one organisation (``None``: of every organisation), by id."""
+        query = {} if organisation_id is None else {"organisation_id": organisation_id}
+        cursor = self.collection.find(query)
+        venues = [self._venue(doc) async for doc in cursor]
+        return sorted(venues, key=lambda v: (v.venue_id, v.organisation_id))
 
 
 class StaffStore:

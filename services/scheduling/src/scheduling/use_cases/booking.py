@@ -60,7 +60,7 @@ class Bookings:
         if existing is not None and existing.active:
             return existing, False
         activity = await self.stores.activity(str(s.activity_id))
-        venue, room = await self.stores.place(s.venue_id, s.room_id)
+        venue, room = await self.stores.place(s)
         found = conflicts.participant_conflicts(participant, activity, venue, room)
         if found:
             raise Conflicts(found)
@@ -104,7 +104,7 @@ class Bookings:
         if s.status is SessionStatus.CANCELLED:
             raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} is cancelled")])
         activity = await self.stores.activity(str(s.activity_id))
-        venue, room = await self.stores.place(s.venue_id, s.room_id)
+        venue, room = await self.stores.place(s)
         answers: dict[str, tuple[Booking, bool]] = {}
         group: dict[str, ParticipantView] = {}
         problems: list[Conflict] = []

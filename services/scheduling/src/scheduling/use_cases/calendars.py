@@ -19,11 +19,12 @@ class Calendars:
     stores: Stores
 
     async def _venues(self, sessions: list[StoredSession]) -> dict[str, Venue]:
+        """The sessions' venues by their keys."""
         venues: dict[str, Venue] = {}
-        for venue_id in {s.session.venue_id for s in sessions if s.session.venue_id}:
-            venue = await self.stores.venues.get(venue_id)
+        for key in {s.session.place_key for s in sessions if s.session.place_key}:
+            venue = await self.stores.venues.by_key(key)
             if venue is not None:
-                venues[venue_id] = venue
+                venues[key] = venue
         return venues
 
     async def participant(self, principal: Principal, participant_id: str) -> bytes:
@@ -56,13 +57,14 @@ class Calendars:
         return ics.feed(f"Zajęcia: {staff_id}", sessions, venues, ics.session_status, self.stores.clock.now())
 
     async def venue(self, principal: Principal, venue_id: str) -> bytes:
-        del principal  # any signed-in user: a venue's sessions carry no personal data
-        venue = await self.stores.venues.get(venue_id)
-        if venue is None:
+        # any signed-in user of the venue's organisation: a venue's sessions carry no personal data
+        found_venue = await self.stores.venues.find(principal.organisation_id, venue_id)
+        if found_venue is None:
             raise NotFound(f"venue {venue_id} not found", "venue_id")
+        key, venue = found_venue
         ids: list[str] = []
         for room in venue.rooms:
-            ids += await self.stores.timelines.sessions(room_key(venue_id, room.room_id))
+            ids += await self.stores.timelines.sessions(room_key(key, room.room_id))
         found = await self.stores.sessions.many(list(dict.fromkeys(ids)))
-        sessions = [s for s in found if s.session.venue_id == venue_id]  # not those moved elsewhere
-        return ics.feed(venue.name, sessions, {venue_id: venue}, ics.session_status, self.stores.clock.now())
+        sessions = [s for s in found if s.session.place_key == key]  # not those moved elsewhere
+        return ics.feed(venue.name, sessions, {key: venue}, ics.session_status, self.stores.clock.now())

@@ -16,7 +16,7 @@ from scheduling.domain.activities import Activity
 from scheduling.domain.conflicts import Slot
 from scheduling.domain.errors import NotFound
 from scheduling.domain.projects import ProjectView
-from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.venues import Room, Venue
 from scheduling.store.progress import OfferStore, ProgressStore
 from scheduling.store.projects import ParticipantStore, ProjectStore
@@ -87,15 +87,38 @@ class Stores:
             raise NotFound(f"session {session_id} not found", "session_id")
         return stored, project
 
-    async def place(self, venue_id: str | None, room_id: str | None) -> tuple[Venue | None, Room | None]:
+    async def venue_for(
+        self, organisation_ids: list[str], venue_id: str | None, room_id: str | None
+    ) -> tuple[str | None, Venue | None, Room | None]:
+        """A command's venue: the first of these organisations' with that id (else one registered before
+        ids were per organisation), with its key and room."""
         if venue_id is None or room_id is None:
-            return None, None
-        venue = await self.venues.get(venue_id)
-        if venue is None:
+            return None, None, None
+        found = None
+        for organisation_id in dict.fromkeys(organisation_ids):
+            found = await self.venues.find(organisation_id, venue_id)
+            if found is not None:
+                break
+        found = found or await self.venues.legacy(venue_id)
+        if found is None:
             raise NotFound(f"venue {venue_id} not found", "venue_id")
+        key, venue = found
         room = venue.room(room_id)
         if room is None:
             raise NotFound(f"venue {venue_id} has no room {room_id}", "room_id")
+        return key, venue, room
+
+    async def place(self, session: Session) -> tuple[Venue | None, Room | None]:
+        """Where a stored session is held."""
+        key = session.place_key
+        if key is None or session.room_id is None:
+            return None, None
+        venue = await self.venues.by_key(key)
+        if venue is None:
+            raise NotFound(f"venue {session.venue_id} not found", "venue_id")
+        room = venue.room(session.room_id)
+        if room is None:
+            raise NotFound(f"venue {session.venue_id} has no room {session.room_id}", "room_id")
         return venue, room
 
     async def is_live(self, key: str, slot: Slot) -> bool:
@@ -114,4 +137,4 @@ class Stores:
             return booking is not None and booking.holds_seat
         if kind == "staff":
             return owner in s.staff_ids
-        return owner == f"{s.venue_id}/{s.room_id}"
+        return owner == f"{s.place_key}/{s.room_id}"

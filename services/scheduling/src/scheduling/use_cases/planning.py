@@ -39,22 +39,21 @@ class Planning:
         _require(principal, Role.ADMINISTRATOR, Role.COORDINATOR)
         venue = Venue(**command.model_dump(), organisation_id=principal.organisation_id)
         try:
-            await self.stores.venues.add(venue)
+            await self.stores.venues.add(venue)  # ids are per organisation: another's "sala-1" is no clash
         except AlreadyExists as error:
             raise Conflicts([Conflict("exists", "venue_id", str(error))]) from error
         return venue
 
     async def replace_venue(self, principal: Principal, venue_id: str, command: VenueIn) -> Venue:
         _require(principal, Role.ADMINISTRATOR, Role.COORDINATOR)
-        current = await self.stores.venues.get(venue_id)
-        if current is None:
+        found = await self.stores.venues.find(principal.organisation_id, venue_id)
+        if found is None:
             raise NotFound(f"venue {venue_id} not found", "venue_id")
-        if current.organisation_id != principal.organisation_id:
-            raise Forbidden(f"venue {venue_id} is managed by {current.organisation_id}")
+        key, current = found
         if command.venue_id != venue_id:
             raise DomainError("venue_id differs from the one in the path", "venue_id")
         venue = Venue(**command.model_dump(), organisation_id=current.organisation_id)
-        await self.stores.venues.replace(venue)
+        await self.stores.venues.replace(key, venue)
         return venue
 
     async def add_staff(self, principal: Principal, command: StaffIn) -> StaffMember:
@@ -141,7 +140,11 @@ class Planning:
         capacity = command.capacity or activity.capacity
         if activity.form is SupportForm.INDIVIDUAL_MEETING and capacity != 1:
             raise DomainError("an individual meeting has capacity 1", "capacity")
-        venue, room = await self.stores.place(command.venue_id, command.room_id)
+        venue_key, venue, room = await self.stores.venue_for(
+            [principal.organisation_id, activity.organisation_id, project.leader_organisation_id],
+            command.venue_id,
+            command.room_id,
+        )
         members = await self._staff(command.staff_ids, {project.leader_organisation_id, *project.partners})
         interval = command.interval
         session_id = str(uuid.uuid4())
@@ -152,7 +155,7 @@ class Planning:
             found += conflicts.staff_conflicts(member, activity, interval)
         keys = [(staff_key(m.staff_id), "staff_ids", f"staff {m.staff_id}") for m in members]
         if venue is not None and room is not None:
-            keys.insert(0, (room_key(venue.venue_id, room.room_id), "room_id", f"room {room.room_id}"))
+            keys.insert(0, (room_key(venue_key or venue.venue_id, room.room_id), "room_id", f"room {room.room_id}"))
         found += await self._clashes(keys, interval, session_id)
         if found:
             raise Conflicts(found)
@@ -167,6 +170,7 @@ class Planning:
             starts_at=interval.start,
             ends_at=interval.end,
             venue_id=command.venue_id,
+            venue_key=venue_key if venue_key != command.venue_id else None,
             room_id=command.room_id,
             off_site=command.off_site,
             staff_ids=command.staff_ids,
@@ -205,7 +209,11 @@ class Planning:
         stored, activity = await self._managed(principal, session_id)
         old = stored.session
         project = await self.stores.project(old.project_id)
-        venue, room = await self.stores.place(command.venue_id, command.room_id)
+        venue_key, venue, room = await self.stores.venue_for(
+            [principal.organisation_id, old.organisation_id, project.leader_organisation_id],
+            command.venue_id,
+            command.room_id,
+        )
         members = await self._staff(old.staff_ids, {project.leader_organisation_id, *project.partners})
         interval = command.interval
         found = conflicts.project_period(project, interval) + self._place_checks(
@@ -224,14 +232,14 @@ class Planning:
                 ]
         keys = [(staff_key(m.staff_id), "staff_ids", f"staff {m.staff_id}") for m in members]
         if venue is not None and room is not None:
-            keys.insert(0, (room_key(venue.venue_id, room.room_id), "room_id", f"room {room.room_id}"))
+            keys.insert(0, (room_key(venue_key or venue.venue_id, room.room_id), "room_id", f"room {room.room_id}"))
         keys += [(participant_key(pid), "starts_at", f"participant {pid}") for pid in seated]
         found += await self._clashes(keys, interval, session_id)
         if found:
             raise Conflicts(found)
         await self._claim_all(keys, interval, session_id)
-        if old.venue_id and old.room_id and (old.venue_id, old.room_id) != (command.venue_id, command.room_id):
-            await self.stores.timelines.release(room_key(old.venue_id, old.room_id), session_id)
+        if old.place_key and old.room_id and (old.place_key, old.room_id) != (venue_key, command.room_id):
+            await self.stores.timelines.release(room_key(old.place_key, old.room_id), session_id)
         event = SessionRescheduledV1(
             session_id=old.session_id,
             activity_id=old.activity_id,
@@ -251,6 +259,7 @@ class Planning:
                     "starts_at": interval.start,
                     "ends_at": interval.end,
                     "venue_id": command.venue_id,
+                    "venue_key": venue_key if venue_key != command.venue_id else None,
                     "room_id": command.room_id,
                     "off_site": command.off_site,
                     "sequence": current.session.sequence + 1,
@@ -295,8 +304,8 @@ class Planning:
             return await self.stores.session(session_id)
         self.stores.notify()
         timelines = self.stores.timelines
-        if s.venue_id and s.room_id:
-            await timelines.release(room_key(s.venue_id, s.room_id), session_id)
+        if s.place_key and s.room_id:
+            await timelines.release(room_key(s.place_key, s.room_id), session_id)
         for staff_id in s.staff_ids:
             await timelines.release(staff_key(staff_id), session_id)
         for pid in stored.bookings:
@@ -307,7 +316,7 @@ class Planning:
     async def change_capacity(self, principal: Principal, session_id: str, command: ChangeCapacity) -> StoredSession:
         stored, activity = await self._managed(principal, session_id)
         s = stored.session
-        _, room = await self.stores.place(s.venue_id, s.room_id)
+        _, room = await self.stores.place(s)
         found = conflicts.activity_capacity(activity, command.capacity)
         if room is not None and command.capacity > room.capacity:
             found.append(
