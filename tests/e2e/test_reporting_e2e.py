@@ -135,3 +135,38 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
     text = "".join(str(cell) for row in listed.values() for cell in row)
     for secret in ("Przykładowa", "71030512348", "Testowy"):
         assert secret not in text, "no personal data in the participant list"
+
+
+def test_the_age_band_is_exact_on_the_first_support_day(system: RunningSystem, project_id: str) -> None:
+    """Born 1987-06-21, first support 2012-06-20: 24 years 11 months (2012 - 1987 = 25 by the year)."""
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        assert eventually(
+            lambda: (
+                reporting.post(
+                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
+                ).status_code
+                == 200
+            )
+        )
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        anna = leader.post(f"/projects/{project_id}/participants", json=demo_data.person_with_disability()).json()
+        young_body = demo_data.environment_person(anna["participant_id"], birth_date="1987-06-21")
+        young = leader.post(f"/projects/{project_id}/participants", json=young_body)
+        assert young.status_code == 201, young.text
+    asyncio.run(publish(system.infra.kafka_bootstrap_servers, [support(project_id, young.json(), young_body)]))
+
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+
+        def bands() -> Any:
+            response = leader.get(f"/projects/{project_id}/report")
+            if response.status_code != 200:
+                return None
+            env = next(i for i in response.json()["indicators"] if i["code"] == "TA-ENV-SUPPORTED")
+            return env["breakdowns"]["age_band"] if env["breakdowns"].get("age_band") == {"<25": 1} else None
+
+        assert eventually(bands, timeout=40), leader.get(f"/projects/{project_id}/report").text
+        listing = leader.get(f"/projects/{project_id}/exports/participants.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(listing.content))["Uczestnicy"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == young.json()["participant_id"])
+    assert row[header.index("Wiek w chwili rozpoczęcia wsparcia")] == "poniżej 25 lat", row

@@ -10,7 +10,7 @@ import pytest
 from aktywni_shared.contracts.events import (
     CandidateQualifiedV1,
     CandidateRegisteredV1,
-    ParticipantActivatedV1,
+    ParticipantActivatedV2,
     ParticipantCompletedV1,
     ParticipantEnrolledV2,
 )
@@ -97,7 +97,7 @@ def test_first_support_activates_once() -> None:
     first = subject.activate(TODAY + timedelta(days=5))
     again = subject.activate(TODAY + timedelta(days=9))
 
-    assert first == ParticipantActivatedV1(
+    assert first == ParticipantActivatedV2(
         participant_id=subject.participant_id, support_started_on=TODAY + timedelta(days=5)
     )
     assert again is None, "a redelivered SupportStarted changes nothing"

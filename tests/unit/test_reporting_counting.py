@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.events import ParticipantActivatedV1, ParticipantActivatedV2
 from reporting.definitions.seed_indicators import TA_INDICATORS, WMA_INDICATORS, template
 from reporting.domain import facts
 from reporting.domain.forecast import forecast, forecast_by_plan
@@ -17,7 +18,7 @@ from reporting.domain.indicators import IndicatorDefinition, IndicatorSet
 from reporting.domain.report import ProjectInfo, ProjectReport, project_report
 from reporting.domain.signals import signals
 from reporting.exports import monthly_rows
-from tests.support.reporting import TA_TARGETS, Person, declaration, decoded, ta_at_target
+from tests.support.reporting import TA_TARGETS, Person, declaration, decoded, ta_at_target, wrap
 
 PROJECT = ProjectInfo(
     project_id="TA-UNIT",
@@ -136,6 +137,41 @@ def test_age_is_the_age_at_the_start_of_support_and_unknown_values_are_their_own
     assert env.breakdowns["age_band"] == {"<25": 1, "55+": 1}
     assert env.breakdowns["disability_degree"] == {"not_applicable": 2}
     assert env.by_organisation == {"fundacja-eudajmonia": {"total": 2, "K": 1, "M": 1}}
+
+
+def test_the_age_band_is_enrolments_exact_band_at_support_start_and_older_events_fall_back() -> None:
+    # born in 1988 after 5 January (enrolment holds the dates): on 2013-01-05 they are 24 in full
+    # years, though 2013 - 1988 = 25; the birth year alone counted them as 25-54
+    under = Person("TA-UNIT", "environment_person", "K", birth_year=1988)
+    turning = Person("TA-UNIT", "environment_person", "M", birth_year=1988)
+    legacy = Person("TA-UNIT", "environment_person", "M", birth_year=1988)  # only a version-1 activation
+    day = "2013-01-05"
+
+    def activated(person: Person, band: str | None) -> Envelope:
+        payload = ParticipantActivatedV2(
+            participant_id=person.participant_id,
+            support_started_on=date.fromisoformat(day),
+            age_band_at_support_start=band,
+        )
+        return wrap(payload, "TA-UNIT")
+
+    events = [
+        under.enrolled("2012-12-01"),
+        under.started(day),
+        activated(under, "<25"),
+        turning.enrolled("2012-12-01"),
+        activated(turning, "<25"),  # before its SupportStarted: order does not matter
+        turning.started(day),
+        legacy.enrolled("2012-12-01"),
+        legacy.started(day),
+        wrap(
+            ParticipantActivatedV1(participant_id=legacy.participant_id, support_started_on=date(2013, 1, 5)), "TA-UNIT"
+        ),
+    ]
+    env = indicator(report_of(events), "TA-ENV-SUPPORTED")
+    assert env.breakdowns["age_band"] == {"<25": 2, "25-54": 1}, "the version-1 activation keeps the birth-year band"
+    assert indicator(report_of(events[:6]), "TA-ENV-SUPPORTED").breakdowns["age_band"] == {"<25": 2}
+    assert indicator(report_of([*events, *events]), "TA-ENV-SUPPORTED").breakdowns["age_band"] == {"<25": 2, "25-54": 1}
 
 
 def test_trained_counts_at_completion_split_by_mops_employment() -> None:

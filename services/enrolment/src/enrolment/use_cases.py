@@ -208,8 +208,14 @@ class Enrolment:
         return participant
 
     async def support_started(self, participant_id: uuid.UUID, on: date) -> bool:
-        """Scheduling reports the first support: enrolled → active. False when there was nothing to do."""
-        return await self._system_transition(participant_id, lambda p: p.activate(on))
+        """Scheduling reports the first support: enrolled → active. False when there was nothing to do.
+
+        The activation event carries the age band on that day, from the birth date enrolment holds.
+        """
+        stored = await self.participants.get(participant_id)
+        held = (await self.participants.personal_data(stored)).get("birth_date") if stored else None
+        birth_date = date.fromisoformat(held) if held else None
+        return await self._system_transition(participant_id, lambda p: p.activate(on, birth_date))
 
     async def support_completed(
         self, participant_id: uuid.UUID, on: date, activity_id: uuid.UUID, form: SupportForm

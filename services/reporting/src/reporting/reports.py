@@ -169,7 +169,8 @@ def participant_row(participant_id: str, person: facts.Entry) -> dict[str, Any]:
         "category": attrs["category"],
         "sex": attrs["sex"],
         "birth_year": attrs["birth_year"],
-        "age_band": age_band(int(str(age_on)[:4]) - int(attrs["birth_year"])) if age_on != "0000" else NOT_APPLICABLE,
+        "age_band": facts.exact_age_band(person)
+        or (age_band(int(str(age_on)[:4]) - int(attrs["birth_year"])) if age_on != "0000" else NOT_APPLICABLE),
         "disability_degree": attrs.get("disability_degree") or NOT_APPLICABLE,
         "labour_market_status": attrs.get("labour_market_status") or NOT_APPLICABLE,
         "mops_employee": attrs.get("mops_employee"),

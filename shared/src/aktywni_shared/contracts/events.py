@@ -210,6 +210,32 @@ class ParticipantActivatedV1(EventPayload):
     participant_id: UUID
     support_started_on: date
 
+    def upcast(self) -> ParticipantActivatedV2:
+        """Version 1 did not carry the age band at the start of support: unknown (the birth year counts)."""
+        return ParticipantActivatedV2(**self.model_dump(), age_band_at_support_start=None)
+
+
+#: Age bands of the funder's reporting, in full years on the day of the first support.
+AgeBandAtStart = Literal["<25", "25-54", "55+"]
+
+
+class ParticipantActivatedV2(ParticipantActivatedV1):
+    """As version 1, plus the age band in full years on the day support started (from the birth date).
+
+    Enrolment alone holds the birth date; it computes the band and sends only the band, so that
+    reporting counts the exact age at the start of support without learning a birth date.
+    ``None`` when enrolment no longer holds the birth date (erased); version-1 events do not carry
+    it (counting falls back to the birth year).
+    """
+
+    event_type = "ParticipantActivated"
+    event_version = 2
+
+    age_band_at_support_start: AgeBandAtStart | None = None
+
+    def upcast(self) -> ParticipantActivatedV2:
+        return self
+
 
 class ParticipantCompletedV1(EventPayload):
     """A participant completed their path in the project (a support form completed, or closed by staff)."""
@@ -478,6 +504,7 @@ ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
     CandidateRegisteredV1,
     CandidateQualifiedV1,
     ParticipantActivatedV1,
+    ParticipantActivatedV2,
     ParticipantCompletedV1,
     ActivityPlannedV1,
     SessionScheduledV1,

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN
 from aktywni_shared.contracts.events import (
+    AgeBandAtStart,
     CandidateQualifiedV1,
     CandidateRegisteredV1,
-    ParticipantActivatedV1,
+    ParticipantActivatedV2,
     ParticipantCompletedV1,
     ParticipantEnrolledV2,
     ParticipantErasedV1,
@@ -50,6 +51,19 @@ class DomainError(Exception):
 
 class InvalidTransition(DomainError):
     pass
+
+
+def age_in_full_years(birth_date: date, on: date) -> int:
+    """Age in full years on ``on``: the birthday of that year counts only once it has come."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def age_band_at(birth_date: date, on: date) -> AgeBandAtStart:
+    """The funder's age band on ``on`` (24 years and 11 months is under 25)."""
+    age = age_in_full_years(birth_date, on)
+    if age < 25:
+        return "<25"
+    return "25-54" if age <= 54 else "55+"
 
 
 class Status(StrEnum):
@@ -323,15 +337,21 @@ class Participant:
         self.history.append({"status": Status.ENROLLED.value, "on": on.isoformat()})
         return self.enrolled_event()
 
-    def activate(self, on: date) -> ParticipantActivatedV1 | None:
-        """First support started (scheduling says so); ``None`` when already active or beyond (a redelivery)."""
+    def activate(self, on: date, birth_date: date | None = None) -> ParticipantActivatedV2 | None:
+        """First support started (scheduling says so); ``None`` when already active or beyond (a redelivery).
+
+        The event carries the age band on ``on`` from the birth date (only the band leaves enrolment).
+        """
         if self.status in (Status.ACTIVE, Status.COMPLETED):
             return None
         if self.status is not Status.ENROLLED:
             raise InvalidTransition(f"a participant who is {self.status.value} cannot start support", "status")
         self.status = Status.ACTIVE
         self.history.append({"status": Status.ACTIVE.value, "on": on.isoformat()})
-        return ParticipantActivatedV1(participant_id=self.participant_id, support_started_on=on)
+        band = age_band_at(birth_date, on) if birth_date is not None else None
+        return ParticipantActivatedV2(
+            participant_id=self.participant_id, support_started_on=on, age_band_at_support_start=band
+        )
 
     def complete(self, on: date, activity_id: uuid.UUID | None = None) -> ParticipantCompletedV1 | None:
         """The participant's path ended with its support completed; ``None`` when completed already."""

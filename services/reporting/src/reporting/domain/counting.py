@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from reporting.domain.facts import Entry, first_enrolled_on, withdrawn_before_support
+from reporting.domain.facts import Entry, exact_age_band, first_enrolled_on, withdrawn_before_support
 from reporting.domain.indicators import CountedAt, Counting, IndicatorDefinition
 
 NOT_APPLICABLE = "not_applicable"  # nie dotyczy / brak danych
@@ -72,14 +72,18 @@ def _matches_support(counting: Counting, activity_id: str, form: str) -> bool:
     return not counting.activity_ids or activity_id in {str(a) for a in counting.activity_ids}
 
 
-def _person(subject: str, on: str, attrs: dict[str, Any], organisation: str, age_on: str) -> Counted:
-    age = int(age_on[:4]) - int(attrs["birth_year"])
+def _person(
+    subject: str, on: str, attrs: dict[str, Any], organisation: str, age_on: str, exact_band: str | None = None
+) -> Counted:
+    """``exact_band``: enrolment's band from the birth date on the first support day; without it
+    (older events) the age is approximated from the birth year."""
+    band = exact_band or age_band(int(age_on[:4]) - int(attrs["birth_year"]))
     return Counted(
         subject=subject,
         on=date.fromisoformat(on),
         organisation=organisation,
         sex=str(attrs["sex"]),
-        age_band=age_band(age),
+        age_band=band,
         disability_degree=str(attrs.get("disability_degree") or NOT_APPLICABLE),
         category=str(attrs["category"]),
     )
@@ -91,7 +95,7 @@ def _at_start(counting: Counting, subject: str, entry: Entry, organisation: str)
         return None
     if not _matches_person(counting, start["attrs"]):
         return None
-    return _person(subject, start["on"], start["attrs"], organisation, start["on"])
+    return _person(subject, start["on"], start["attrs"], organisation, start["on"], exact_age_band(entry))
 
 
 def _at_completion(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
@@ -104,7 +108,8 @@ def _at_completion(counting: Counting, subject: str, entry: Entry, organisation:
         return None
     first = min(matching, key=lambda d: str(d["on"]))
     start = entry.get("start")
-    return _person(subject, first["on"], first["attrs"], organisation, start["on"] if start else first["on"])
+    age_on = start["on"] if start else first["on"]
+    return _person(subject, first["on"], first["attrs"], organisation, age_on, exact_age_band(entry))
 
 
 def _at_enrolment(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
@@ -115,7 +120,8 @@ def _at_enrolment(counting: Counting, subject: str, entry: Entry, organisation: 
     if not _matches_person(counting, attrs):
         return None
     start = entry.get("start")
-    return _person(subject, enrolled_on, attrs, organisation, start["on"] if start else enrolled_on)
+    age_on = start["on"] if start else enrolled_on
+    return _person(subject, enrolled_on, attrs, organisation, age_on, exact_age_band(entry))
 
 
 _PERSON_RULES = {

@@ -40,6 +40,7 @@ COUNTED_TYPES = frozenset(
         "ParticipantUpdated",
         "ParticipantWithdrawn",
         "ParticipantErased",
+        "ParticipantActivated",
         "SupportStarted",
         "SupportCompleted",
         "DeclarationRecorded",
@@ -95,6 +96,11 @@ def record(envelope: Envelope, payload: EventPayload) -> Record | None:
         }
     elif kind == "ParticipantWithdrawn":
         out |= {"id": str(envelope.event_id), "at": _stamp(envelope), "on": data["withdrawn_on"]}
+    elif kind == "ParticipantActivated":
+        band = data.get("age_band_at_support_start")
+        if band is None:
+            return None  # version 1 (or no birth date held): the birth year's approximation counts
+        out |= {"on": data["support_started_on"], "band": band}
     elif kind in ("SupportStarted", "SupportCompleted"):
         out |= {
             "on": data["started_on" if kind == "SupportStarted" else "completed_on"],
@@ -150,7 +156,7 @@ def apply_record(entry: Entry | None, fact: Record) -> Entry | None:
     return after if after != before else None
 
 
-def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901 - one branch per event
+def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901, PLR0912 - one branch per event
     kind = fact["t"]
     if kind == "ParticipantEnrolled":
         entry["lifecycle"] = {
@@ -178,6 +184,9 @@ def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901 - one branch pe
         }
     elif kind == "ParticipantErased":
         entry["erased"] = True
+    elif kind == "ParticipantActivated":
+        if _earlier(entry.get("band"), fact["on"]):
+            entry["band"] = {"on": intern(fact["on"]), "band": intern(fact["band"])}
     elif kind == "SupportStarted":
         if _earlier(entry.get("start"), fact["on"]):
             entry["start"] = {
@@ -221,6 +230,12 @@ def lifecycle_status(entry: Entry) -> str | None:
 def first_enrolled_on(entry: Entry) -> str | None:
     days = [str(e["on"]) for e in entry.get("lifecycle", {}).values() if e["k"] == ENROLLED]
     return min(days) if days else None
+
+
+def exact_age_band(entry: Entry) -> str | None:
+    """The age band at the start of support as enrolment computed it from the birth date, if it said."""
+    band = entry.get("band")
+    return str(band["band"]) if band else None
 
 
 def withdrawn_before_support(entry: Entry) -> bool:
