@@ -28,6 +28,7 @@ from scheduling.store.progress import OfferStore, ProgressStore
 from scheduling.store.projects import ParticipantStore, ProjectStore
 from scheduling.store.reference import StaffStore, VenueStore
 from scheduling.store.sessions import ActivityStore, SessionStore
+from scheduling.store.subscriptions import SubscriptionStore
 from scheduling.store.timelines import TimelineStore
 from scheduling.use_cases.attendance import Attendance
 from scheduling.use_cases.booking import Bookings
@@ -96,7 +97,10 @@ def build_use_cases(runtime: ServiceRuntime, settings: SchedulingSettings) -> Us
             await asyncio.sleep(settings.offer_sweep_seconds)
 
     runtime.background.append(sweep_offers)
-    return UseCases(stores, Planning(stores), bookings, Attendance(stores), Calendars(stores))
+    subscriptions = SubscriptionStore(runtime.db)
+    runtime.startup_hooks.append(subscriptions.create_indexes)
+    calendars = Calendars(stores, subscriptions=subscriptions)
+    return UseCases(stores, Planning(stores), bookings, Attendance(stores), calendars)
 
 
 def build(settings: SchedulingSettings) -> FastAPI:

@@ -1,8 +1,13 @@
-"""Calendar feeds: who may read whose, and which sessions go in (from the owners' timelines)."""
+"""Calendar feeds: who may read whose, and which sessions go in (from the owners' timelines).
+
+A user may also subscribe to a feed by a secret link (calendar programs cannot send a token): the link
+gives exactly what the user's own token would get from that feed, checked anew on every read, until the
+user rotates or revokes it. Only a hash of the secret is stored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from aktywni_shared.auth import Principal, Role
 from scheduling import ics
@@ -10,6 +15,7 @@ from scheduling.domain import access
 from scheduling.domain.errors import NotFound
 from scheduling.domain.venues import Venue
 from scheduling.store.sessions import StoredSession
+from scheduling.store.subscriptions import Subscription, SubscriptionStore
 from scheduling.store.timelines import participant_key, room_key, staff_key
 from scheduling.use_cases.context import Stores
 
@@ -17,6 +23,7 @@ from scheduling.use_cases.context import Stores
 @dataclass
 class Calendars:
     stores: Stores
+    subscriptions: SubscriptionStore = field(kw_only=True)
 
     async def _venues(self, sessions: list[StoredSession]) -> dict[str, Venue]:
         """The sessions' venues by their keys."""
@@ -68,3 +75,49 @@ class Calendars:
         found = await self.stores.sessions.many(list(dict.fromkeys(ids)))
         sessions = [s for s in found if s.session.place_key == key]  # not those moved elsewhere
         return ics.feed(venue.name, sessions, {key: venue}, ics.session_status, self.stores.clock.now())
+
+    # --- secret subscription links ---------------------------------------------------------------
+
+    async def feed(self, principal: Principal, kind: FeedKind, feed_id: str) -> bytes:
+        if kind == "participant":
+            return await self.participant(principal, feed_id)
+        if kind == "staff":
+            return await self.staff(principal, feed_id)
+        return await self.venue(principal, feed_id)
+
+    async def subscribe(self, principal: Principal, kind: FeedKind, feed_id: str) -> tuple[Subscription, str]:
+        """A new link to a feed the user may read now (404 otherwise); its secret, given only this once."""
+        await self.feed(principal, kind, feed_id)
+        return await self.subscriptions.add(principal, kind, feed_id, self.stores.clock.now())
+
+    async def subscription(self, principal: Principal, subscription_id: str) -> Subscription:
+        for subscription in await self.subscriptions.of_user(principal):
+            if subscription.subscription_id == subscription_id:
+                return subscription
+        raise NotFound(f"subscription {subscription_id} not found", "subscription_id")
+
+    async def rotate(self, principal: Principal, subscription_id: str) -> tuple[Subscription, str]:
+        rotated = await self.subscriptions.rotate(principal, subscription_id, self.stores.clock.now())
+        if rotated is None:
+            raise NotFound(f"subscription {subscription_id} not found", "subscription_id")
+        return rotated
+
+    async def revoke(self, principal: Principal, subscription_id: str) -> None:
+        if not await self.subscriptions.revoke(principal, subscription_id):
+            raise NotFound(f"subscription {subscription_id} not found", "subscription_id")
+
+    async def by_link(self, secret: str) -> bytes:
+        """The feed behind a link, as its user would read it now; an unknown or revoked link is not found."""
+        subscription = await self.subscriptions.by_secret(secret)
+        if subscription is None:
+            raise NotFound("calendar not found", "secret")
+        kind: FeedKind = "participant"
+        if subscription.kind in ("staff", "venue"):
+            kind = "staff" if subscription.kind == "staff" else "venue"
+        try:
+            return await self.feed(subscription.principal, kind, subscription.feed_id)
+        except NotFound as error:
+            raise NotFound("calendar not found", "secret") from error
+
+
+FeedKind = Literal["participant", "staff", "venue"]
