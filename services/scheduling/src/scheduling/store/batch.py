@@ -25,6 +25,7 @@ DUPLICATE_KEY = 11000
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """Slices of at most ``UPDATES_PER_COMMAND``; none for no items (a bulk command needs at least one)."""
     for start in range(0, len(items), UPDATES_PER_COMMAND):
         yield items[start : start + UPDATES_PER_COMMAND]
 
@@ -39,6 +40,8 @@ async def mark(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Document]
         )
         for collection, doc_id in targets
     ]
+    if not operations:
+        return  # bulk_write([]) is an error: nothing to mark
     for chunk in _chunks(operations):
         await outbox.markers.bulk_write(list(chunk), ordered=False)
 
@@ -59,6 +62,8 @@ async def marked(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Documen
 async def insert_new(collection: AsyncCollection[Document], docs: Sequence[Document]) -> set[Any]:
     """Insert the documents that do not exist yet; the ids inserted (an existing ``_id`` is left alone)."""
     inserted: set[Any] = set()
+    if not docs:
+        return inserted  # insert_many([]) is an error: nothing to insert
     for chunk in _chunks(docs):
         existing: set[int] = set()
         try:
