@@ -83,3 +83,8 @@ def test_a_trainer_subscribes_by_a_secret_link_that_rotates_and_revokes(system: 
         assert own.get(f"/calendars/subscriptions/{subscription_id}").status_code == 404
         unknown = f"{system.url('scheduling')}/calendars/links/{secrets.token_urlsafe(32)}.ics"
         assert httpx.get(unknown).status_code == 404
+
+    log = system.services["scheduling"].process.log_file.read_text(encoding="utf-8", errors="replace")
+    assert "/calendars/links/{secret}.ics" in log, "the access log names the route template"
+    assert secret not in log
+    assert new_url.rsplit("/", 1)[1].removesuffix(".ics") not in log, "no link's secret is ever logged"
