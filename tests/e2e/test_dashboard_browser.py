@@ -61,6 +61,16 @@ def test_the_dashboard_updates_live_when_a_person_starts_support(
             expect(on.locator('[data-sex="K"] td.n')).to_have_text("1")
             expect(on.locator(f'[data-organisation="{demo_data.EUDAJMONIA}"] td.n')).to_have_text("1")
             # organisations by name, on the cards and in the filter (their ids stay the values sent)
+            # the splits that matter for an ON indicator, crossed with sex: the degree among them
+            degree = on.locator('[data-split="disability_degree"] [data-value="light"]')
+            expect(degree.locator("td").first).to_have_text("lekki")
+            expect(degree.locator("td.k")).to_have_text("1")
+            expect(on.locator('[data-split="labour_market_status"] [data-value="inactive"] td.k')).to_have_text("1")
+            expect(on.locator('[data-split="education"] [data-value="isced_3_4"] td.k')).to_have_text("1")
+            expect(on.locator('[data-split="degurba"] [data-value="1"] td').first).to_have_text("miasta (DEGURBA 1)")
+            expect(on.locator('[data-split="age_band"] th').first).to_have_text("Wiek w chwili rozpoczęcia wsparcia")
+            env = page.locator('[data-code="TA-ENV-SUPPORTED"]')
+            assert env.locator('[data-split="disability_degree"]').count() == 0, "no degree where none applies"
             named = on.locator(f'[data-organisation="{demo_data.EUDAJMONIA}"] td').first
             expect(named).to_have_text("Fundacja EUDAJMONIA (K: 1, M: 0)")
             partner = page.locator(f'#organisation option[value="{demo_data.FRDL}"]')

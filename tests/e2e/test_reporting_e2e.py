@@ -109,6 +109,18 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
         )
         monthly = auditor.get(f"/projects/{project_id}/exports/indicators.csv")
         refused = auditor.get(f"/projects/{project_id}/exports/participants.csv")
+        splits = auditor.get(f"/projects/{project_id}/exports/breakdowns.csv")
+    assert splits.status_code == 200, splits.text
+    split_rows = list(csv.reader(io.StringIO(splits.content.decode("utf-8-sig")), delimiter=";"))
+    assert split_rows[0] == ["Kod wskaźnika", "Nazwa wskaźnika", "Podział", "Grupa", "Wartość", "Kobiety", "Mężczyźni"]
+    assert any(
+        r[0] == "TA-ON-SUPPORTED" and r[2:] == ["Status na rynku pracy", "Osoba bierna zawodowo", "1", "1", "0"]
+        for r in split_rows
+    )
+    assert any(
+        r[0] == "TA-ENV-SUPPORTED" and r[2] == "Miejsce zamieszkania (DEGURBA)" and r[4:] == ["1", "0", "1"]
+        for r in split_rows
+    )
 
     summary = {row[0]: row for row in workbook["Wskaźniki"].iter_rows(min_row=2, values_only=True)}
     assert {code: (row[5], row[7], row[8]) for code, row in summary.items()} == {
@@ -118,7 +130,21 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
     assert workbook["Wskaźniki"]["A1"].value == "Kod wskaźnika"
     assert {"Płeć", "Wiek", "Niepełnosprawność", "Kategoria", "Organizacja", "Miesiąc"} <= set(workbook.sheetnames)
     ages = {row[0]: row[2:] for row in workbook["Wiek"].iter_rows(min_row=2, values_only=True)}
-    assert ages["TA-ON-SUPPORTED"] == ("25–54 lata", 1), "Anna (born 1971) was 41 when her support started"
+    assert ages["TA-ON-SUPPORTED"] == ("25–54 lata", 1, 1, 0), "Anna (born 1971) was 41 when her support started"
+    # every split the funder asks for, each crossed with sex (total, women, men), with Polish labels
+    assert {"Status na rynku pracy", "Wykształcenie (ISCED)", "Miejsce zamieszkania (DEGURBA)"} <= set(
+        workbook.sheetnames
+    )
+
+    def split(sheet: str) -> dict[str, tuple[Any, ...]]:
+        return {row[0]: row[2:] for row in workbook[sheet].iter_rows(min_row=2, values_only=True)}
+
+    assert split("Status na rynku pracy")["TA-ON-SUPPORTED"] == ("Osoba bierna zawodowo", 1, 1, 0)
+    assert split("Status na rynku pracy")["TA-ENV-SUPPORTED"] == ("Osoba pracująca", 1, 0, 1)
+    assert split("Wykształcenie (ISCED)")["TA-ON-SUPPORTED"] == ("ponadgimnazjalne lub policealne (ISCED 3–4)", 1, 1, 0)
+    assert split("Miejsce zamieszkania (DEGURBA)")["TA-MOPS-TRAINED"][1:] == (1, 0, 1)
+    assert split("Niepełnosprawność")["TA-ON-SUPPORTED"] == ("lekki", 1, 1, 0)
+    assert workbook["Status na rynku pracy"]["E1"].value == "Kobiety"
     rows = list(csv.reader(io.StringIO(monthly.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Kod wskaźnika", "Nazwa wskaźnika", "Miesiąc"]
     frdl = "Fundacja Rozwoju Demokracji Lokalnej"  # organisations by name, not by id

@@ -203,6 +203,7 @@ POLICY: dict[Operation, Rule] = {
     ("reporting", "POST", "/projects/{project_id}/indicators/{code}/entries"): Rule(LEADERS_COORDINATOR),
     ("reporting", "GET", "/projects/{project_id}/exports/indicators.xlsx"): Rule(PROJECT_READERS),
     ("reporting", "GET", "/projects/{project_id}/exports/indicators.csv"): Rule(PROJECT_READERS),
+    ("reporting", "GET", "/projects/{project_id}/exports/breakdowns.csv"): Rule(PROJECT_READERS),
     ("reporting", "GET", "/projects/{project_id}/exports/participants.csv"): Rule(LEADERS_COORDINATOR),
     ("reporting", "GET", "/projects/{project_id}/exports/participants.xlsx"): Rule(LEADERS_COORDINATOR),
     ("reporting", "GET", "/projects/{project_id}/stream"): Rule(PROJECT_READERS, stream=True),

@@ -10,7 +10,7 @@ from typing import Any
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.events import (
     DeclarationRecordedV1,
-    ParticipantEnrolledV2,
+    ParticipantEnrolledV3,
     ParticipantErasedV1,
     ParticipantWithdrawnV1,
     PartnerJoinedV1,
@@ -99,7 +99,7 @@ class Person:
         return {k: v for k, v in self.attrs.items() if k in keep}
 
     def enrolled(self, on: str = "2012-06-04") -> Envelope:
-        payload = ParticipantEnrolledV2.model_validate(
+        payload = ParticipantEnrolledV3.model_validate(
             {
                 "participant_id": str(self.participant_id),
                 "enrolled_on": on,

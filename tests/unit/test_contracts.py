@@ -13,7 +13,11 @@ import pytest
 
 from aktywni_shared.contracts import registry, schemas
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import ALL_PAYLOADS, ParticipantEnrolledV2, ProjectRegisteredV1
+from aktywni_shared.contracts.events import (
+    ALL_PAYLOADS,
+    ParticipantEnrolledV3,
+    ProjectRegisteredV1,
+)
 from aktywni_shared.contracts.registry import MAX_EVENT_BYTES, PAYLOADS, ContractViolation, decode, encode
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, Sex
 
@@ -161,13 +165,15 @@ def test_envelope_rejects_naive_occurred_at() -> None:
 
 
 def test_encode_decode_round_trip() -> None:
-    payload = ParticipantEnrolledV2(
+    payload = ParticipantEnrolledV3(
         participant_id=uuid.uuid4(),
         category=ParticipantCategory.ENVIRONMENT_PERSON,
         sex=Sex.MALE,
         birth_year=1960,
         linked_participant_id=uuid.uuid4(),
         enrolled_on=date(2012, 6, 4),
+        education="isced_3_4",
+        degurba="3",
     )
     envelope = wrap(payload, causation_id=uuid.uuid4(), occurred_at=datetime(2012, 6, 4, 9, 15, tzinfo=UTC))
 
@@ -175,7 +181,7 @@ def test_encode_decode_round_trip() -> None:
 
     assert decoded.envelope == envelope
     assert decoded.payload == payload
-    assert isinstance(decoded.payload, ParticipantEnrolledV2)
+    assert isinstance(decoded.payload, ParticipantEnrolledV3)
 
 
 def test_encode_produces_json_bytes() -> None:

@@ -174,6 +174,34 @@ def test_the_age_band_is_enrolments_exact_band_at_support_start_and_older_events
     assert indicator(report_of([*events, *events]), "TA-ENV-SUPPORTED").breakdowns["age_band"] == {"<25": 2, "25-54": 1}
 
 
+def test_every_funders_split_is_crossed_with_sex() -> None:
+    anna = Person(
+        "TA-UNIT",
+        "person_with_disability",
+        "K",
+        labour_market_status="long_term_unemployed",
+        education="isced_1_2",
+        degurba="3",
+        disability_degree="severe",
+    )
+    jan = Person("TA-UNIT", "person_with_disability", "M", labour_market_status="inactive", degurba="1")
+    old = Person("TA-UNIT", "person_with_disability", "M")  # enrolled by a version without education/DEGURBA
+    events = [anna.enrolled(), anna.started(), jan.enrolled(), jan.started(), old.enrolled(), old.started()]
+    on = indicator(report_of(events), "TA-ON-SUPPORTED")
+    crossed = on.breakdowns_by_sex
+    assert crossed["labour_market_status"] == {
+        "inactive": {"K": 0, "M": 1},
+        "long_term_unemployed": {"K": 1, "M": 0},
+        "not_applicable": {"K": 0, "M": 1},
+    }
+    assert crossed["education"] == {"isced_1_2": {"K": 1, "M": 0}, "not_applicable": {"K": 0, "M": 2}}
+    assert crossed["degurba"] == {"1": {"K": 0, "M": 1}, "3": {"K": 1, "M": 0}, "not_applicable": {"K": 0, "M": 1}}
+    assert crossed["disability_degree"] == {"light": {"K": 0, "M": 2}, "severe": {"K": 1, "M": 0}}
+    assert crossed["organisation"] == {"fundacja-eudajmonia": {"K": 1, "M": 2}}
+    assert "sex" not in crossed
+    assert on.breakdowns["labour_market_status"] == {"inactive": 1, "long_term_unemployed": 1, "not_applicable": 1}
+
+
 def test_trained_counts_at_completion_split_by_mops_employment() -> None:
     mops = Person("TA-UNIT", "staff_trainee", "K", mops_employee=True)
     other = Person("TA-UNIT", "staff_trainee", "M", mops_employee=False)

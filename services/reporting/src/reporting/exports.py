@@ -30,8 +30,17 @@ BREAKDOWN_SHEETS = {
     "age_band": "Wiek",
     "disability_degree": "Niepełnosprawność",
     "category": "Kategoria",
+    "labour_market_status": "Status na rynku pracy",
+    "education": "Wykształcenie (ISCED)",
+    "degurba": "Miejsce zamieszkania (DEGURBA)",
     "organisation": "Organizacja",
     "month": "Miesiąc",
+}
+#: The degree of urbanisation of the place of residence (DEGURBA), as the funder names its classes.
+DEGURBA_LABELS = {
+    "1": "miasta (obszary gęsto zaludnione, DEGURBA 1)",
+    "2": "małe miasta i przedmieścia (DEGURBA 2)",
+    "3": "obszary wiejskie (DEGURBA 3)",
 }
 VALUE_LABELS = {
     "K": "Kobieta",
@@ -48,6 +57,10 @@ VALUE_LABELS = {
     "person_with_disability": "Osoba niepełnosprawna (ON)",
     "environment_person": "Otoczenie ON (rodzina, opiekun)",
     "staff_trainee": "Osoba szkolona na trenera aktywności (TA)",
+    "isced_0": "niższe niż podstawowe (ISCED 0)",
+    "isced_1_2": "podstawowe lub gimnazjalne (ISCED 1–2)",
+    "isced_3_4": "ponadgimnazjalne lub policealne (ISCED 3–4)",
+    "isced_5_8": "wyższe (ISCED 5–8)",
     **{str(status): POLISH_LABELS[status] for status in LabourMarketStatus},
 }
 STATUS_LABELS = {"enrolled": "uczestniczy", "withdrawn": "wycofany"}
@@ -156,15 +169,40 @@ def monthly_rows(report: ProjectReport) -> list[list[Any]]:
 
 
 def _breakdown_rows(report: ProjectReport, indicators: list[IndicatorReport], breakdown: str) -> list[list[Any]]:
+    """Each value of one breakdown: the total, then women and men (persons only; blank otherwise)."""
+
     def shown(value: str) -> str:
-        return _name(report, value) if breakdown == "organisation" else label(value)
+        if breakdown == "organisation":
+            return _name(report, value)
+        if breakdown == "degurba":
+            return DEGURBA_LABELS.get(value, label(value))
+        return label(value)
+
+    def by_sex(i: IndicatorReport, value: str) -> list[Any]:
+        if breakdown == "sex" or breakdown not in i.breakdowns_by_sex:
+            return [None, None]
+        cell = i.breakdowns_by_sex[breakdown].get(value, {})
+        return [cell.get("K", 0), cell.get("M", 0)]
 
     return [
-        [i.code, i.name, shown(value), count]
+        [i.code, i.name, shown(value), count, *by_sex(i, value)]
         for i in indicators
         if breakdown in i.breakdowns
         for value, count in i.breakdowns[breakdown].items()
     ]
+
+
+BREAKDOWN_HEADERS = ["Kod wskaźnika", "Nazwa wskaźnika", "Podział", "Grupa", "Wartość", "Kobiety", "Mężczyźni"]
+
+
+def breakdowns_csv(report: ProjectReport) -> bytes:
+    """Every breakdown of every indicator in one file: the split's name, its value, total, women, men."""
+    rows = [
+        [row[0], row[1], title, *row[2:]]
+        for breakdown, title in BREAKDOWN_SHEETS.items()
+        for row in _breakdown_rows(report, report.indicators, breakdown)
+    ]
+    return _csv(BREAKDOWN_HEADERS, rows)
 
 
 def _fit(sheet: Worksheet) -> None:
@@ -192,7 +230,7 @@ def xlsx(report: ProjectReport) -> bytes:
     _sheet(workbook, "Wskaźniki", SUMMARY_HEADERS, summary_rows(report))
     _sheet(workbook, "Miesiące × organizacje × płeć", MONTHLY_HEADERS, monthly_rows(report))
     for breakdown, title in BREAKDOWN_SHEETS.items():
-        header = ["Kod wskaźnika", "Nazwa wskaźnika", title, "Wartość"]
+        header = ["Kod wskaźnika", "Nazwa wskaźnika", title, "Wartość", "Kobiety", "Mężczyźni"]
         _sheet(workbook, title, header, _breakdown_rows(report, report.indicators, breakdown))
     info = workbook.create_sheet("Projekt")
     for row in (

@@ -85,9 +85,9 @@ class ParticipantEnrolledV1(EventPayload):
             raise ValueError("linked_participant_id is required for an environment person")
         return self
 
-    def upcast(self) -> ParticipantEnrolledV2:
+    def upcast(self) -> ParticipantEnrolledV3:
         """Version 1 did not say whether a staff trainee works for the social-assistance centre: unknown."""
-        return ParticipantEnrolledV2(**self.model_dump(), mops_employee=None)
+        return ParticipantEnrolledV3(**self.model_dump(), mops_employee=None, education=None, degurba=None)
 
 
 class ParticipantEnrolledV2(ParticipantEnrolledV1):
@@ -102,7 +102,31 @@ class ParticipantEnrolledV2(ParticipantEnrolledV1):
 
     mops_employee: bool | None = None
 
-    def upcast(self) -> ParticipantEnrolledV2:
+    def upcast(self) -> ParticipantEnrolledV3:
+        """Version 2 did not carry the education level or the degree of urbanisation: unknown."""
+        return ParticipantEnrolledV3(**self.model_dump(), education=None, degurba=None)
+
+
+#: Education level in the funder's coarse ISCED groups (ISCED 0, 1-2, 3-4, 5-8).
+EducationLevel = Literal["isced_0", "isced_1_2", "isced_3_4", "isced_5_8"]
+#: Degree of urbanisation of the place of residence (DEGURBA): 1 cities, 2 towns and suburbs, 3 rural areas.
+DegreeOfUrbanisation = Literal["1", "2", "3"]
+
+
+class ParticipantEnrolledV3(ParticipantEnrolledV2):
+    """As version 2, plus the education level (ISCED group) and the place of residence's DEGURBA class.
+
+    Both are coarse classes (four and three values) the funder splits its indicators by; the commune,
+    county and address stay in enrolment. ``None`` when not recorded, and for older versions.
+    """
+
+    event_type = "ParticipantEnrolled"
+    event_version = 3
+
+    education: EducationLevel | None = None
+    degurba: DegreeOfUrbanisation | None = None
+
+    def upcast(self) -> ParticipantEnrolledV3:
         return self
 
 
@@ -497,6 +521,7 @@ ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
     PartnerJoinedV2,
     ParticipantEnrolledV1,
     ParticipantEnrolledV2,
+    ParticipantEnrolledV3,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
     ParticipantErasedV1,

@@ -22,7 +22,7 @@ from aktywni_shared.contracts.events import (
     CandidateRegisteredV1,
     ParticipantActivatedV2,
     ParticipantCompletedV1,
-    ParticipantEnrolledV2,
+    ParticipantEnrolledV3,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
@@ -276,10 +276,13 @@ class Participant:
     status: Status = Status.ENROLLED
     history: list[dict[str, str]] = field(default_factory=list)
 
-    def enrolled_event(self) -> ParticipantEnrolledV2:
-        """The pseudonymous fact other services learn: no name, PESEL, contact or exact birth date."""
+    def enrolled_event(self) -> ParticipantEnrolledV3:
+        """The pseudonymous fact other services learn: no name, PESEL, contact or exact birth date.
+
+        Education and the place of residence only as the funder's coarse classes (ISCED group, DEGURBA).
+        """
         p = self.profile
-        return ParticipantEnrolledV2(
+        return ParticipantEnrolledV3(
             participant_id=self.participant_id,
             category=p.category,
             sex=p.sex,
@@ -290,6 +293,8 @@ class Participant:
             needs_step_free_access=p.needs_step_free_access,
             enrolled_on=self.enrolled_on,
             mops_employee=p.mops_employee if p.category is ParticipantCategory.STAFF_TRAINEE else None,
+            education=p.education.value if p.education else None,
+            degurba=p.degurba.value if p.degurba else None,
         )
 
     def registered_event(self) -> CandidateRegisteredV1:
@@ -324,7 +329,7 @@ class Participant:
         self.history.append({"status": Status.QUALIFIED.value, "on": on.isoformat()})
         return CandidateQualifiedV1(participant_id=self.participant_id, qualified_on=on)
 
-    def enrol_qualified(self, on: date) -> ParticipantEnrolledV2:
+    def enrol_qualified(self, on: date) -> ParticipantEnrolledV3:
         """A qualified candidate enters the project on ``on`` (the day their participation starts)."""
         if self.status is not Status.QUALIFIED:
             raise InvalidTransition(
@@ -374,7 +379,7 @@ class Participant:
         self.history.append({"status": Status.WITHDRAWN.value, "on": on.isoformat(), "reason": reason.value})
         return ParticipantWithdrawnV1(participant_id=self.participant_id, withdrawn_on=on, reason=reason)
 
-    def re_enrol(self, on: date) -> ParticipantEnrolledV2:
+    def re_enrol(self, on: date) -> ParticipantEnrolledV3:
         if self.status is not Status.WITHDRAWN:
             raise InvalidTransition(
                 f"only a withdrawn participant can be re-enrolled, not {self.status.value}", "status"
@@ -399,9 +404,12 @@ class Participant:
             # A new residence replaces the old one whole: no commune or TERYT code of the old place stays.
             residence = details.residence.model_dump()
             profile_changes |= {k: v for k, v in residence.items() if k in Profile.model_fields}
-        before = self.enrolled_event()
+        # ParticipantUpdated v1 carries the labour-market status, disability and access needs; education
+        # and DEGURBA reach other services in ParticipantEnrolled (at enrolment, as the funder counts them)
+        updated = {"labour_market_status", "disability_degree", "needs_step_free_access"}
+        before = self.enrolled_event().model_dump(include=updated)
         self.profile = Profile.model_validate(self.profile.model_dump() | profile_changes)
-        after = self.enrolled_event()
+        after = self.enrolled_event().model_dump(include=updated)
         if before == after:
             return None
         return ParticipantUpdatedV1(

@@ -50,6 +50,19 @@ def router(reports: Reports, authenticated: Authenticate) -> APIRouter:
         return _file(exports.monthly_csv(report), CSV, f"wskazniki-{project_id}.csv")
 
     @api.get(
+        "/projects/{project_id}/exports/breakdowns.csv",
+        summary="Every indicator split by each breakdown (sex, age, disability, labour-market status, education,"
+        " place of residence, organisation, month), each value also by sex (CSV, `;`, UTF-8 with BOM)",
+        responses={200: {"content": {"text/csv": {}}}, **refused},
+        response_class=Response,
+    )
+    async def breakdowns_csv(
+        project_id: ProjectId, organisation: OrganisationFilter = None, caller: Principal = Depends(authenticated)
+    ) -> Response:
+        report = await reports.report(caller, project_id, organisation)
+        return _file(exports.breakdowns_csv(report), CSV, f"podzialy-{project_id}.csv")
+
+    @api.get(
         "/projects/{project_id}/exports/participants.csv",
         summary="Pseudonymous participants with ESF attributes (the leading organisation's coordinator)",
         responses={200: {"content": {"text/csv": {}}}, **refused},

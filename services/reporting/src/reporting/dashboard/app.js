@@ -9,6 +9,29 @@ const LABELS = {
   unit: { persons: "os.", bodies: "podm.", items: "szt." },
   sex: { K: "Kobiety", M: "Mężczyźni" },
 };
+// The funder's splits a card shows (each crossed with sex), in this order, with Polish names and values.
+const SPLITS = {
+  age_band: "Wiek w chwili rozpoczęcia wsparcia",
+  disability_degree: "Stopień niepełnosprawności",
+  labour_market_status: "Status na rynku pracy",
+  education: "Wykształcenie (ISCED)",
+  degurba: "Miejsce zamieszkania (DEGURBA)",
+  category: "Kategoria uczestnika",
+};
+const VALUES = {
+  "<25": "poniżej 25 lat", "25-54": "25–54 lata", "55+": "55 lat i więcej",
+  light: "lekki", moderate: "umiarkowany", severe: "znaczny",
+  registered_unemployed: "Osoba bezrobotna zarejestrowana w ewidencji urzędów pracy",
+  long_term_unemployed: "Osoba długotrwale bezrobotna",
+  unregistered_unemployed: "Osoba bezrobotna niezarejestrowana w ewidencji urzędów pracy",
+  inactive: "Osoba bierna zawodowo", employed: "Osoba pracująca",
+  isced_0: "niższe niż podstawowe (ISCED 0)", isced_1_2: "podstawowe lub gimnazjalne (ISCED 1–2)",
+  isced_3_4: "ponadgimnazjalne lub policealne (ISCED 3–4)", isced_5_8: "wyższe (ISCED 5–8)",
+  client_at_risk: "klient MOPS", person_with_disability: "osoba niepełnosprawna",
+  environment_person: "otoczenie ON", staff_trainee: "osoba szkolona na TA",
+  not_applicable: "nie dotyczy / brak danych", refused: "odmowa podania informacji",
+};
+const DEGURBA = { 1: "miasta (DEGURBA 1)", 2: "małe miasta i przedmieścia (DEGURBA 2)", 3: "obszary wiejskie (DEGURBA 3)" };
 const $ = (id) => document.getElementById(id);
 let controller = null;
 let organisationsFilled = false;
@@ -157,6 +180,25 @@ function table(title, rows) {
     .join("")}</tbody></table>`;
 }
 
+// The splits that matter for this indicator: those it is defined with, leaving out one whose every
+// person is "not applicable" (e.g. the disability degree of environment persons).
+function splits(indicator) {
+  const crossed = indicator.breakdowns_by_sex || {};
+  return Object.keys(SPLITS)
+    .filter((name) => crossed[name] && Object.keys(crossed[name]).some((v) => v !== "not_applicable"))
+    .map((name) => {
+      const rows = Object.entries(crossed[name]).map(([value, bySex]) => {
+        const shown = name === "degurba" ? DEGURBA[value] || VALUES[value] || value : VALUES[value] || value;
+        const total = (bySex.K || 0) + (bySex.M || 0);
+        return `<tr data-value="${escapeHtml(value)}"><td>${escapeHtml(shown)}</td><td class="n k">${bySex.K || 0}</td>` +
+          `<td class="n m">${bySex.M || 0}</td><td class="n">${total}</td></tr>`;
+      });
+      return `<table class="split" data-split="${name}"><thead><tr><th>${SPLITS[name]}</th><th>K</th><th>M</th>` +
+        `<th>razem</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+    })
+    .join("");
+}
+
 function card(indicator) {
   const percent = Math.min(100, indicator.target ? (100 * indicator.value) / indicator.target : 100);
   const planPercent = indicator.plan_to_date != null && indicator.target
@@ -183,6 +225,7 @@ function card(indicator) {
       ${indicator.plan_to_date != null ? `Plan na dziś: ${indicator.plan_to_date}.` : ""}</p>
     ${table("Płeć", sexRows)}
     ${table("Organizacja", orgRows)}
+    ${splits(indicator)}
     ${chart(indicator)}
   </article>`;
 }

@@ -13,7 +13,17 @@ from typing import Any
 
 from reporting.domain.indicators import IndicatorDefinition, IndicatorSet
 
-PERSON_BREAKDOWNS = ["sex", "age_band", "disability_degree", "category", "organisation", "month"]
+PERSON_BREAKDOWNS = [
+    "sex",
+    "age_band",
+    "disability_degree",
+    "category",
+    "labour_market_status",
+    "education",
+    "degurba",
+    "organisation",
+    "month",
+]
 BODY_BREAKDOWNS = ["organisation", "month"]
 
 TA_INDICATORS: list[dict[str, Any]] = [

@@ -47,6 +47,9 @@ class Counted:
     age_band: str = NOT_APPLICABLE
     disability_degree: str = NOT_APPLICABLE
     category: str = NOT_APPLICABLE
+    labour_market_status: str = NOT_APPLICABLE  # at enrolment (entering the project)
+    education: str = NOT_APPLICABLE  # ISCED group, at enrolment
+    degurba: str = NOT_APPLICABLE  # place of residence's degree of urbanisation, at enrolment
 
     @property
     def month(self) -> str:
@@ -73,11 +76,14 @@ def _matches_support(counting: Counting, activity_id: str, form: str) -> bool:
 
 
 def _person(
-    subject: str, on: str, attrs: dict[str, Any], organisation: str, age_on: str, exact_band: str | None = None
+    subject: str, on: str, attrs: dict[str, Any], organisation: str, age_on: str, entry: Entry | None = None
 ) -> Counted:
-    """``exact_band``: enrolment's band from the birth date on the first support day; without it
-    (older events) the age is approximated from the birth year."""
-    band = exact_band or age_band(int(age_on[:4]) - int(attrs["birth_year"]))
+    """The counted person: the age band is enrolment's, from the birth date on the first support day;
+    without it (older events) the age is approximated from the birth year. Labour-market status,
+    education and place of residence are those recorded at enrolment."""
+    entry = entry or {}
+    band = exact_age_band(entry) or age_band(int(age_on[:4]) - int(attrs["birth_year"]))
+    profile = entry.get("attrs") or {}
     return Counted(
         subject=subject,
         on=date.fromisoformat(on),
@@ -86,6 +92,9 @@ def _person(
         age_band=band,
         disability_degree=str(attrs.get("disability_degree") or NOT_APPLICABLE),
         category=str(attrs["category"]),
+        labour_market_status=str(profile.get("labour_market_status") or NOT_APPLICABLE),
+        education=str(profile.get("education") or NOT_APPLICABLE),
+        degurba=str(profile.get("degurba") or NOT_APPLICABLE),
     )
 
 
@@ -95,7 +104,7 @@ def _at_start(counting: Counting, subject: str, entry: Entry, organisation: str)
         return None
     if not _matches_person(counting, start["attrs"]):
         return None
-    return _person(subject, start["on"], start["attrs"], organisation, start["on"], exact_age_band(entry))
+    return _person(subject, start["on"], start["attrs"], organisation, start["on"], entry)
 
 
 def _at_completion(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
@@ -109,7 +118,7 @@ def _at_completion(counting: Counting, subject: str, entry: Entry, organisation:
     first = min(matching, key=lambda d: str(d["on"]))
     start = entry.get("start")
     age_on = start["on"] if start else first["on"]
-    return _person(subject, first["on"], first["attrs"], organisation, age_on, exact_age_band(entry))
+    return _person(subject, first["on"], first["attrs"], organisation, age_on, entry)
 
 
 def _at_enrolment(counting: Counting, subject: str, entry: Entry, organisation: str) -> Counted | None:
@@ -121,7 +130,7 @@ def _at_enrolment(counting: Counting, subject: str, entry: Entry, organisation: 
         return None
     start = entry.get("start")
     age_on = start["on"] if start else enrolled_on
-    return _person(subject, enrolled_on, attrs, organisation, age_on, exact_age_band(entry))
+    return _person(subject, enrolled_on, attrs, organisation, age_on, entry)
 
 
 _PERSON_RULES = {

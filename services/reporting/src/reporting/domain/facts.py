@@ -73,7 +73,7 @@ def _stamp(envelope: Envelope) -> str:
 
 
 SUPPORT_ATTRS = ("category", "sex", "birth_year", "disability_degree", "mops_employee")
-ENROLMENT_ATTRS = (*SUPPORT_ATTRS, "labour_market_status")
+ENROLMENT_ATTRS = (*SUPPORT_ATTRS, "labour_market_status", "education", "degurba")
 
 
 def record(envelope: Envelope, payload: EventPayload) -> Record | None:

@@ -49,10 +49,23 @@ class Breakdown(StrEnum):
     CATEGORY = "category"
     ORGANISATION = "organisation"
     MONTH = "month"
+    LABOUR_MARKET_STATUS = "labour_market_status"
+    EDUCATION = "education"
+    DEGURBA = "degurba"
 
 
 PERSON_SOURCES = frozenset({CountedAt.SUPPORT_STARTED, CountedAt.SUPPORT_COMPLETED, CountedAt.ENROLMENT})
-PERSON_BREAKDOWNS = frozenset({Breakdown.SEX, Breakdown.AGE_BAND, Breakdown.DISABILITY_DEGREE, Breakdown.CATEGORY})
+PERSON_BREAKDOWNS = frozenset(
+    {
+        Breakdown.SEX,
+        Breakdown.AGE_BAND,
+        Breakdown.DISABILITY_DEGREE,
+        Breakdown.CATEGORY,
+        Breakdown.LABOUR_MARKET_STATUS,
+        Breakdown.EDUCATION,
+        Breakdown.DEGURBA,
+    }
+)
 
 
 class Counting(BaseModel):

@@ -73,6 +73,8 @@ class IndicatorReport(BaseModel):
     by_sex: dict[str, int]
     by_organisation: dict[str, dict[str, int]]
     breakdowns: dict[str, dict[str, int]]
+    #: each breakdown crossed with sex: breakdown → value → {"K": n, "M": n} (persons only)
+    breakdowns_by_sex: dict[str, dict[str, dict[str, int]]] = {}
     months: list[MonthRow]
     cells: list[Cell]
 
@@ -103,6 +105,16 @@ def _sum(counted: Iterable[Counted], key: str) -> dict[str, int]:
     for c in counted:
         totals[c.value_of(key)] += c.quantity
     return dict(sorted(totals.items()))
+
+
+def _by_sex(counted: Iterable[Counted], key: str) -> dict[str, dict[str, int]]:
+    """One breakdown crossed with sex: each value's K and M counts (both always present)."""
+    cells: dict[str, dict[str, int]] = {}
+    for c in counted:
+        row = cells.setdefault(c.value_of(key), dict.fromkeys(SEXES, 0))
+        if c.sex in row:
+            row[c.sex] += c.quantity
+    return dict(sorted(cells.items()))
 
 
 def indicator_report(
@@ -161,6 +173,11 @@ def indicator_report(
         by_sex={s: _sum(counted, "sex").get(s, 0) for s in SEXES} if definition.counts_persons else {},
         by_organisation=dict(sorted(by_organisation.items())),
         breakdowns={b.value: _sum(counted, b.value) for b in definition.breakdowns},
+        breakdowns_by_sex=(
+            {b.value: _by_sex(counted, b.value) for b in definition.breakdowns if b.value != "sex"}
+            if definition.counts_persons
+            else {}
+        ),
         months=rows,
         cells=[Cell(month=m, organisation=o, sex=s, count=n) for (m, o, s), n in sorted(cells.items())],
     )
