@@ -12,6 +12,7 @@ from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import (
     CompletionRule,
     ParticipantEnrolledV2,
+    ParticipantEnrolledV3,
     ParticipantErasedV1,
     ParticipantWithdrawnV1,
 )
@@ -296,3 +297,19 @@ def test_a_withdrawal_before_its_enrolment_is_not_undone_but_a_re_enrolment_is_h
     view = participants.apply(view, _envelope(erased, 12), erased)
     assert (view.status, view.category, view.birth_year) == (ParticipantStatus.ERASED, None, None)
     assert participants.apply(view, _envelope(enrolled, 13), enrolled).status is ParticipantStatus.ERASED
+
+
+def test_every_version_of_an_enrolment_enrols_as_decoding_upcasts_it() -> None:
+    pid = uuid.uuid4()
+    enrolled = ParticipantEnrolledV3(
+        participant_id=pid,
+        category=ParticipantCategory.PERSON_WITH_DISABILITY,
+        sex=Sex.FEMALE,
+        birth_year=1980,
+        disability_degree="light",
+        enrolled_on=date(2012, 6, 1),
+        education="isced_3_4",
+        degurba="1",
+    )
+    view = participants.apply(participants.blank(_envelope(enrolled, 1), str(pid)), _envelope(enrolled, 1), enrolled)
+    assert (view.status, view.category) == (ParticipantStatus.ENROLLED, ParticipantCategory.PERSON_WITH_DISABILITY)

@@ -19,6 +19,7 @@ from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import (
     ParticipantCompletedV1,
     ParticipantEnrolledV2,
+    ParticipantEnrolledV3,
     ParticipantErasedV1,
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
@@ -128,6 +129,7 @@ def apply(view: ParticipantView, envelope: Envelope, payload: Any) -> Participan
         return view
     steps: dict[type, Any] = {
         ParticipantEnrolledV2: _enrolled,
+        ParticipantEnrolledV3: _enrolled,  # the newest version: what decoding upcasts every version to
         ParticipantUpdatedV1: _updated,
         ParticipantWithdrawnV1: _withdrawn,
         ParticipantCompletedV1: _completed,
