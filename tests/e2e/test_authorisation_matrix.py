@@ -102,6 +102,7 @@ class World:
     session_id: str = ""
     indicators: list[dict[str, Any]] = field(default_factory=list)
     import_template: str = ""
+    subscription: dict[str, str] = field(default_factory=dict)  # the leader's link to the venue's feed
     partner_to_add: str = ""
     personal: dict[str, list[str]] = field(default_factory=dict)  # participant id -> their personal values
     throwaway: dict[Operation, dict[str, str]] = field(default_factory=dict)
@@ -198,6 +199,16 @@ class World:
 
     # --- scheduling ---
 
+    def subscribed(self) -> dict[str, str]:
+        """A new calendar link of the leader's coordinator to the matrix venue's feed: its id and secret."""
+        response = self.leader("scheduling").post(
+            "/calendars/subscriptions", json={"kind": "venue", "id": self.venue["venue_id"]}
+        )
+        assert response.status_code == 201, response.text
+        link = response.json()
+        secret = str(link["url"]).rsplit("/", 1)[-1].removesuffix(".ics")
+        return {"subscription_id": str(link["subscription_id"]), "secret": secret}
+
     def session(self, activity_id: str, **changes: Any) -> str:
         body = {**_slot(self.slots), "venue_id": self.venue["venue_id"], "room_id": "sala-matrycy", **changes}
         self.slots += 1
@@ -278,6 +289,7 @@ def _build(system: RunningSystem) -> World:
     assert learned, "scheduling did not learn the test participants within 60 s"
     world.session_id = world.session(world.activity_id, staff_ids=[world.staff_id])
     world.book(world.session_id, world.participant_id)
+    world.subscription = world.subscribed()
 
     reporter = world.leader("reporting")
     templates = reporter.get("/indicator-templates")
@@ -316,6 +328,7 @@ def _defaults(world: World) -> dict[str, str]:
         "activity_id": world.activity_id,
         "session_id": world.session_id,
         "code": "TA-MODEL",
+        **world.subscription,
     }
 
 
@@ -347,6 +360,9 @@ FRESH: dict[Operation, Callable[[World], dict[str, str]]] = {
     ("scheduling", "PUT", "/sessions/{session_id}/capacity"): _own_session,
     ("scheduling", "DELETE", "/sessions/{session_id}/bookings/{participant_id}"): _booked,
     ("scheduling", "POST", "/sessions/{session_id}/bookings/{participant_id}/confirmation"): World.offered,
+    # a rotated or revoked link is gone: the link cell and the other cells keep the world's own
+    ("scheduling", "POST", "/calendars/subscriptions/{subscription_id}/rotation"): World.subscribed,
+    ("scheduling", "DELETE", "/calendars/subscriptions/{subscription_id}"): World.subscribed,
 }
 
 
@@ -396,6 +412,7 @@ BODIES: dict[Operation, Callable[[World], Body]] = {
     ),
     ("scheduling", "POST", "/venues"): lambda w: {**w.venue, "venue_id": f"matrix-new-{w.run}"},
     ("scheduling", "PUT", "/venues/{venue_id}"): lambda w: w.venue,
+    ("scheduling", "POST", "/calendars/subscriptions"): lambda w: {"kind": "venue", "id": w.venue["venue_id"]},
     ("scheduling", "POST", "/staff"): lambda w: {
         "staff_id": f"doradca-matrix-{w.run}",
         "user": f"doradca-matrix-{w.run}",

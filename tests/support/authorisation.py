@@ -110,6 +110,10 @@ PROJECT_READERS = {
 #: The owning organisation's coordinator and staff, who see its participants (the leader's coordinator all).
 PARTICIPANT_OWNERS = {Role.COORDINATOR: Whose.OWNER, Role.PARTNER_STAFF: Whose.OWNER}
 LEADERS_COORDINATOR = {Role.COORDINATOR: Whose.LEADER}
+#: Every role of the organisation that registered a venue (venue ids are per organisation).
+VENUE_OWNERS = dict.fromkeys(Role, Whose.OWNER)
+#: The one user who made a calendar subscription link (the matrix's links belong to the leader's coordinator).
+SUBSCRIBER = {Role.COORDINATOR: Whose.OWNER}
 
 POLICY: dict[Operation, Rule] = {
     # --- enrolment ---------------------------------------------------------------------------------------
@@ -157,7 +161,8 @@ POLICY: dict[Operation, Rule] = {
         {Role.ADMINISTRATOR: Whose.ANY, Role.COORDINATOR: Whose.ANY}, conflict_ok=True
     ),
     ("scheduling", "PUT", "/venues/{venue_id}"): Rule({Role.ADMINISTRATOR: Whose.OWNER, Role.COORDINATOR: Whose.OWNER}),
-    ("scheduling", "GET", "/venues/{venue_id}"): Rule(EVERYONE_ANYWHERE),
+    # venue ids are per organisation: another organisation's venue of that id does not exist for its users
+    ("scheduling", "GET", "/venues/{venue_id}"): Rule(VENUE_OWNERS),
     ("scheduling", "GET", "/staff"): Rule(EVERYONE_ANYWHERE),
     ("scheduling", "POST", "/staff"): Rule(
         {Role.ADMINISTRATOR: Whose.ANY, Role.COORDINATOR: Whose.ANY}, conflict_ok=True
@@ -183,7 +188,14 @@ POLICY: dict[Operation, Rule] = {
     ("scheduling", "GET", "/calendars/staff/{staff_id}.ics"): Rule(
         {Role.ADMINISTRATOR: Whose.OWNER, Role.COORDINATOR: Whose.OWNER, Role.TRAINER: Whose.OWNER}
     ),
-    ("scheduling", "GET", "/calendars/venues/{venue_id}.ics"): Rule(EVERYONE_ANYWHERE),
+    ("scheduling", "GET", "/calendars/venues/{venue_id}.ics"): Rule(VENUE_OWNERS),
+    # a subscription link: any user may make one to a feed they may read, and only they manage it
+    ("scheduling", "POST", "/calendars/subscriptions"): Rule(VENUE_OWNERS),
+    ("scheduling", "GET", "/calendars/subscriptions"): Rule(EVERYONE_ANYWHERE),
+    ("scheduling", "GET", "/calendars/subscriptions/{subscription_id}"): Rule(SUBSCRIBER),
+    ("scheduling", "POST", "/calendars/subscriptions/{subscription_id}/rotation"): Rule(SUBSCRIBER),
+    ("scheduling", "DELETE", "/calendars/subscriptions/{subscription_id}"): Rule(SUBSCRIBER),
+    ("scheduling", "GET", "/calendars/links/{secret}.ics"): PUBLIC,  # the secret in the link is the key
     # pseudonymous; a partner lists its own, a trainer the people in their sessions (test_participant_list_scope)
     ("scheduling", "GET", "/projects/{project_id}/participants"): Rule(
         {Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT, Role.TRAINER: Whose.PROJECT}
