@@ -49,6 +49,11 @@ def age_band(age: int) -> str:
     return "25-54" if age <= 54 else "55+"
 
 
+def age_on(birth: date, day: date) -> int:
+    """Full years of age on a day (born on 29 February: a year older on 1 March in common years)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -76,7 +81,7 @@ def _person_counted(p: Person, started: date, counted_on: date) -> Counted:
     degree = p.disability_degree if p.category == "person_with_disability" else None
     return Counted(
         sex=p.sex,
-        age_band=age_band(started.year - p.birth_year),
+        age_band=age_band(age_on(p.birth_date, started)),
         disability_degree=degree or NOT_APPLICABLE,
         category=p.category,
         organisation=p.organisation_id,

@@ -83,7 +83,7 @@ class Person:
     kind: str  # "on", "environment", "trainee"
     body: dict[str, Any]  # the enrolment body (an environment person's link is filled in when sent)
     sex: str
-    birth_year: int
+    birth_date: date  # the oracle's age band is the age in full years on the first support's day
     fate: str  # "stays", "withdrawn", "re_enrolled", "withdrawn_after_support"
     erased: bool
     link_to: str | None = None
@@ -339,7 +339,7 @@ def _project(rng: random.Random, ids: _Identities, index: int, size: tuple[int, 
                 kind=kind,
                 body=body,
                 sex=who["sex"],
-                birth_year=int(who["birth_date"][:4]),
+                birth_date=date.fromisoformat(who["birth_date"]),
                 fate=fate,
                 erased=erased,
             )
