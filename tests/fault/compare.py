@@ -60,7 +60,13 @@ def numbers(api: Api, workload: Workload, ids: dict[str, str], sessions: dict[st
             for code, values in wanted["report"].items():
                 actual = shown.get(code, {})
                 for name, value in values.items():
-                    result.check(f"{pid} {code} {name}", value, actual.get(name))
+                    shown_value = actual.get(name)
+                    if name == "breakdowns" and isinstance(shown_value, dict):
+                        # the oracle predicts the splits its workload varies on purpose; the funder's other
+                        # splits (labour-market status, education, DEGURBA) are checked by the unit and e2e
+                        # tests of reporting, and a split the oracle predicts but the report lacks still fails
+                        shown_value = {split: shown_value.get(split) for split in value}
+                    result.check(f"{pid} {code} {name}", value, shown_value)
             count = _get(api, client, "reporting", f"/projects/{pid}/participants/count", AUDITOR)
             for name, value in wanted["participants"].items():
                 result.check(f"{pid} participants {name}", value, count.get(name))

@@ -81,7 +81,9 @@ def _person_counted(p: Person, started: date, counted_on: date) -> Counted:
     degree = p.disability_degree if p.category == "person_with_disability" else None
     return Counted(
         sex=p.sex,
-        age_band=age_band(age_on(p.birth_date, started)),
+        # enrolment computes the exact band when it learns the first support; a person erased before
+        # that keeps the birth-year estimate of their enrolment event (docs/security.md)
+        age_band=age_band(started.year - p.birth_date.year if p.erased else age_on(p.birth_date, started)),
         disability_degree=degree or NOT_APPLICABLE,
         category=p.category,
         organisation=p.organisation_id,
