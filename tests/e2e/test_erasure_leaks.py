@@ -137,6 +137,9 @@ async def test_personal_data_is_nowhere_in_clear_and_erasure_leaves_nothing_but_
     system: RunningSystem, project_id: str
 ) -> None:
     crowd = _crowd(random.Random(uuid.uuid4().int))
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        rule = {"path_completion": {"person_with_disability": {"workshop": 1}}}  # the one workshop completes
+        assert leader.patch(f"/projects/{project_id}", json=rule).status_code == 200
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
         template = {"template": "trener-aktywnosci"}
         assert eventually(

@@ -61,6 +61,8 @@ async def test_candidate_is_qualified_enrolled_activated_and_completed_with_one_
 ) -> None:
     identity = pesel(date(1975, 4, 2), 41, female=False)
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        rule = {"path_completion": {"person_with_disability": {"training": 1}}}  # the one training completes
+        assert leader.patch(f"/projects/{project_id}", json=rule).status_code == 200
         registered = leader.post(
             f"/projects/{project_id}/candidates",
             json=demo_data.person_with_disability(pesel=identity, first_name="Kandydat", enrolled_on="2012-05-21"),

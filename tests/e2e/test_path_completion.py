@@ -160,12 +160,23 @@ async def test_an_on_meeting_the_rule_is_completed_once_whatever_is_delivered_tw
         ), "scheduling learned the completion: the participant is booked into no new session"
 
 
-async def test_a_category_without_a_rule_completes_at_its_first_completed_activity(
-    system: RunningSystem, project_id: str
+async def test_a_category_without_a_rule_stays_active_until_a_coordinator_closes_the_path(
+    system: RunningSystem, project_id: str, completions: Any
 ) -> None:
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert leader.patch(f"/projects/{project_id}", json={"path_completion": {}}).status_code == 200
     pid = _enrol(system, project_id, 63)
-    await _publish(system, _fact(SupportCompletedV1, pid, project_id, "individual_meeting", 1))
-    assert eventually(lambda: _status(system, pid) == "completed")
+    started = _fact(SupportStartedV1, pid, project_id, "individual_meeting", 1)
+    forms = ["individual_meeting", "training", "educational_trip", "workshop"]
+    done = [_fact(SupportCompletedV1, pid, project_id, form, n) for n, form in enumerate(forms, start=1)]
+    await _publish(system, started, *done)
+
+    assert eventually(lambda: _counted(completions, pid, len(forms))), "enrolment noted every activity"
+    assert _status(system, pid) == "active", "no rule: no number of completed activities closes the path"
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        closed = leader.post(f"/participants/{pid}/completion", json={"completed_on": "2012-06-20"})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["status"] == "completed"
 
 
 def test_the_rule_is_changed_by_the_leader_and_a_wrong_one_is_refused_naming_its_field(
@@ -192,7 +203,8 @@ def test_the_rule_is_changed_by_the_leader_and_a_wrong_one_is_refused_naming_its
         assert unknown.status_code == 422, unknown.text
         assert unknown.json()["detail"][0]["loc"] == ["body", "path_completion"]
         assert "client_at_risk" in unknown.json()["detail"][0]["msg"]
-        assert leader.get(f"/projects/{project_id}").json()["path_completion"] == {}, "nothing half-written"
+        demo_rule = demo_data.ta_project()["path_completion"]
+        assert leader.get(f"/projects/{project_id}").json()["path_completion"] == demo_rule, "nothing half-written"
 
         changed = leader.patch(f"/projects/{project_id}", json={"path_completion": {"person_with_disability": ON_RULE}})
         assert changed.status_code == 200, changed.text

@@ -41,9 +41,10 @@ def test_the_rule_is_met_with_every_form_in_its_number_and_more_is_fine() -> Non
     assert completion.is_met(ON_RULE, [*done, SupportForm.EDUCATIONAL_TRIP, SupportForm.WORKSHOP])
 
 
-def test_without_a_rule_the_first_completed_activity_of_any_form_completes() -> None:
+def test_without_a_rule_no_completed_activity_completes_the_path_on_its_own() -> None:
     assert not completion.is_met(None, [])
-    assert completion.is_met(None, [SupportForm.WORKSHOP])
+    assert not completion.is_met(None, [SupportForm.WORKSHOP])
+    assert not completion.is_met(None, list(SupportForm) * 3), "one path in a project with no rule stays open"
 
 
 def test_a_project_keeps_its_rule_per_category_and_the_default_elsewhere() -> None:

@@ -59,6 +59,11 @@ def ta_project(project_id: str = "TA-2012") -> dict[str, Any]:
             },
             "environment_person": {"min_age": 16},
         },
+        "path_completion": {
+            "person_with_disability": {"training": 1, "individual_meeting": 1},
+            "environment_person": {"training": 1},
+            "staff_trainee": {"training": 1},
+        },
         "partners": [
             {"organisation_id": FRDL, "role": "partner"},
             {

@@ -47,7 +47,7 @@ def router(enrolment: Enrolment, authenticated: Authenticate) -> APIRouter:
         description=(
             "`path_completion` replaces the project's rules of path completion: per participant category, "
             "the forms of support and how many completed activities of each complete a participant's path. "
-            "A category without a rule completes at its first completed activity of any form. A changed rule "
+            "A category without a rule completes only when a coordinator closes the path. A changed rule "
             "un-completes nobody; participants meeting a looser rule complete at their next completed activity "
             "(or when a coordinator closes their path)."
         ),

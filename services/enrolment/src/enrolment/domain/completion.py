@@ -6,8 +6,9 @@ activities of each form the participant must have completed (e.g. a person with 
 activity once (``SupportCompleted``); enrolment keeps the distinct activities per participant, so a
 duplicate delivery or a replay counts nothing twice.
 
-Where a project gives no rule for a category, the default applies: one completed activity of any
-form completes the path (what a project with a single form of support per category expects).
+Where a project gives no rule for a category, no completed activity completes the path on its own:
+nothing says which support makes the path whole, so the participant stays active (booked and
+attended as before) until a coordinator closes the path by hand or the project gives a rule.
 
 A changed rule applies to the facts that come after it: participants already completed stay
 completed, and those who meet a looser rule are completed at their next completed activity (or by
@@ -40,7 +41,7 @@ PathCompletion = Annotated[
     Field(
         description=(
             "per participant category, the forms of support (and how many of each) that complete a path; "
-            "a category left out completes at its first completed activity of any form"
+            "a category left out completes only when a coordinator closes the path"
         ),
         examples=[{"person_with_disability": {"training": 1, "individual_meeting": 2, "educational_trip": 1}}],
     ),
@@ -48,13 +49,13 @@ PathCompletion = Annotated[
 
 
 def is_met(rule: Mapping[SupportForm, int] | None, completed: Iterable[SupportForm]) -> bool:
-    """Whether the completed activities meet the rule (``None``: the default, any one activity).
+    """Whether the completed activities meet the rule (``None``, no rule: never on their own).
 
     ``completed`` holds the form of each distinct completed activity of the participant.
     """
     counts = Counter(completed)
     if rule is None:
-        return sum(counts.values()) > 0
+        return False
     return all(counts[form] >= need for form, need in rule.items())
 
 
