@@ -11,10 +11,11 @@ from typing import Annotated, Any
 
 import jwt
 import pytest
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
 from aktywni_shared.auth import ALGORITHM, ISSUER, InvalidToken, Principal, Role, Tokens, authentication, require_role
+from aktywni_shared.errors import Forbidden
 
 SECRET = "s3cret-for-unit-tests-only-0123456789"
 ANNA = Principal(user="anna", organisation_id="fundacja-eudajmonia", role=Role.PARTNER_STAFF)
@@ -214,13 +215,13 @@ def test_request_with_a_good_token_reaches_the_route_with_the_principal(client: 
 def test_require_role_lets_an_allowed_role_through() -> None:
     require_role(ANNA, Role.COORDINATOR, Role.PARTNER_STAFF)  # no exception
 
-    with pytest.raises(HTTPException):
+    with pytest.raises(Forbidden):
         require_role(ANNA, Role.COORDINATOR)
 
 
 def test_require_role_answers_403_naming_the_role() -> None:
-    with pytest.raises(HTTPException) as caught:
+    with pytest.raises(Forbidden) as caught:
         require_role(ANNA, Role.ADMINISTRATOR, Role.AUDITOR)
 
-    assert caught.value.status_code == 403
-    assert caught.value.detail == "role partner_staff may not do this"
+    assert caught.value.status == 403
+    assert caught.value.body() == {"detail": "role partner_staff may not do this"}

@@ -2,43 +2,27 @@
 
 Every service verifies tokens with the same key (``AKTYWNI_JWT_SECRET``, HS256); tokens are issued
 by the `aktywni-token` command (for the demo and for operators) or by an identity provider that
-signs with the same key. Authorisation by organisation is each service's own business; the role
-checks that are the same everywhere live here.
+signs with the same key. Who a caller is (``Principal``, ``Role``) lives in the pure
+:mod:`aktywni_shared.identity` and is re-exported here; authorisation is each service's
+``domain/access.py``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from enum import StrEnum
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from aktywni_shared.contracts.envelope import ORG_ID_PATTERN
+from aktywni_shared.identity import Principal, Role, require_role
 
 ALGORITHM = "HS256"
 ISSUER = "aktywni"
 MIN_SECRET_BYTES = 32
-
-
-class Role(StrEnum):
-    ADMINISTRATOR = "administrator"  # platform operator: organisations and their users
-    COORDINATOR = "coordinator"  # runs projects of their organisation; the leader's sees the whole project
-    PARTNER_STAFF = "partner_staff"  # social worker, recruiter: their organisation's participants
-    TRAINER = "trainer"  # trainer or specialist: their sessions and attendance
-    AUDITOR = "auditor"  # funder, controller: reports only, never personal data
-
-
-class Principal(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    user: str = Field(min_length=1, max_length=100)
-    organisation_id: str = Field(pattern=ORG_ID_PATTERN)
-    role: Role
 
 
 class InvalidToken(Exception):
@@ -106,6 +90,4 @@ def authentication(tokens: Tokens) -> Authenticate:
     return current_principal
 
 
-def require_role(principal: Principal, *allowed: Role) -> None:
-    if principal.role not in allowed:
-        raise HTTPException(403, detail=f"role {principal.role.value} may not do this")
+__all__ = ["Authenticate", "InvalidToken", "Principal", "Role", "Tokens", "authentication", "require_role"]

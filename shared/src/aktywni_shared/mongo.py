@@ -7,10 +7,9 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aktywni_shared.store_limits import MAX_POOL_SIZE
+
 Document = dict[str, Any]
-#: Connections per process: well below FerretDB's 100 SQLite connections per database, so that one
-#: busy process leaves room for the others.
-MAX_POOL_SIZE = 32
 
 
 def connect(uri: str) -> AsyncMongoClient[Document]:

@@ -61,3 +61,23 @@ EVENT_TOPICS: dict[str, Topic] = {
     "TargetReached": REPORTING_INDICATORS,
     "TargetAtRisk": REPORTING_INDICATORS,
 }
+
+
+#: Events whose record key is not the field their topic is keyed by.
+_KEY_FIELDS: dict[str, str] = {"ActivityPlanned": "activity_id"}
+
+
+def topic_of(event_type: str) -> Topic:
+    """The topic an event type is published on (a KeyError names an event no contract maps)."""
+    return EVENT_TOPICS[event_type]
+
+
+def record_key(event_type: str, payload: dict[str, object], *, project_id: str) -> str:
+    """The record key of one event: the aggregate id its topic is keyed by, so its events stay in order.
+
+    Project topics are keyed by the envelope's project id (a payload need not repeat it).
+    """
+    field = _KEY_FIELDS.get(event_type, topic_of(event_type).key)
+    if field == "project_id":
+        return str(payload.get("project_id") or project_id)
+    return str(payload[field])

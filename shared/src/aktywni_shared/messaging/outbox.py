@@ -39,8 +39,9 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.registry import encode
-from aktywni_shared.contracts.topics import Topic
+from aktywni_shared.contracts.topics import Topic, record_key, topic_of
 from aktywni_shared.mongo import Document
+from aktywni_shared.store_limits import STATEMENTS_PER_COMMAND
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,8 @@ LEADER = "outbox_relay_lease"
 LEADER_ID = "relay"
 SWEEP_SECONDS = 300.0
 READ_CONCURRENCY = 16
-#: FerretDB 1.24 keeps every statement's cursor of one update command open until the command ends;
-#: past 100 statements its SQLite connection pool runs dry and the command waits for ever.
-UPDATES_PER_COMMAND = 50
+#: Statements per update command (the embedded database's limit: aktywni_shared/store_limits.py).
+UPDATES_PER_COMMAND = STATEMENTS_PER_COMMAND
 T = TypeVar("T")
 
 
@@ -67,11 +67,55 @@ def outbox_entry(topic: Topic, key: str, envelope: Envelope) -> Document:
     }
 
 
+def event_entry(envelope: Envelope) -> Document:
+    """The outbox entry of one event, its topic and key as the contracts say (``contracts/topics.py``)."""
+    key = record_key(envelope.type, envelope.payload, project_id=envelope.project_id)
+    return outbox_entry(topic_of(envelope.type), key, envelope)
+
+
 class Outbox:
-    """The markers of one database: commands call :meth:`expect` around every write with events."""
+    """The markers of one database, and the one way a store saves a change together with its events.
+
+    A store calls :meth:`insert` or :meth:`update` (or :meth:`write` around its own operation);
+    topic and key come from the contracts, and the relay of the database is woken after the write,
+    so no use case names a topic or wakes the relay.
+    """
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.markers: AsyncCollection[Document] = db[MARKERS]
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_write(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every write that put events into an outbox (the relay's wake-up)."""
+        self._listeners.append(listener)
+
+    def written(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    async def insert(
+        self, collection: AsyncCollection[Document], document: Document, envelopes: Sequence[Envelope]
+    ) -> None:
+        """Insert a new document holding ``envelopes`` in its outbox, in one write."""
+        stored = {**document, OUTBOX: [*document.get(OUTBOX, []), *(event_entry(e) for e in envelopes)]}
+        await self.write(collection, stored["_id"], lambda: collection.insert_one(stored))
+
+    async def update(
+        self,
+        collection: AsyncCollection[Document],
+        doc_id: Any,
+        update: Document,
+        envelopes: Sequence[Envelope],
+        *,
+        condition: Document | None = None,
+    ) -> bool:
+        """One ``update_one`` on ``doc_id`` (and ``condition``) that also appends ``envelopes``; True if matched."""
+        entries = [event_entry(e) for e in envelopes]
+        change = {**update, "$push": {**update.get("$push", {}), OUTBOX: {"$each": entries}}} if entries else update
+        result = await self.write(
+            collection, doc_id, lambda: collection.update_one({"_id": doc_id, **(condition or {})}, change)
+        )
+        return bool(result.matched_count == 1)
 
     async def expect(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
         await self.markers.update_one(
@@ -93,6 +137,7 @@ class Outbox:
                 raise
             for e in errors:  # marked already: bump it, so that a relay working on it looks again
                 await self.expect(collection, markers[int(e["index"])]["doc_id"])
+        self.written()
 
     async def write(
         self, collection: AsyncCollection[Document], doc_id: Any, operation: Callable[[], Awaitable[T]]
@@ -103,6 +148,7 @@ class Outbox:
             return await operation()
         finally:
             await self.expect(collection, doc_id)
+            self.written()
 
 
 class OutboxRelay:
@@ -140,6 +186,7 @@ class OutboxRelay:
         self._last_sweep = 0.0
         self._leading_until = datetime(2000, 1, 1, tzinfo=UTC)
         self.published = 0
+        outbox.on_write(self.notify)
 
     def notify(self) -> None:
         """Called after a command wrote events, so that they go out without waiting for the poll."""

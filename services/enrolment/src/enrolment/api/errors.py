@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from aktywni_shared.error_responses import document_errors
+from aktywni_shared.errors import ServiceError
 from enrolment.domain.participants import DomainError
 from enrolment.store.participants import ConcurrentChange
 from enrolment.use_cases import Conflict, Forbidden, Ineligible, NotFound
@@ -37,6 +38,11 @@ def install(app: FastAPI) -> None:
         loc = ["body", error.field] if error.field else ["body"]
         return JSONResponse({"detail": [{"loc": loc, "msg": str(error), "type": "domain"}]}, status_code=422)
 
+    async def service_error(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ServiceError)
+        return JSONResponse(error.body(), status_code=error.status)
+
+    app.add_exception_handler(ServiceError, service_error)
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(Forbidden, forbidden)
     app.add_exception_handler(Conflict, conflict)
