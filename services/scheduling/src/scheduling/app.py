@@ -16,12 +16,13 @@ from aktywni_shared.contracts.topics import (
     SCHEDULING_ATTENDANCE,
     SCHEDULING_SESSIONS,
 )
+from aktywni_shared.http_errors import install_error_handlers
 from aktywni_shared.messaging.consumer import EventConsumer
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
 from scheduling.api import bookings as booking_api
 from scheduling.api import calendars as calendar_api
-from scheduling.api import errors, participants, reference, sessions
+from scheduling.api import participants, reference, sessions
 from scheduling.handlers import handlers
 from scheduling.settings import SchedulingSettings
 from scheduling.store.progress import OfferStore, ProgressStore
@@ -124,5 +125,5 @@ def build(settings: SchedulingSettings) -> FastAPI:
             participants.router(use.stores, runtime.authenticate),
         ],
     )
-    errors.install(app)
+    install_error_handlers(app)
     return app

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from aktywni_shared.auth import Authenticate, Principal, Role
+from aktywni_shared.auth import Authenticate, Principal
+from scheduling.domain import access
 from scheduling.domain.errors import NotFound
 from scheduling.domain.staff import StaffIn, StaffMember
 from scheduling.domain.venues import SLUG, Venue, VenueIn
@@ -29,8 +30,7 @@ def router(planning: Planning, authenticated: Authenticate) -> APIRouter:
 
     @api.get("/venues", summary="Your organisation's venues, with rooms, accessibility and opening hours")
     async def venues(caller: Principal = Depends(authenticated)) -> list[Venue]:
-        every = caller.role in (Role.ADMINISTRATOR, Role.AUDITOR)
-        return await stores.venues.all(None if every else caller.organisation_id)
+        return await stores.venues.all(access.venue_scope(caller))
 
     @api.get("/venues/{venue_id}", summary="One venue of your organisation (ids are per organisation)")
     async def venue(venue_id: Slug, caller: Principal = Depends(authenticated)) -> Venue:

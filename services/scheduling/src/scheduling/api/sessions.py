@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from aktywni_shared.auth import Authenticate, Principal, Role
+from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from scheduling.api.views import SessionOut, session_out
 from scheduling.domain import access
@@ -28,7 +28,7 @@ async def _project_sessions(
     stores: Stores, caller: Principal, project_id: str, starts_from: datetime | None, until: datetime | None
 ) -> list[SessionOut]:
     project = await stores.project(project_id)
-    if not (project.takes_part(caller.organisation_id) or caller.role in (Role.AUDITOR, Role.ADMINISTRATOR)):
+    if not access.sees_project(caller, project):
         raise NotFound(f"project {project_id} not found", "project_id")
     found = []
     for stored in await stores.sessions.of_project(project_id):

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared.identity import Principal
 from scheduling.domain import access
 from scheduling.domain.bookings import Booking, BookingState
 from scheduling.domain.projects import ProjectView
@@ -53,7 +53,7 @@ def visible_bookings(principal: Principal, project: ProjectView, stored: StoredS
         return None
     s = stored.session
     items = sorted(stored.bookings.values(), key=lambda b: (b.requested_at, b.booking_id))
-    if principal.role is not Role.TRAINER:
+    if not access.sees_every_booking(principal):
         items = [b for b in items if access.sees_participant(principal, project, b.organisation_id or "")]
     return [BookingOut.of(s.session_id, b, stored.attendance.get(b.participant_id)) for b in items]
 

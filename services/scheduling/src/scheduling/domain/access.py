@@ -14,20 +14,63 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared.identity import Principal, Role
 from scheduling.domain.errors import Forbidden, NotFound
 from scheduling.domain.projects import ProjectView
 
 PLANNERS = (Role.COORDINATOR,)
 BOOKERS = (Role.COORDINATOR, Role.PARTNER_STAFF)
+#: Who registers an organisation's venues and staff.
+REFERENCE_KEEPERS = (Role.ADMINISTRATOR, Role.COORDINATOR)
+#: Who sees every project and every organisation's venues (never personal data).
+OVERSEERS = (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def require_booker(principal: Principal) -> None:
+    """Only coordinators and partner staff book participants (403 for any other role)."""
+    if principal.role not in BOOKERS:
+        raise Forbidden(f"role {principal.role.value} does not book participants")
+
+
+def require_reference_keeper(principal: Principal) -> None:
+    """Venues and staff are registered by an administrator or a coordinator (403 otherwise)."""
+    if principal.role not in REFERENCE_KEEPERS:
+        raise Forbidden(f"role {principal.role.value} may not do this")
+
+
+def sees_project(principal: Principal, project: ProjectView) -> bool:
+    """Whether the caller sees a project's activities and sessions at all (else: "not found")."""
+    return project.takes_part(principal.organisation_id) or principal.role in OVERSEERS
+
+
+def venue_scope(principal: Principal) -> str | None:
+    """Whose venues a caller lists: their organisation's (None: every organisation's, for overseers)."""
+    return None if principal.role in OVERSEERS else principal.organisation_id
+
+
+def staff_scope(principal: Principal) -> str | None:
+    """Whose staff record a caller lists from their organisation's: a trainer only their own (by user)."""
+    return principal.user if principal.role is Role.TRAINER else None
+
+
+def may_read_staff_calendar(principal: Principal, member_user: str, member_organisation_id: str) -> bool:
+    """A trainer reads their own calendar; a coordinator or administrator their organisation's staff's."""
+    own = principal.role is Role.TRAINER and principal.user == member_user
+    managing = (
+        principal.role in (Role.COORDINATOR, Role.ADMINISTRATOR) and principal.organisation_id == member_organisation_id
+    )
+    return own or managing
+
+
+def sees_every_booking(principal: Principal) -> bool:
+    """A trainer sees everyone booked into a session they may read; others only participants they see."""
+    return principal.role is Role.TRAINER
 
 
 def outside(principal: Principal, project: ProjectView) -> bool:
     """A caller of an organisation that takes no part in the project (auditors and administrators
     see every project): such a caller is told "not found", never "forbidden", so nothing leaks."""
-    return principal.role not in (Role.AUDITOR, Role.ADMINISTRATOR) and not project.takes_part(
-        principal.organisation_id
-    )
+    return principal.role not in OVERSEERS and not project.takes_part(principal.organisation_id)
 
 
 def may_plan(principal: Principal, project: ProjectView) -> bool:
@@ -60,7 +103,7 @@ def is_session_trainer(principal: Principal, staff_users: list[str], session_org
 def may_read_session(
     principal: Principal, project: ProjectView, staff_users: list[str], session_organisation_id: str
 ) -> bool:
-    if principal.role in (Role.AUDITOR, Role.ADMINISTRATOR):
+    if principal.role in OVERSEERS:
         return True
     if principal.role is Role.TRAINER:
         return is_session_trainer(principal, staff_users, session_organisation_id)

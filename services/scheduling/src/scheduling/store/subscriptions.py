@@ -12,7 +12,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared.identity import Principal, Role
 from aktywni_shared.mongo import Document
 
 #: Bytes of randomness in a link's secret (256 bits, URL-safe base64: 43 characters).

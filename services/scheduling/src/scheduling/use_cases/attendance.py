@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from aktywni_shared.auth import Principal
 from aktywni_shared.contracts.events import AttendanceRecordedV1, SupportCompletedV1, SupportStartedV1
 from aktywni_shared.contracts.vocabulary import AttendanceStatus
+from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from scheduling.domain import access
 from scheduling.domain import attendance as rules

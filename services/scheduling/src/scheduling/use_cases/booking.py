@@ -10,14 +10,14 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from aktywni_shared.auth import Principal
 from aktywni_shared.contracts.ids import uuid7
 from aktywni_shared.contracts.vocabulary import BookingCancellationReason
+from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from scheduling.domain import access, conflicts
 from scheduling.domain import bookings as rules
 from scheduling.domain.bookings import Booking, BookingState
-from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden, NotFound
+from scheduling.domain.errors import Conflict, Conflicts, DomainError, NotFound
 from scheduling.domain.participants import ParticipantStatus, ParticipantView
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import SessionStatus
@@ -41,8 +41,7 @@ class Bookings:
     async def _visible_participant(
         self, principal: Principal, stored: StoredSession, participant_id: str
     ) -> ParticipantView:
-        if principal.role not in access.BOOKERS:
-            raise Forbidden(f"role {principal.role.value} does not book participants")
+        access.require_booker(principal)
         project = await self.stores.project(stored.session.project_id)
         participant = await self.stores.participants.get(participant_id)
         if participant is None or not access.sees_participant(principal, project, participant.organisation_id):
@@ -93,8 +92,7 @@ class Bookings:
         group (seats for all, none of them booked yet); if that cannot be, each is booked on its own, a
         seat or the waitlist, exactly as a single booking is.
         """
-        if principal.role not in access.BOOKERS:
-            raise Forbidden(f"role {principal.role.value} does not book participants")
+        access.require_booker(principal)
         if len(set(participant_ids)) != len(participant_ids):
             raise DomainError("a participant is listed twice", "participant_ids")
         stored = await self.stores.session(session_id)

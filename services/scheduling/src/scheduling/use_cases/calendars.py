@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared.identity import Principal
 from scheduling import ics
 from scheduling.domain import access
 from scheduling.domain.errors import NotFound
@@ -51,13 +51,7 @@ class Calendars:
 
     async def staff(self, principal: Principal, staff_id: str) -> bytes:
         member = await self.stores.staff.get(staff_id)
-        own = member is not None and principal.role is Role.TRAINER and principal.user == member.user
-        managing = (
-            member is not None
-            and principal.role in (Role.COORDINATOR, Role.ADMINISTRATOR)
-            and principal.organisation_id == member.organisation_id
-        )
-        if member is None or not (own or managing):
+        if member is None or not access.may_read_staff_calendar(principal, member.user, member.organisation_id):
             raise NotFound(f"staff {staff_id} not found", "staff_id")
         sessions = await self.stores.sessions.many(await self.stores.timelines.sessions(staff_key(staff_id)))
         venues = await self._venues(sessions)

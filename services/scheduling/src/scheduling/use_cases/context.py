@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aktywni_shared.auth import Principal
 from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.contracts.topics import EVENT_TOPICS, SCHEDULING_ATTENDANCE
+from aktywni_shared.identity import Principal
 from aktywni_shared.messaging.outbox import OutboxRelay, outbox_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain import access

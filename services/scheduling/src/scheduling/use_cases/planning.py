@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from aktywni_shared.auth import Principal, Role
 from aktywni_shared.contracts.events import SessionCancelledV1, SessionRescheduledV1, SessionScheduledV1
 from aktywni_shared.contracts.vocabulary import BookingCancellationReason, SupportForm
+from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from scheduling.domain import access, conflicts
 from scheduling.domain import bookings as booking_rules
@@ -24,11 +24,6 @@ from scheduling.store.versioned import Write
 from scheduling.use_cases.context import Stores, event_entry
 
 
-def _require(principal: Principal, *roles: Role) -> None:
-    if principal.role not in roles:
-        raise Forbidden(f"role {principal.role.value} may not do this")
-
-
 @dataclass
 class Planning:
     stores: Stores
@@ -36,7 +31,7 @@ class Planning:
     # --- venues and staff -------------------------------------------------------------------------
 
     async def add_venue(self, principal: Principal, command: VenueIn) -> Venue:
-        _require(principal, Role.ADMINISTRATOR, Role.COORDINATOR)
+        access.require_reference_keeper(principal)
         venue = Venue(**command.model_dump(), organisation_id=principal.organisation_id)
         try:
             await self.stores.venues.add(venue)  # ids are per organisation: another's "sala-1" is no clash
@@ -45,7 +40,7 @@ class Planning:
         return venue
 
     async def replace_venue(self, principal: Principal, venue_id: str, command: VenueIn) -> Venue:
-        _require(principal, Role.ADMINISTRATOR, Role.COORDINATOR)
+        access.require_reference_keeper(principal)
         found = await self.stores.venues.find(principal.organisation_id, venue_id)
         if found is None:
             raise NotFound(f"venue {venue_id} not found", "venue_id")
@@ -57,7 +52,7 @@ class Planning:
         return venue
 
     async def add_staff(self, principal: Principal, command: StaffIn) -> StaffMember:
-        _require(principal, Role.ADMINISTRATOR, Role.COORDINATOR)
+        access.require_reference_keeper(principal)
         member = StaffMember(**command.model_dump(), organisation_id=principal.organisation_id)
         try:
             await self.stores.staff.add(member)
@@ -67,9 +62,8 @@ class Planning:
 
     async def staff_of(self, principal: Principal) -> list[StaffMember]:
         members = await self.stores.staff.of_organisation(principal.organisation_id)
-        if principal.role is Role.TRAINER:
-            return [m for m in members if m.user == principal.user]
-        return members
+        only = access.staff_scope(principal)
+        return members if only is None else [m for m in members if m.user == only]
 
     # --- activities -------------------------------------------------------------------------------
 
@@ -87,7 +81,7 @@ class Planning:
 
     async def activities(self, principal: Principal, project_id: str) -> list[Activity]:
         project = await self.stores.project(project_id)
-        if not (project.takes_part(principal.organisation_id) or principal.role in (Role.AUDITOR, Role.ADMINISTRATOR)):
+        if not access.sees_project(principal, project):
             raise NotFound(f"project {project_id} not found", "project_id")
         return await self.stores.activities.of_project(project_id)
 
