@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.contracts.events import SessionCancelledV1
 from aktywni_shared.contracts.ids import uuid7
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
@@ -45,8 +47,10 @@ def _booking(state: BookingState = BookingState.CONFIRMED) -> Booking:
     return Booking(booking_id=uuid7(), participant_id=str(uuid.uuid4()), state=state, requested_at=datetime.now(UTC))
 
 
-def _entry(n: int) -> Document:
-    return {"event_id": str(uuid7()), "topic": "scheduling.sessions", "key": "k", "type": "T", "value": str(n)}
+def _entry(n: int) -> Envelope:
+    """An event for a store to save in its outbox (the store derives the entry's topic and key)."""
+    event = SessionCancelledV1(session_id=uuid.uuid4(), activity_id=uuid.uuid4(), reason=f"event {n}")
+    return Envelope.wrap(event, producer="scheduling", organisation_id="fundacja-eudajmonia", project_id="TEST-store")
 
 
 async def test_seats_are_never_overbooked_by_racing_conditional_updates(db: AsyncDatabase[Document]) -> None:

@@ -25,6 +25,7 @@ from scheduling.api import calendars as calendar_api
 from scheduling.api import participants, reference, sessions
 from scheduling.handlers import handlers
 from scheduling.settings import SchedulingSettings
+from scheduling.store.attendance import AttendanceBatch
 from scheduling.store.progress import OfferStore, ProgressStore
 from scheduling.store.projects import ParticipantStore, ProjectStore
 from scheduling.store.reference import StaffStore, VenueStore
@@ -54,32 +55,33 @@ def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Store
     db = runtime.db
     outbox = Outbox(db)
     clock = SYSTEM_CLOCK  # the service's one clock
+    participants = ParticipantStore(db, outbox)
+    progress = ProgressStore(db, outbox)
+    activities = ActivityStore(db, outbox)
+    sessions = SessionStore(db, outbox)
     stores = Stores(
         projects=ProjectStore(db),
-        participants=ParticipantStore(db, outbox),
+        participants=participants,
         venues=VenueStore(db),
         staff=StaffStore(db),
-        activities=ActivityStore(db, outbox),
-        sessions=SessionStore(db, outbox),
+        activities=activities,
+        sessions=sessions,
         timelines=TimelineStore(db, clock),
-        progress=ProgressStore(db, outbox),
+        progress=progress,
         offers=OfferStore(db),
+        attendance=AttendanceBatch(progress, participants),
         clock=clock,
     )
-    stores.relay = OutboxRelay(
+    # Woken by the outbox after every write that put events in it.
+    relay = OutboxRelay(
         runtime.broker,
         outbox,
-        [
-            stores.activities.collection,
-            stores.sessions.collection,
-            stores.progress.collection,
-            stores.participants.collection,
-        ],
+        [activities.collection, sessions.collection, progress.collection, participants.collection],
         poll_seconds=settings.outbox_poll_seconds,
     )
     for store in (stores.participants, stores.staff, stores.activities, stores.sessions, stores.progress):
         runtime.startup_hooks.append(store.create_indexes)
-    runtime.background.append(stores.relay.run)
+    runtime.background.append(relay.run)
     return stores
 
 

@@ -8,6 +8,7 @@ The waitlist is first come, first served: ordered by request time, then booking 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -157,3 +158,19 @@ def cancelled_event(session: Session, booking: Booking) -> BookingCancelledV1:
         participant_id=uuid.UUID(booking.participant_id),
         reason=booking.cancellation_reason,
     )
+
+
+@dataclass
+class StoredSession:
+    """A session as stored: with the users of its staff, its bookings, its attendance list and revision."""
+
+    session: Session
+    staff_users: list[str]
+    bookings: Bookings
+    attendance: dict[str, str] = field(default_factory=dict)
+    rev: int = 0
+
+
+def active_state(stored: StoredSession, participant_id: str) -> BookingState | None:
+    booking = stored.bookings.get(participant_id)
+    return None if booking is None or not booking.active else booking.state

@@ -57,6 +57,7 @@ async def marked(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Documen
         yield
     finally:
         await mark(outbox, targets)
+        outbox.written()  # the relay's wake-up, as after every Outbox write
 
 
 async def insert_new(collection: AsyncCollection[Document], docs: Sequence[Document]) -> set[Any]:

@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
 from aktywni_shared.messaging.inbox import APPLIED, apply_once
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain import participants as rules
 from scheduling.domain.participants import ParticipantView
@@ -91,18 +91,21 @@ class ParticipantStore:
         doc = await self.collection.find_one({"_id": participant_id}, {"support_started": 1})
         return bool((doc or {}).get("support_started"))
 
-    async def support_started(self, participant_id: str, entry: Document) -> bool:
+    async def support_started(self, participant_id: str, event: Envelope) -> bool:
         """Mark the participant's support as started with its event, once (a conditional update)."""
-
-        return await self.outbox.write(
-            self.collection, participant_id, lambda: self.support_started_marked(participant_id, entry)
+        return await self.outbox.update(
+            self.collection,
+            participant_id,
+            {"$set": {"support_started": True}},
+            [event],
+            condition={"support_started": {"$ne": True}},
         )
 
-    async def support_started_marked(self, participant_id: str, entry: Document) -> bool:
+    async def support_started_marked(self, participant_id: str, event: Envelope) -> bool:
         """``support_started`` for a caller that marks the outbox itself (a batch, see batch.py)."""
         result = await self.collection.update_one(
             {"_id": participant_id, "support_started": {"$ne": True}},
-            {"$set": {"support_started": True}, "$push": {OUTBOX: entry}},
+            {"$set": {"support_started": True}, "$push": {OUTBOX: event_entry(event)}},
         )
         return result.modified_count == 1
 

@@ -10,27 +10,27 @@ revision-guarded rewrite that recomputes ``free`` from the bookings themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from scheduling.domain.activities import Activity
-from scheduling.domain.bookings import Booking, Bookings, BookingState
+from scheduling.domain.bookings import Booking, Bookings, StoredSession, active_state
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.store.versioned import REV, Change, T, modify
 
-
-@dataclass
-class StoredSession:
-    session: Session
-    staff_users: list[str]
-    bookings: Bookings
-    attendance: dict[str, str] = field(default_factory=dict)
-    rev: int = 0
+__all__ = [
+    "ActivityStore",
+    "SessionStore",
+    "StoredSession",
+    "active_state",
+    "booking_fields",
+    "session_fields",
+    "to_stored",
+]
 
 
 def to_stored(doc: Document) -> StoredSession:
@@ -63,9 +63,9 @@ class ActivityStore:
     async def create_indexes(self) -> None:
         await self.collection.create_index([("project_id", ASCENDING)])
 
-    async def add(self, activity: Activity, entry: Document) -> None:
-        doc = {"_id": str(activity.activity_id), **activity.model_dump(mode="json"), OUTBOX: [entry]}
-        await self.outbox.write(self.collection, doc["_id"], lambda: self.collection.insert_one(doc))
+    async def add(self, activity: Activity, event: Envelope) -> None:
+        doc = {"_id": str(activity.activity_id), **activity.model_dump(mode="json")}
+        await self.outbox.insert(self.collection, doc, [event])
 
     async def get(self, activity_id: str) -> Activity | None:
         doc = await self.collection.find_one({"_id": activity_id}, {OUTBOX: 0})
@@ -84,7 +84,7 @@ class SessionStore:
     async def create_indexes(self) -> None:
         await self.collection.create_index([("project_id", ASCENDING), ("starts_at", ASCENDING)])
 
-    async def add(self, session: Session, staff_users: list[str], entry: Document) -> None:
+    async def add(self, session: Session, staff_users: list[str], event: Envelope) -> None:
         doc = {
             "_id": str(session.session_id),
             **session_fields(session),
@@ -92,63 +92,57 @@ class SessionStore:
             **booking_fields({}),
             "attendance": {},
             REV: 1,
-            OUTBOX: [entry],
         }
-        await self.outbox.write(self.collection, doc["_id"], lambda: self.collection.insert_one(doc))
+        await self.outbox.insert(self.collection, doc, [event])
 
     async def get(self, session_id: str) -> StoredSession | None:
         doc = await self.collection.find_one({"_id": session_id}, {OUTBOX: 0})
         return None if doc is None else to_stored(doc)
 
-    async def take_seat(self, session_id: str, booking: Booking, entry: Document) -> bool:
+    async def take_seat(self, session_id: str, booking: Booking, event: Envelope) -> bool:
         """Confirm ``booking`` if a seat is free and the participant holds none: one atomic update."""
-        return await self._add_booking(session_id, booking, entry, {"free": {"$gt": 0}}, {"free": -1})
+        return await self._add_booking(session_id, booking, event, {"free": {"$gt": 0}}, {"free": -1})
 
-    async def take_seats(self, session_id: str, bookings: list[Booking], entries: list[Document]) -> bool:
+    async def take_seats(self, session_id: str, bookings: list[Booking], events: list[Envelope]) -> bool:
         """Confirm a group at once if there are seats for all and none of them holds a booking: one atomic update.
 
         False changes nothing (the caller books them one by one then, seat or waitlist each)."""
         pids = [b.participant_id for b in bookings]
+        return await self.outbox.update(
+            self.collection,
+            session_id,
+            {
+                "$inc": {"free": -len(pids), REV: 1},
+                "$set": {f"bookings.{b.participant_id}": b.model_dump(mode="json") for b in bookings},
+                "$push": {"participants": {"$each": pids}},
+            },
+            events,
+            condition={
+                "status": SessionStatus.SCHEDULED.value,
+                "participants": {"$nin": pids},
+                "free": {"$gte": len(pids)},
+            },
+        )
 
-        async def operation() -> bool:
-            result = await self.collection.update_one(
-                {
-                    "_id": session_id,
-                    "status": SessionStatus.SCHEDULED.value,
-                    "participants": {"$nin": pids},
-                    "free": {"$gte": len(pids)},
-                },
-                {
-                    "$inc": {"free": -len(pids), REV: 1},
-                    "$set": {f"bookings.{b.participant_id}": b.model_dump(mode="json") for b in bookings},
-                    "$push": {"participants": {"$each": pids}, OUTBOX: {"$each": entries}},
-                },
-            )
-            return result.modified_count == 1
-
-        return await self.outbox.write(self.collection, session_id, operation)
-
-    async def join_waitlist(self, session_id: str, booking: Booking, entry: Document) -> bool:
+    async def join_waitlist(self, session_id: str, booking: Booking, event: Envelope) -> bool:
         """Queue ``booking`` if the session is full (a seat freed meanwhile: False, try the seat again)."""
-        return await self._add_booking(session_id, booking, entry, {"free": {"$lte": 0}}, {})
+        return await self._add_booking(session_id, booking, event, {"free": {"$lte": 0}}, {})
 
     async def _add_booking(
-        self, session_id: str, booking: Booking, entry: Document, seats: Document, inc: Document
+        self, session_id: str, booking: Booking, event: Envelope, seats: Document, inc: Document
     ) -> bool:
         pid = booking.participant_id
-
-        async def operation() -> bool:
-            result = await self.collection.update_one(
-                {"_id": session_id, "status": SessionStatus.SCHEDULED.value, "participants": {"$ne": pid}, **seats},
-                {
-                    "$inc": {**inc, REV: 1},
-                    "$set": {f"bookings.{pid}": booking.model_dump(mode="json")},
-                    "$push": {"participants": pid, OUTBOX: entry},
-                },
-            )
-            return result.modified_count == 1
-
-        return await self.outbox.write(self.collection, session_id, operation)
+        return await self.outbox.update(
+            self.collection,
+            session_id,
+            {
+                "$inc": {**inc, REV: 1},
+                "$set": {f"bookings.{pid}": booking.model_dump(mode="json")},
+                "$push": {"participants": pid},
+            },
+            [event],
+            condition={"status": SessionStatus.SCHEDULED.value, "participants": {"$ne": pid}, **seats},
+        )
 
     async def modify(self, session_id: str, change: Change[T]) -> T | None:
         return await modify(self.collection, self.outbox, session_id, change)
@@ -172,8 +166,3 @@ class SessionStore:
             if stored is not None:
                 found.append(stored)
         return found
-
-
-def active_state(stored: StoredSession, participant_id: str) -> BookingState | None:
-    booking = stored.bookings.get(participant_id)
-    return None if booking is None or not booking.active else booking.state

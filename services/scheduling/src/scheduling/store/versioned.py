@@ -17,7 +17,8 @@ from typing import Any, Generic, TypeVar
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox
+from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain.errors import ConcurrentChange
 
@@ -28,11 +29,14 @@ T = TypeVar("T")
 
 @dataclass
 class Write(Generic[T]):
-    """What a change wants written: fields to set, outbox entries to append, and what to answer."""
+    """What a change wants written: fields to set, the events it causes, and what to answer.
+
+    The events go into the document's outbox in the same write, their topic and key as the
+    contracts say (:func:`aktywni_shared.messaging.outbox.event_entry`)."""
 
     result: T
     fields: Document = field(default_factory=dict)
-    events: list[Document] = field(default_factory=list)
+    events: list[Envelope] = field(default_factory=list)
 
 
 Change = Callable[[Document | None], Write[T] | None]
@@ -63,7 +67,7 @@ async def modify(
 
 def new_document(doc_id: Any, write: Write[T]) -> Document:
     """The document a write creates when there is none yet (revision 1, its events in the outbox)."""
-    return {"_id": doc_id, REV: 1, **write.fields, OUTBOX: list(write.events)}
+    return {"_id": doc_id, REV: 1, **write.fields, OUTBOX: [event_entry(e) for e in write.events]}
 
 
 async def rewrite(collection: AsyncCollection[Document], doc_id: Any, current: Document, write: Write[T]) -> bool:
@@ -72,7 +76,7 @@ async def rewrite(collection: AsyncCollection[Document], doc_id: Any, current: D
     if write.fields:
         update["$set"] = write.fields
     if write.events:
-        update["$push"] = {OUTBOX: {"$each": list(write.events)}}
+        update["$push"] = {OUTBOX: {"$each": [event_entry(e) for e in write.events]}}
     rev = current.get(REV)
     guard = {"$exists": False} if rev is None else rev
     result = await collection.update_one({"_id": doc_id, REV: guard}, update)

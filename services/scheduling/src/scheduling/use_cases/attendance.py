@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import AttendanceRecordedV1, SupportCompletedV1, SupportStartedV1
 from aktywni_shared.contracts.vocabulary import AttendanceStatus
 from aktywni_shared.identity import Principal
@@ -28,10 +29,8 @@ from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden
 from scheduling.domain.participants import ParticipantView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.times import local
-from scheduling.store.batch import insert_new, marked
-from scheduling.store.progress import progress_id
-from scheduling.store.versioned import Write, new_document
-from scheduling.use_cases.context import Stores, event_entry
+from scheduling.store.versioned import Write
+from scheduling.use_cases.context import Stores, wrap
 
 PARALLEL = 8
 #: A record's progress after it, its write (None: nothing changes), and the document it was read from.
@@ -81,12 +80,12 @@ def _change(
         hours=entry.hours,
         session_date=day,
     )
-    events = [event_entry(recorded, s.organisation_id, s.project_id)]
+    events = [wrap(recorded, s.organisation_id, s.project_id)]
     if rules.newly_completed(activity.completion_rule, activity.planned_hours, progress, day):
         completed = SupportCompletedV1(
             **_fact(participant, activity), completed_on=day, hours_attended=progress.hours_attended
         )
-        events.append(event_entry(completed, s.organisation_id, s.project_id))
+        events.append(wrap(completed, s.organisation_id, s.project_id))
     return progress, Write(progress, progress.model_dump(mode="json"), events)
 
 
@@ -121,50 +120,22 @@ class Attendance:
         statuses = {str(i.participant_id): i.status for i in command.records}
         results = await self._record_all(s, activity, statuses)
         await self.stores.sessions.set_attendance(session_id, {r.participant_id: r.status.value for r in results})
-        self.stores.notify()
         return results
 
     async def _record_all(
         self, s: Session, activity: Activity, statuses: dict[str, AttendanceStatus]
     ) -> list[Recorded]:
-        """Record a session's list with few commands: one read per document (side by side), the outbox
-        markers of all documents bumped in bulk before and after, new progress inserted in one command.
-        A progress document someone else wrote meanwhile is recorded on its own (``_one``, with retries)."""
+        """Record a session's list with few commands: one read per document (side by side), then every
+        write at once (store/attendance.py). A progress document someone else wrote meanwhile is
+        recorded on its own (``_one``, with retries)."""
         limit = asyncio.Semaphore(PARALLEL)
-        activity_id = str(activity.activity_id)
         planned, starts = await self._plan(s, activity, statuses, limit)
-        progress_ids = [progress_id(pid, activity_id) for pid, (_, write, _) in planned.items() if write is not None]
-        targets = [(self.stores.progress.collection, i) for i in progress_ids]
-        targets += [(self.stores.participants.collection, pid) for pid in starts]
-        written: dict[str, bool] = {}
-        async with marked(self.stores.progress.outbox, targets):
-            new = {
-                progress_id(pid, activity_id): new_document(progress_id(pid, activity_id), write)
-                for pid, (_, write, doc) in planned.items()
-                if write is not None and doc is None
-            }
-            inserted = await insert_new(self.stores.progress.collection, list(new.values()))
-
-            async def update(pid: str, write: Write[Progress], doc: Document) -> None:
-                async with limit:
-                    written[pid] = await self.stores.progress.rewrite(doc, write)
-
-            await asyncio.gather(
-                *(update(pid, w, d) for pid, (_, w, d) in planned.items() if w is not None and d is not None)
-            )
-            for pid, (_, write, doc) in planned.items():
-                if write is not None and doc is None:
-                    written[pid] = progress_id(pid, activity_id) in inserted
-
-            async def start(pid: str, entry: Document) -> None:
-                async with limit:
-                    await self.stores.participants.support_started_marked(pid, entry)
-
-            await asyncio.gather(*(start(pid, entry) for pid, entry in starts.items()))
+        writes = {pid: (write, doc) for pid, (_, write, doc) in planned.items() if write is not None}
+        written = await self.stores.attendance.save(str(activity.activity_id), writes, starts)
 
         async def result(pid: str, status: AttendanceStatus) -> Recorded:
             progress, write, _ = planned[pid]
-            if write is not None and not written[pid]:
+            if write is not None and pid not in written:
                 async with limit:  # lost a race for this document: record it on its own, with retries
                     return await self._one(s, activity, pid, status)
             return Recorded(
@@ -179,7 +150,7 @@ class Attendance:
 
     async def _plan(
         self, s: Session, activity: Activity, statuses: dict[str, AttendanceStatus], limit: asyncio.Semaphore
-    ) -> tuple[dict[str, Planned], dict[str, Document]]:
+    ) -> tuple[dict[str, Planned], dict[str, Envelope]]:
         """Each record's progress and write (from the documents read side by side), and the SupportStarted due."""
         activity_id = str(activity.activity_id)
 
@@ -193,7 +164,7 @@ class Attendance:
         read_back = dict(zip(pids, await asyncio.gather(*(read(pid) for pid in pids)), strict=True))
         day = local(s.starts_at).date()
         planned: dict[str, Planned] = {}
-        starts: dict[str, Document] = {}
+        starts: dict[str, Envelope] = {}
         for pid, status in statuses.items():
             participant, started, doc = read_back[pid]
             if participant is None or participant.category is None or participant.sex is None:
@@ -202,7 +173,7 @@ class Attendance:
             planned[pid] = (progress, write, doc)
             if status is AttendanceStatus.PRESENT and not started:
                 event = SupportStartedV1(**_fact(participant, activity), started_on=day)
-                starts[pid] = event_entry(event, s.organisation_id, s.project_id)
+                starts[pid] = wrap(event, s.organisation_id, s.project_id)
         return planned, starts
 
     async def _one(self, s: Session, activity: Activity, pid: str, status: AttendanceStatus) -> Recorded:
@@ -221,7 +192,7 @@ class Attendance:
         progress = written or outcome["progress"]
         if status is AttendanceStatus.PRESENT and not await self.stores.participants.started(pid):
             started = SupportStartedV1(**_fact(participant, activity), started_on=day)
-            await self.stores.participants.support_started(pid, event_entry(started, s.organisation_id, s.project_id))
+            await self.stores.participants.support_started(pid, wrap(started, s.organisation_id, s.project_id))
         return Recorded(
             participant_id=pid,
             status=status,

@@ -25,7 +25,7 @@ from scheduling.domain.times import Interval, local
 from scheduling.store.sessions import StoredSession, booking_fields, to_stored
 from scheduling.store.timelines import participant_key
 from scheduling.store.versioned import Write
-from scheduling.use_cases.context import Stores, event_entry
+from scheduling.use_cases.context import Stores, wrap
 
 SEAT_ATTEMPTS = 20
 LEFT = {
@@ -75,7 +75,6 @@ class Bookings:
         if booking.state is BookingState.WAITLISTED:
             await self.stores.timelines.release(key, session_id)
             await self.stores.timelines.remember(key, session_id)
-        self.stores.notify()
         # A withdrawal handled while this request ran found no booking to cancel: cancel it now.
         after = await self.stores.participants.get(participant_id)
         if after is not None and after.status in LEFT:
@@ -118,7 +117,6 @@ class Bookings:
             raise Conflicts(problems)
         await self._claim_group(session_id, s.interval, participant_ids, list(group))
         answers |= await self._seats_or_queue(stored, group)
-        self.stores.notify()
         # A withdrawal handled while this request ran found no booking to cancel: cancel it now.
         after = await asyncio.gather(*(self.stores.participants.get(pid) for pid in group))
         for pid, latest in zip(group, after, strict=True):
@@ -172,7 +170,7 @@ class Bookings:
             )
             for pid, participant in group.items()
         ]
-        entries = [event_entry(rules.confirmed_event(s, b), s.organisation_id, s.project_id) for b in bookings]
+        entries = [wrap(rules.confirmed_event(s, b), s.organisation_id, s.project_id) for b in bookings]
         if await self.stores.sessions.take_seats(session_id, bookings, entries):
             return {b.participant_id: (b, True) for b in bookings}
         answers = {}
@@ -196,10 +194,10 @@ class Bookings:
         )
         queued = booking.model_copy(update={"state": BookingState.WAITLISTED})
         for _ in range(SEAT_ATTEMPTS):
-            entry = event_entry(rules.confirmed_event(s, booking), s.organisation_id, s.project_id)
+            entry = wrap(rules.confirmed_event(s, booking), s.organisation_id, s.project_id)
             if await self.stores.sessions.take_seat(session_id, booking, entry):
                 return booking
-            entry = event_entry(rules.waitlisted_event(s, queued), s.organisation_id, s.project_id)
+            entry = wrap(rules.waitlisted_event(s, queued), s.organisation_id, s.project_id)
             if await self.stores.sessions.join_waitlist(session_id, queued, entry):
                 return queued
             current = await self.stores.session(session_id)
@@ -234,14 +232,13 @@ class Bookings:
             if cancelled is None:
                 return None
             s = current.session
-            entry = event_entry(rules.cancelled_event(s, cancelled), s.organisation_id, s.project_id)
+            entry = wrap(rules.cancelled_event(s, cancelled), s.organisation_id, s.project_id)
             free = 0 if s.status is SessionStatus.CANCELLED else rules.free_seats(s.capacity, current.bookings)
             return Write(cancelled, {**booking_fields(current.bookings), "free": free}, [entry])
 
         cancelled = await self.stores.sessions.modify(session_id, change)
         if cancelled is None:
             return None
-        self.stores.notify()
         await self.stores.timelines.release(participant_key(participant_id), session_id)
         await self.stores.offers.drop(session_id, participant_id)
         await self.promote_next(session_id)
@@ -289,12 +286,11 @@ class Bookings:
                 return None
             event = rules.confirmed_event(s, promoted) if window is None else rules.offered_event(s, promoted)
             fields = {**booking_fields(current.bookings), "free": rules.free_seats(s.capacity, current.bookings)}
-            return Write(promoted, fields, [event_entry(event, s.organisation_id, s.project_id)])
+            return Write(promoted, fields, [wrap(event, s.organisation_id, s.project_id)])
 
         promoted = await self.stores.sessions.modify(session_id, change)
         if promoted is None:
             return False
-        self.stores.notify()
         if promoted.confirm_by is not None:
             await self.stores.offers.put(session_id, participant_id, promoted.confirm_by)
         return True
@@ -312,7 +308,7 @@ class Bookings:
             if confirmed is None:
                 return None
             s = current.session
-            entry = event_entry(rules.confirmed_event(s, confirmed), s.organisation_id, s.project_id)
+            entry = wrap(rules.confirmed_event(s, confirmed), s.organisation_id, s.project_id)
             return Write(confirmed, booking_fields(current.bookings), [entry])
 
         confirmed = await self.stores.sessions.modify(session_id, change)
@@ -320,7 +316,6 @@ class Bookings:
             raise Conflicts(
                 [Conflict("no_offer", "participant_id", f"participant {participant_id} has no open seat offer here")]
             )
-        self.stores.notify()
         await self.stores.offers.drop(session_id, participant_id)
         return confirmed
 

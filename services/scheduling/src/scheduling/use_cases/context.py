@@ -1,4 +1,4 @@
-"""What every use case needs: the stores, the outbox relay, event wrapping, loading with 404s, slot checks."""
+"""What every use case needs: the stores, the clock, event wrapping, loading with 404s, slot checks."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from datetime import timedelta
 
 from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.contracts.envelope import Envelope, EventPayload
-from aktywni_shared.contracts.topics import EVENT_TOPICS, SCHEDULING_ATTENDANCE
 from aktywni_shared.identity import Principal
-from aktywni_shared.messaging.outbox import OutboxRelay, outbox_entry
-from aktywni_shared.mongo import Document
 from scheduling.domain import access
 from scheduling.domain.activities import Activity
 from scheduling.domain.conflicts import Slot
@@ -18,6 +15,7 @@ from scheduling.domain.errors import NotFound
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.venues import Room, Venue
+from scheduling.store.attendance import AttendanceBatch
 from scheduling.store.progress import OfferStore, ProgressStore
 from scheduling.store.projects import ParticipantStore, ProjectStore
 from scheduling.store.reference import StaffStore, VenueStore
@@ -29,17 +27,10 @@ PRODUCER = "scheduling"
 FRESH_SLOT = timedelta(seconds=60)
 
 
-def event_entry(payload: EventPayload, organisation_id: str, project_id: str) -> Document:
-    """The outbox entry of one event: topic and key as contracts/topics.py says."""
-    topic = EVENT_TOPICS[payload.event_type]
-    if topic is SCHEDULING_ATTENDANCE:
-        key = str(getattr(payload, "participant_id"))  # noqa: B009 - every attendance payload has it
-    elif payload.event_type == "ActivityPlanned":
-        key = str(getattr(payload, "activity_id"))  # noqa: B009
-    else:
-        key = str(getattr(payload, "session_id"))  # noqa: B009
-    envelope = Envelope.wrap(payload, producer=PRODUCER, organisation_id=organisation_id, project_id=project_id)
-    return outbox_entry(topic, key, envelope)
+def wrap(payload: EventPayload, organisation_id: str, project_id: str) -> Envelope:
+    """One of scheduling's events; the store that saves it puts it into the outbox (its topic and key
+    are the contracts' business: :func:`aktywni_shared.messaging.outbox.event_entry`)."""
+    return Envelope.wrap(payload, producer=PRODUCER, organisation_id=organisation_id, project_id=project_id)
 
 
 @dataclass
@@ -53,13 +44,9 @@ class Stores:
     timelines: TimelineStore
     progress: ProgressStore
     offers: OfferStore
-    relay: OutboxRelay | None = None
+    attendance: AttendanceBatch
     #: The service's one clock (instants in UTC, "today" in Warsaw); tests pass a fixed one.
     clock: Clock = SYSTEM_CLOCK
-
-    def notify(self) -> None:
-        if self.relay is not None:
-            self.relay.notify()
 
     async def project(self, project_id: str) -> ProjectView:
         project = await self.projects.get(project_id)

@@ -21,7 +21,7 @@ from scheduling.store.reference import AlreadyExists
 from scheduling.store.sessions import StoredSession, booking_fields, session_fields, to_stored
 from scheduling.store.timelines import participant_key, room_key, staff_key
 from scheduling.store.versioned import Write
-from scheduling.use_cases.context import Stores, event_entry
+from scheduling.use_cases.context import Stores, wrap
 
 
 @dataclass
@@ -74,9 +74,8 @@ class Planning:
                 raise NotFound(f"project {project_id} not found", "project_id")
             raise Forbidden("only a coordinator of an organisation of the project plans its activities")
         activity = Activity.plan(command, project_id, principal.organisation_id)
-        entry = event_entry(activity.planned_event(), principal.organisation_id, project_id)
+        entry = wrap(activity.planned_event(), principal.organisation_id, project_id)
         await self.stores.activities.add(activity, entry)
-        self.stores.notify()
         return activity
 
     async def activities(self, principal: Principal, project_id: str) -> list[Activity]:
@@ -183,9 +182,8 @@ class Planning:
             capacity=capacity,
         )
         await self.stores.sessions.add(
-            session, [m.user for m in members], event_entry(event, session.organisation_id, session.project_id)
+            session, [m.user for m in members], wrap(event, session.organisation_id, session.project_id)
         )
-        self.stores.notify()
         return StoredSession(session, [m.user for m in members], {})
 
     async def _managed(self, principal: Principal, session_id: str) -> tuple[StoredSession, Activity]:
@@ -242,7 +240,7 @@ class Planning:
             venue_id=command.venue_id,
             room=command.room_id,
         )
-        entry = event_entry(event, old.organisation_id, old.project_id)
+        entry = wrap(event, old.organisation_id, old.project_id)
 
         def change(doc: Document | None) -> Write[StoredSession] | None:
             if doc is None or doc["status"] != SessionStatus.SCHEDULED.value:
@@ -265,13 +263,12 @@ class Planning:
         result = await self.stores.sessions.modify(session_id, change)
         if result is None:
             raise Conflicts([Conflict("session_cancelled", "session_id", f"session {session_id} was cancelled")])
-        self.stores.notify()
         return result
 
     async def cancel(self, principal: Principal, session_id: str, reason: str) -> StoredSession:
         stored, _ = await self._managed(principal, session_id)
         s = stored.session
-        cancelled_event = event_entry(
+        cancelled_event = wrap(
             SessionCancelledV1(session_id=s.session_id, activity_id=s.activity_id, reason=reason),
             s.organisation_id,
             s.project_id,
@@ -286,7 +283,7 @@ class Planning:
                 booking = booking_rules.cancel(current.bookings, pid, BookingCancellationReason.SESSION_CANCELLED)
                 if booking is not None:
                     event = booking_rules.cancelled_event(current.session, booking)
-                    entries.append(event_entry(event, s.organisation_id, s.project_id))
+                    entries.append(wrap(event, s.organisation_id, s.project_id))
             current.session = current.session.model_copy(
                 update={"status": SessionStatus.CANCELLED, "sequence": current.session.sequence + 1, "free": 0}
             )
@@ -296,7 +293,6 @@ class Planning:
         result = await self.stores.sessions.modify(session_id, change)
         if result is None:
             return await self.stores.session(session_id)
-        self.stores.notify()
         timelines = self.stores.timelines
         if s.place_key and s.room_id:
             await timelines.release(room_key(s.place_key, s.room_id), session_id)
