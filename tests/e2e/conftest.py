@@ -16,7 +16,7 @@ from aktywni_shared.auth import Principal, Role, Tokens
 from aktywni_stack import demo_data
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure
-from aktywni_stack.services import SERVICES, ServiceProcess, local_secret, start_all
+from aktywni_stack.services import DEMO_ENV, SERVICES, ServiceProcess, local_secret, start_all
 
 
 @dataclass
@@ -45,7 +45,8 @@ class RunningSystem:
 @pytest.fixture(scope="session")
 def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
     state_dir: Path = tmp_path_factory.mktemp("services")
-    services = {name: ServiceProcess(name, state_dir, free_port()) for name in SERVICES}
+    # As the demo runs them: docs examples and the demo's seeding use the demo's projects' indicators.
+    services = {name: ServiceProcess(name, state_dir, free_port(), DEMO_ENV.get(name)) for name in SERVICES}
     tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
     try:
         start_all(list(services.values()), infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)

@@ -310,7 +310,7 @@ class Run:
             "MONGODB_URI": self.stack.mongodb_uri,
         }
         done = subprocess.run(
-            [sys.executable, "-m", "reporting.replay_cli", "--grace", "1"],
+            [sys.executable, "-m", "reporting.cli.replay", "--grace", "1"],
             env=env,
             capture_output=True,
             text=True,

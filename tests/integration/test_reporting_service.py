@@ -223,7 +223,7 @@ async def test_replay_rebuilds_the_view_with_identical_numbers_while_the_service
         "REPORTING_DATABASE": reporting.database,
     }
     done = subprocess.run(  # noqa: ASYNC221 - the CLI as an operator runs it; the service runs apart
-        [sys.executable, "-m", "reporting.replay_cli", "--grace", "1"],
+        [sys.executable, "-m", "reporting.cli.replay", "--grace", "1"],
         env=env,
         capture_output=True,
         text=True,

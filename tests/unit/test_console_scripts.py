@@ -39,8 +39,18 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 def test_every_script_is_found() -> None:
-    assert {"aktywni-enrolment", "aktywni-reporting", "aktywni-demo", "aktywni-stack"} <= set(SCRIPTS)
-    assert len(SCRIPTS) >= 10
+    # The event catalogue's generator is a repository tool (tools/event_docs.py), not a console script.
+    assert {
+        "aktywni-contracts",
+        "aktywni-demo",
+        "aktywni-enrolment",
+        "aktywni-import",
+        "aktywni-reporting",
+        "aktywni-reporting-replay",
+        "aktywni-scheduling",
+        "aktywni-stack",
+        "aktywni-token",
+    } <= set(SCRIPTS)
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

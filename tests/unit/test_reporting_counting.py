@@ -11,13 +11,13 @@ from pydantic import ValidationError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import ParticipantActivatedV1, ParticipantActivatedV2
-from reporting.definitions.seed_indicators import TA_INDICATORS, WMA_INDICATORS, template
 from reporting.domain import facts
 from reporting.domain.forecast import forecast, forecast_by_plan
 from reporting.domain.indicators import IndicatorDefinition, IndicatorSet
 from reporting.domain.report import ProjectInfo, ProjectReport, project_report
 from reporting.domain.signals import signals
-from reporting.exports import monthly_rows
+from reporting.domain.templates import TA_INDICATORS, WMA_INDICATORS, template
+from reporting.use_cases.exports import monthly_rows
 from tests.support.reporting import TA_TARGETS, Person, declaration, decoded, ta_at_target, wrap
 
 PROJECT = ProjectInfo(

@@ -22,7 +22,7 @@ from aktywni_stack import demo_data, demo_support, paths, supervision
 from aktywni_stack.http_client import JsonApi
 from aktywni_stack.process import ManagedProcess
 from aktywni_stack.selection import Infrastructure, select
-from aktywni_stack.services import DEMO_PORTS, SERVICES, ServiceProcess, local_secret, start_all
+from aktywni_stack.services import DEMO_ENV, DEMO_PORTS, SERVICES, ServiceProcess, local_secret, start_all
 from aktywni_stack.tools import MissingToolError
 
 
@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, on_signal)
     started = time.monotonic()
     services = [
-        ServiceProcess(name, state_dir, int(os.environ.get(f"AKTYWNI_{name.upper()}_PORT", DEMO_PORTS[name])))
+        ServiceProcess(
+            name, state_dir, int(os.environ.get(f"AKTYWNI_{name.upper()}_PORT", DEMO_PORTS[name])), DEMO_ENV.get(name)
+        )
         for name in SERVICES
     ]
     watched: list[ManagedProcess] = []

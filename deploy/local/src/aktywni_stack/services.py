@@ -12,6 +12,9 @@ from aktywni_stack.process import ManagedProcess, wait_until
 
 SERVICES = ("enrolment", "scheduling", "reporting")
 DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003}
+#: What the demo (and the tests that run its examples) asks of a service beyond production's settings:
+#: reporting gives the demo's projects their indicators at start.
+DEMO_ENV: dict[str, dict[str, str]] = {"reporting": {"REPORTING_SEED_DEMO": "true"}}
 
 
 def http_ok(url: str) -> bool:
@@ -42,9 +45,10 @@ def local_secret(state_dir: Path, name: str) -> str:
 
 
 class ServiceProcess:
-    def __init__(self, name: str, state_dir: Path, port: int) -> None:
+    def __init__(self, name: str, state_dir: Path, port: int, env: dict[str, str] | None = None) -> None:
         self.name = name
         self.port = port
+        self.env = dict(env or {})  # the service's own settings, under any given at launch
         self.state_dir = state_dir
         self.process = ManagedProcess(name, state_dir)
 
@@ -67,6 +71,7 @@ class ServiceProcess:
             "MONGODB_URI": mongodb_uri,
             f"{prefix}_PORT": str(self.port),
             **{name: local_secret(self.state_dir, name) for name in SECRETS},
+            **self.env,
             **(extra_env or {}),
         }
         self.process.start([sys.executable, "-m", self.name], env=env, bound_to_parent=bound_to_parent)

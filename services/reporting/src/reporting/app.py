@@ -6,29 +6,20 @@ from fastapi import FastAPI
 
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import (
-    ENROLMENT_PARTICIPANTS,
-    ENROLMENT_PROJECTS,
-    REPORTING_INDICATORS,
-    SCHEDULING_ATTENDANCE,
-    SCHEDULING_SESSIONS,
-    Topic,
-)
+from aktywni_shared.contracts.topics import REPORTING_INDICATORS
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
 from reporting.api import dashboard, definitions, errors, exports, reports
-from reporting.consumer import BatchConsumer
-from reporting.live import Announcer, Changes
-from reporting.projection import Projector
-from reporting.reports import Reports
-from reporting.settings import ReportingSettings
+from reporting.events.consumer import SOURCE_TOPICS, BatchConsumer
+from reporting.events.projection import Projector
+from reporting.settings import NAME, ReportingSettings
 from reporting.store.announcements import AnnouncementStore
 from reporting.store.definitions import DefinitionStore
 from reporting.store.view import View
+from reporting.use_cases.live import Announcer, Changes
+from reporting.use_cases.reports import Reports
 
-NAME = "reporting"
-#: The topics the view is built from (a replay reads the same ones).
-SOURCE_TOPICS: list[Topic] = [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS, SCHEDULING_SESSIONS, SCHEDULING_ATTENDANCE]
+__all__ = ["NAME", "SOURCE_TOPICS", "build"]
 
 
 def build(settings: ReportingSettings) -> FastAPI:
@@ -39,7 +30,7 @@ def build(settings: ReportingSettings) -> FastAPI:
     outbox = Outbox(runtime.db)
     announcements = AnnouncementStore(runtime.db, outbox)
     relay = OutboxRelay(runtime.broker, outbox, [announcements.collection], poll_seconds=settings.outbox_poll_seconds)
-    announcer = Announcer(use_cases, announcements, relay)
+    announcer = Announcer(use_cases, announcements)
     changes = Changes()
 
     def changed(project_ids: set[str]) -> None:
@@ -57,7 +48,8 @@ def build(settings: ReportingSettings) -> FastAPI:
         title=f"{REPORTING_INDICATORS.name}:publish",
         description="IndicatorProgressed, TargetReached, TargetAtRisk; keyed by project_id.",
     )
-    runtime.startup_hooks.append(use_cases.seed)
+    if settings.seed_demo:
+        runtime.startup_hooks.append(use_cases.seed_demo)
     runtime.background.extend([relay.run, announcer.run])
     app = create_app(
         runtime,

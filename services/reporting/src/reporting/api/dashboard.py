@@ -16,9 +16,8 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from aktywni_shared.auth import Authenticate, Principal
 from reporting.api.deps import OrganisationFilter, ProjectId
-from reporting.domain import access
-from reporting.live import POLL_SECONDS, Changes
-from reporting.reports import Reports
+from reporting.use_cases.live import POLL_SECONDS, Changes
+from reporting.use_cases.reports import Reports
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 KEEP_ALIVE_SECONDS = 15.0
@@ -54,8 +53,7 @@ def router(reports: Reports, authenticated: Authenticate, changes: Changes) -> A
         organisation: OrganisationFilter = None,
         caller: Principal = Depends(authenticated),
     ) -> StreamingResponse:
-        project = await reports.project(project_id)
-        scope = access.report_scope(caller, project, organisation)
+        scope = await reports.scope(caller, project_id, organisation)
 
         async def events() -> AsyncIterator[str]:
             last: object = None
@@ -65,7 +63,7 @@ def router(reports: Reports, authenticated: Authenticate, changes: Changes) -> A
                 version = await reports.version(project_id)
                 if version != last:
                     current = await reports.project(project_id)
-                    report = await reports.compute(current, scope.organisation)
+                    report = await reports.compute(current, scope)
                     yield f"event: report\ndata: {report.model_dump_json()}\n\n"
                     last, quiet = version, 0.0
                 elif quiet >= KEEP_ALIVE_SECONDS:

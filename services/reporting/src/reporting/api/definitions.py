@@ -10,9 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aktywni_shared.auth import Authenticate, Principal
 from reporting.api.deps import IndicatorCode, ProjectId
-from reporting.definitions.seed_indicators import TEMPLATES
-from reporting.domain.indicators import IndicatorSet, ManualEntry
-from reporting.reports import Reports, definitions_out
+from reporting.domain.indicators import IndicatorSet, ManualEntry, ProjectDefinitions
+from reporting.domain.templates import TEMPLATES
+from reporting.use_cases.reports import Reports
+
+
+def definitions_out(definitions: ProjectDefinitions) -> dict[str, Any]:
+    return {
+        "project_id": definitions.project_id,
+        "revision": definitions.rev,
+        "indicators": [d.model_dump(mode="json") for d in definitions.indicators],
+        "entries": definitions.entries,
+    }
 
 
 class TemplateChoice(BaseModel):

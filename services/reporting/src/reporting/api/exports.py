@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response
 
 from aktywni_shared.auth import Authenticate, Principal
-from reporting import exports
 from reporting.api.deps import OrganisationFilter, ProjectId
-from reporting.reports import Reports
+from reporting.use_cases import exports
+from reporting.use_cases.reports import Reports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from aktywni_shared.auth import Authenticate, Principal
 from reporting.api.deps import OrganisationFilter, ProjectId
 from reporting.domain.report import ProjectReport
-from reporting.reports import ProjectParticipants, Reports
+from reporting.use_cases.reports import ProjectParticipants, Reports
 
 
 def router(reports: Reports, authenticated: Authenticate) -> APIRouter:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared import errors
+from aktywni_shared.identity import Principal, Role
 from reporting.domain.report import ProjectInfo
 
 
-class NotFound(Exception):
-    pass
+class NotFound(errors.NotFound):
+    """Unknown to reporting, or not the caller's to know of: ``{"detail": message}``, 404."""
 
 
-class Forbidden(Exception):
-    pass
+class Forbidden(errors.Forbidden):
+    """Known to the caller, but not theirs to see or change: ``{"detail": message}``, 403."""
 
 
 @dataclass(frozen=True)

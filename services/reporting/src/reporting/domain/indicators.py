@@ -8,13 +8,15 @@ received without replaying anything.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from aktywni_shared import errors
 from aktywni_shared.contracts.vocabulary import DeclarationKind, ParticipantCategory, SupportForm
 
 INDICATOR_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,39}$"
@@ -164,3 +166,43 @@ class ManualEntry(BaseModel):
     quantity: int = Field(ge=1, le=1_000_000)
     on: date
     note: str = Field("", max_length=500)
+
+
+@dataclass(frozen=True)
+class ProjectDefinitions:
+    """A project's indicators and manual entries, at revision ``rev`` (0: never defined)."""
+
+    project_id: str
+    rev: int = 0
+    indicators: list[IndicatorDefinition] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def indicator(self, code: str) -> IndicatorDefinition | None:
+        return next((d for d in self.indicators if d.code == code), None)
+
+
+class UnknownIndicator(errors.NotFound):
+    """The project defines no indicator of that code (404, ``{"detail": message}``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"indicator {code} is not defined for this project")
+        self.code = code
+
+
+class WrongIndicator(errors.DomainError):
+    """A manual entry for an indicator that is not counted by manual entries (422 naming the path's code)."""
+
+    kind: ClassVar[str] = "indicator"
+    where: ClassVar[str] = "path"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="code")
+
+
+def require_manual(definition: IndicatorDefinition | None, code: str) -> IndicatorDefinition:
+    """The indicator a manual entry is for: defined, and counted in items recorded by hand."""
+    if definition is None:
+        raise UnknownIndicator(code)
+    if definition.unit is not Unit.ITEMS:
+        raise WrongIndicator(f"indicator {code} counts {definition.unit.value} from events, not manual entries")
+    return definition

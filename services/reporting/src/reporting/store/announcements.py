@@ -14,8 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import REPORTING_INDICATORS
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from reporting.domain.signals import State
 
@@ -32,22 +31,21 @@ class AnnouncementStore:
         return int(doc["rev"]), dict(doc.get("indicators", {}))
 
     async def save(self, project_id: str, rev: int, state: State, envelopes: list[Envelope]) -> bool:
-        """Store the new state with its events unless another instance did meanwhile; True if stored."""
-        entries = [outbox_entry(REPORTING_INDICATORS, project_id, e) for e in envelopes]
+        """Store the new state with its events unless another instance did meanwhile; True if stored.
 
-        async def write() -> bool:
-            if rev == 0:
-                try:
-                    await self.collection.insert_one(
-                        {"_id": project_id, "rev": 1, "indicators": state, OUTBOX: entries}
-                    )
-                except DuplicateKeyError:
-                    return False
-                return True
-            result = await self.collection.update_one(
-                {"_id": project_id, "rev": rev},
-                {"$set": {"indicators": state}, "$inc": {"rev": 1}, "$push": {OUTBOX: {"$each": entries}}},
-            )
-            return result.matched_count == 1
-
-        return await self.outbox.write(self.collection, project_id, write)
+        Topic and key of each event come from the contracts (``reporting.indicators``, by project),
+        and the outbox wakes the relay after the write.
+        """
+        if rev == 0:
+            try:
+                await self.outbox.insert(self.collection, {"_id": project_id, "rev": 1, "indicators": state}, envelopes)
+            except DuplicateKeyError:
+                return False
+            return True
+        return await self.outbox.update(
+            self.collection,
+            project_id,
+            {"$set": {"indicators": state}, "$inc": {"rev": 1}},
+            envelopes,
+            condition={"rev": rev},
+        )

@@ -6,27 +6,15 @@ A replay never touches it; definitions apply to the facts whenever a report is c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.mongo import Document
-from reporting.domain.indicators import IndicatorDefinition, ManualEntry
+from reporting.domain.indicators import IndicatorDefinition, ManualEntry, ProjectDefinitions
 
-
-@dataclass(frozen=True)
-class ProjectDefinitions:
-    project_id: str
-    rev: int = 0
-    indicators: list[IndicatorDefinition] = field(default_factory=list)
-    entries: list[dict[str, Any]] = field(default_factory=list)
-
-    def indicator(self, code: str) -> IndicatorDefinition | None:
-        return next((d for d in self.indicators if d.code == code), None)
+__all__ = ["DefinitionStore", "ProjectDefinitions"]
 
 
 class DefinitionStore:
@@ -44,6 +32,10 @@ class DefinitionStore:
             indicators=[IndicatorDefinition.model_validate(d) for d in doc.get("indicators", [])],
             entries=sorted(doc.get("entries", {}).values(), key=lambda e: (e["on"], e["entry_id"])),
         )
+
+    async def revision(self, project_id: str) -> int:
+        doc = await self.collection.find_one({"_id": project_id}, {"rev": 1})
+        return int((doc or {}).get("rev", 0))
 
     async def replace(self, project_id: str, indicators: list[IndicatorDefinition], by: str) -> int:
         doc = await self.collection.find_one_and_update(

@@ -24,7 +24,7 @@ batch, a replay's second pass) changes nothing. Each process keeps the folded en
 read projects in memory and reads only the chunks that are new since.
 
 The ``meta`` document names the active generation; a replay fills the next one and then switches
-(see ``reporting.replay``).
+(see ``reporting.events.replay``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The seed projects' indicators as data (from the projects' own pages).
+"""Indicator templates: the indicator sets of the two projects Aktywni was built for, as data.
+
+The API offers them (``GET /indicator-templates``, ``POST /projects/{id}/indicators/template``);
+nothing is written to a database unless a coordinator applies one, or the demo asks reporting to
+seed its projects (``REPORTING_SEED_DEMO``). From the projects' own pages:
 
 "Trener Aktywności" (TA, 2012-02-01 – 2015-01-31) has seven indicators; "Wrocław Miastem Aktywnych"
 (WMA) one: 542 clients supported within the (12-month) edition. The model ("1 model") is an item the
@@ -121,8 +125,9 @@ TEMPLATES: dict[str, list[dict[str, Any]]] = {
     "wroclaw-miastem-aktywnych": WMA_INDICATORS,
 }
 
-#: The seed projects get their indicators when reporting starts (unless someone changed them).
-SEED_PROJECTS: dict[str, str] = {"TA-2012": "trener-aktywnosci", "WMA-2026": "wroclaw-miastem-aktywnych"}
+#: The demo's projects and their templates: given at start only when seeding is asked for
+#: (``REPORTING_SEED_DEMO=true``), and only to a project without indicators.
+DEMO_PROJECTS: dict[str, str] = {"TA-2012": "trener-aktywnosci", "WMA-2026": "wroclaw-miastem-aktywnych"}
 
 
 def template(name: str) -> list[IndicatorDefinition]:

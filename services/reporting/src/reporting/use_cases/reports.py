@@ -1,6 +1,8 @@
 """Reporting's use cases: authorise, load facts and definitions, compute reports (cached by version).
 
-The HTTP API, the dashboard stream, the exports and the indicator announcements call these.
+The HTTP API, the dashboard stream, the exports and the indicator announcements call these; they
+work on the ports of ``reporting.use_cases.ports`` (Mongo in production, in-memory fakes in the unit
+tests). Who may do what is decided in ``reporting.domain.access``.
 """
 
 from __future__ import annotations
@@ -11,16 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from aktywni_shared.auth import Principal
 from aktywni_shared.clock import SYSTEM_CLOCK, Clock
-from reporting.definitions.seed_indicators import SEED_PROJECTS, TEMPLATES, template
-from reporting.domain import access, facts
-from reporting.domain.access import Forbidden, NotFound
-from reporting.domain.counting import NOT_APPLICABLE, age_band
-from reporting.domain.indicators import IndicatorSet, ManualEntry, Unit
+from aktywni_shared.identity import Principal
+from reporting.domain import access, participants
+from reporting.domain.access import NotFound
+from reporting.domain.indicators import IndicatorSet, ManualEntry, ProjectDefinitions, require_manual
 from reporting.domain.report import ProjectInfo, ProjectReport, project_report
-from reporting.store.definitions import DefinitionStore, ProjectDefinitions
-from reporting.store.view import View
+from reporting.domain.templates import DEMO_PROJECTS, TEMPLATES, template
+from reporting.use_cases.ports import DefinitionsStore, ViewStore
 
 CACHE_SIZE = 64
 
@@ -33,29 +33,20 @@ class ProjectParticipants(BaseModel):
     by_sex: dict[str, int]
 
 
-class UnknownIndicator(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"indicator {code} is not defined for this project")
-        self.code = code
-
-
-class WrongIndicator(Exception):
-    """A manual entry for an indicator that is not counted by manual entries."""
-
-
 @dataclass
 class Reports:
-    view: View
-    definitions: DefinitionStore
+    view: ViewStore
+    definitions: DefinitionsStore
     clock: Clock = SYSTEM_CLOCK  # reporting's one clock: every 'today' is Warsaw's
 
     def __post_init__(self) -> None:
         self._cache: OrderedDict[tuple[Any, ...], ProjectReport] = OrderedDict()
 
-    # --- seeding and definitions ----------------------------------------------------------------
+    # --- definitions ----------------------------------------------------------------------------
 
-    async def seed(self) -> None:
-        for project_id, name in SEED_PROJECTS.items():
+    async def seed_demo(self) -> None:
+        """Give the demo's projects their template's indicators, unless they have some (asked for by the demo)."""
+        for project_id, name in DEMO_PROJECTS.items():
             await self.definitions.seed(project_id, template(name))
 
     async def project(self, project_id: str) -> ProjectInfo:
@@ -81,13 +72,10 @@ class Reports:
         return await self.define(principal, project_id, IndicatorSet(indicators=template(name)))
 
     async def add_entry(self, principal: Principal, project_id: str, code: str, entry: ManualEntry) -> bool:
+        """Record items counted by hand; True if new (the same ``entry_id`` again counts once)."""
         project = await self.project(project_id)
         access.require_manager(principal, project, "records manual entries")
-        definition = (await self.definitions.get(project_id)).indicator(code)
-        if definition is None:
-            raise UnknownIndicator(code)
-        if definition.unit is not Unit.ITEMS:
-            raise WrongIndicator(f"indicator {code} counts {definition.unit.value} from events, not manual entries")
+        require_manual((await self.definitions.get(project_id)).indicator(code), code)
         return await self.definitions.add_entry(project_id, code, entry, principal.organisation_id, principal.user)
 
     # --- reports --------------------------------------------------------------------------------
@@ -96,8 +84,11 @@ class Reports:
         """Changes whenever a report of the project may change: (generation, facts, definitions)."""
         generation = await self.view.active()
         stamp = await generation.stamp(project_id)
-        definitions = await self.definitions.collection.find_one({"_id": project_id}, {"rev": 1})
-        return generation.number, stamp, int((definitions or {}).get("rev", 0))
+        return generation.number, stamp, await self.definitions.revision(project_id)
+
+    async def scope(self, principal: Principal, project_id: str, organisation: str | None = None) -> str | None:
+        """The organisation the caller's reports of the project are limited to (None: the whole project)."""
+        return access.report_scope(principal, await self.project(project_id), organisation).organisation
 
     async def report(self, principal: Principal, project_id: str, organisation: str | None = None) -> ProjectReport:
         project = await self.project(project_id)
@@ -130,13 +121,7 @@ class Reports:
         project = await self.project(project_id)
         scope = access.report_scope(principal, project, None)
         people, _ = await (await self.view.active()).facts(project_id)
-        enrolled = [
-            p["attrs"]
-            for p in people.values()
-            if "attrs" in p
-            and facts.first_enrolled_on(p)
-            and (scope.organisation is None or p.get("org") == scope.organisation)
-        ]
+        enrolled = participants.enrolled(people, scope.organisation)
         return ProjectParticipants(
             project_id=project_id,
             organisation=scope.organisation,
@@ -148,43 +133,6 @@ class Reports:
     async def participant_list(self, principal: Principal, project_id: str) -> list[dict[str, Any]]:
         """Pseudonymous participants with their ESF attributes: the leader's coordinator only."""
         project = await self.project(project_id)
-        if not access.may_manage(principal, project):
-            if principal.organisation_id in project.organisations or principal.role.value in (
-                "auditor",
-                "administrator",
-            ):
-                raise Forbidden("only the leading organisation's coordinator exports the participant list")
-            raise NotFound(f"project {project_id} not found")
+        access.require_manager(principal, project, "exports the participant list")
         people, _ = await (await self.view.active()).facts(project_id)
-        return [participant_row(pid, p) for pid, p in sorted(people.items()) if not p.get("erased") and "attrs" in p]
-
-
-def participant_row(participant_id: str, person: facts.Entry) -> dict[str, Any]:
-    attrs = person["attrs"]
-    start = person.get("start")
-    age_on = (start or {}).get("on") or facts.first_enrolled_on(person) or "0000"
-    return {
-        "participant_id": participant_id,
-        "organisation_id": person.get("org") or NOT_APPLICABLE,
-        "category": attrs["category"],
-        "sex": attrs["sex"],
-        "birth_year": attrs["birth_year"],
-        "age_band": facts.exact_age_band(person)
-        or (age_band(int(str(age_on)[:4]) - int(attrs["birth_year"])) if age_on != "0000" else NOT_APPLICABLE),
-        "disability_degree": attrs.get("disability_degree") or NOT_APPLICABLE,
-        "labour_market_status": attrs.get("labour_market_status") or NOT_APPLICABLE,
-        "mops_employee": attrs.get("mops_employee"),
-        "enrolled_on": facts.first_enrolled_on(person),
-        "status": facts.lifecycle_status(person),
-        "support_started_on": (start or {}).get("on"),
-        "completed": sorted(f"{d['form']}:{d['on']}" for d in person.get("done", {}).values()),
-    }
-
-
-def definitions_out(definitions: ProjectDefinitions) -> dict[str, Any]:
-    return {
-        "project_id": definitions.project_id,
-        "revision": definitions.rev,
-        "indicators": [d.model_dump(mode="json") for d in definitions.indicators],
-        "entries": definitions.entries,
-    }
+        return participants.participant_rows(people)

@@ -26,7 +26,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic
 from aktywni_shared.messaging.security import NO_SECURITY, KafkaClientSecurity
-from reporting.projection import Projector
+from reporting.events.projection import Projector
 from reporting.store.view import Generation, View
 
 log = logging.getLogger(__name__)

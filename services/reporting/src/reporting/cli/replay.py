@@ -2,7 +2,7 @@
 
     KAFKA_BOOTSTRAP_SERVERS=... MONGODB_URI=... .venv/bin/aktywni-reporting-replay
 
-Safe while the service runs (a fresh generation is filled, then switched to; see reporting.replay).
+Safe while the service runs (a fresh generation is filled, then switched to; see reporting.events.replay).
 Prints a progress bar on stderr and a summary line on stdout.
 """
 
@@ -19,9 +19,9 @@ from aktywni_shared import mongo
 from aktywni_shared.contracts.topics import ALL, dead_letter
 from aktywni_shared.messaging.kafka import ensure_topics
 from aktywni_shared.settings import command_parser, from_environment
-from reporting.app import NAME, SOURCE_TOPICS
-from reporting.replay import GRACE_SECONDS, ReplayResult, replay
-from reporting.settings import ReportingSettings
+from reporting.events.consumer import SOURCE_TOPICS
+from reporting.events.replay import GRACE_SECONDS, ReplayResult, replay
+from reporting.settings import NAME, ReportingSettings
 from reporting.store.view import View
 
 

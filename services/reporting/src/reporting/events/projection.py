@@ -3,7 +3,8 @@
 Used by the live consumer (into the active generation) and by the replay (into a fresh one): the
 same code, so a replay gives the same numbers. Each counted event becomes a record
 (``reporting.domain.facts.record``), and a batch's records of one project are written as one chunk
-(one insert, whatever the project's size; see ``reporting.store.view``). Records are folded with
+(one insert, whatever the project's size; see ``reporting.store.view``; the ports are
+``reporting.use_cases.ports``). Records are folded with
 idempotent functions, so an event written twice (redelivered, duplicated, replayed) counts once.
 """
 
@@ -17,11 +18,11 @@ from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, Pr
 from aktywni_shared.contracts.registry import DecodedEvent
 from reporting.domain import facts
 from reporting.domain.facts import Record
-from reporting.store.view import Generation, View
+from reporting.use_cases.ports import Generation, ViewStore
 
 
 class Projector:
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: ViewStore) -> None:
         self.view = view
         self.applied = 0
 

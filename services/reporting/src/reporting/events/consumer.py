@@ -20,13 +20,22 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
-from aktywni_shared.contracts.topics import Topic, dead_letter
+from aktywni_shared.contracts.topics import (
+    ENROLMENT_PARTICIPANTS,
+    ENROLMENT_PROJECTS,
+    SCHEDULING_ATTENDANCE,
+    SCHEDULING_SESSIONS,
+    Topic,
+    dead_letter,
+)
 from aktywni_shared.messaging.consumer import publish_dead_letter
-from reporting.projection import Projector
+from reporting.events.projection import Projector
 
 log = logging.getLogger(__name__)
 
 RETRY_PAUSE_SECONDS = 1.0
+#: The topics the view is built from (a replay reads the same ones).
+SOURCE_TOPICS: list[Topic] = [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS, SCHEDULING_SESSIONS, SCHEDULING_ATTENDANCE]
 
 
 async def _undecoded(_: StreamMessage[tuple[ConsumerRecord[bytes, bytes], ...]]) -> None:

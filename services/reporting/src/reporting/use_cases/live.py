@@ -12,11 +12,10 @@ import contextlib
 import logging
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.messaging.outbox import OutboxRelay
 from reporting.domain.access import NotFound
 from reporting.domain.signals import signals
-from reporting.reports import Reports
-from reporting.store.announcements import AnnouncementStore
+from reporting.use_cases.ports import AnnouncementsStore
+from reporting.use_cases.reports import Reports
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +47,15 @@ class Changes:
 
 
 class Announcer:
-    """Turns report changes into indicator events (through the outbox), for projects marked dirty."""
+    """Turns report changes into indicator events (saved with the announced state), for projects marked dirty.
 
-    def __init__(self, reports: Reports, store: AnnouncementStore, relay: OutboxRelay, pause: float = 0.5) -> None:
+    The store writes the events through the outbox, which wakes the relay: nothing here names a
+    topic or publishes.
+    """
+
+    def __init__(self, reports: Reports, store: AnnouncementsStore, pause: float = 0.5) -> None:
         self.reports = reports
         self.store = store
-        self.relay = relay
         self.pause = pause
         self.dirty: set[str] = set()
         self._wake = asyncio.Event()
@@ -111,7 +113,5 @@ class Announcer:
             ]
             if await self.store.save(project_id, rev, state, envelopes):
                 self.announced += len(envelopes)
-                if envelopes:
-                    self.relay.notify()
                 return len(envelopes)
         raise RuntimeError(f"announcements of {project_id} kept changing under us")
