@@ -59,11 +59,12 @@ def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Store
     progress = ProgressStore(db, outbox)
     activities = ActivityStore(db, outbox)
     sessions = SessionStore(db, outbox)
+    staff = StaffStore(db)
     stores = Stores(
         projects=ProjectStore(db),
         participants=participants,
         venues=VenueStore(db),
-        staff=StaffStore(db),
+        staff=staff,
         activities=activities,
         sessions=sessions,
         timelines=TimelineStore(db, clock),
@@ -79,7 +80,7 @@ def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Store
         [activities.collection, sessions.collection, progress.collection, participants.collection],
         poll_seconds=settings.outbox_poll_seconds,
     )
-    for store in (stores.participants, stores.staff, stores.activities, stores.sessions, stores.progress):
+    for store in (participants, staff, activities, sessions, progress):
         runtime.startup_hooks.append(store.create_indexes)
     runtime.background.append(relay.run)
     return stores

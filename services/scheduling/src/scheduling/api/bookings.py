@@ -13,7 +13,7 @@ from scheduling.domain import access
 from scheduling.domain.attendance import Progress, RecordAttendance
 from scheduling.domain.bookings import BookingState
 from scheduling.domain.errors import NotFound
-from scheduling.store.timelines import participant_key
+from scheduling.domain.timelines import participant_key
 from scheduling.use_cases.attendance import Attendance, Recorded
 from scheduling.use_cases.booking import Bookings
 from scheduling.use_cases.context import Stores

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aktywni_shared.auth import Authenticate, Principal
+from scheduling.domain.subscriptions import Subscription
 from scheduling.domain.venues import SLUG
-from scheduling.store.subscriptions import Subscription
 from scheduling.use_cases.calendars import Calendars, FeedKind
 
 Slug = Annotated[str, Path(pattern=SLUG)]

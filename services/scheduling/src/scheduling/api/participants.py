@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from scheduling.domain import access
-from scheduling.store.sessions import active_state
+from scheduling.domain.bookings import active_state
 from scheduling.use_cases.context import Stores
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]

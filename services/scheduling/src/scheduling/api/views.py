@@ -10,10 +10,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 from aktywni_shared.identity import Principal
 from scheduling.domain import access
-from scheduling.domain.bookings import Booking, BookingState
+from scheduling.domain.bookings import Booking, BookingState, StoredSession
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import Session
-from scheduling.store.sessions import StoredSession
 
 
 class BookingOut(BaseModel):

@@ -10,10 +10,9 @@ from pymongo.errors import DuplicateKeyError
 from aktywni_shared.mongo import Document
 from scheduling.domain.staff import StaffMember
 from scheduling.domain.venues import Venue
+from scheduling.use_cases.ports import AlreadyExists
 
-
-class AlreadyExists(Exception):
-    pass
+__all__ = ["AlreadyExists", "StaffStore", "VenueStore"]
 
 
 class VenueStore:

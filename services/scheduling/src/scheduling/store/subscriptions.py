@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from pymongo import ASCENDING, ReturnDocument
@@ -14,6 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.identity import Principal, Role
 from aktywni_shared.mongo import Document
+from scheduling.domain.subscriptions import Subscription
 
 #: Bytes of randomness in a link's secret (256 bits, URL-safe base64: 43 characters).
 SECRET_BYTES = 32
@@ -25,15 +25,6 @@ def secret_hash(secret: str) -> str:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(SECRET_BYTES)
-
-
-@dataclass(frozen=True)
-class Subscription:
-    subscription_id: str
-    principal: Principal
-    kind: str
-    feed_id: str
-    created_at: datetime
 
 
 def _subscription(doc: Document) -> Subscription:

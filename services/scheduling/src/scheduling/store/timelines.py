@@ -12,7 +12,6 @@ it is released.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -20,26 +19,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.clock import SYSTEM_CLOCK, Clock
 from aktywni_shared.mongo import Document
 from scheduling.domain.conflicts import Slot, overlapping
+from scheduling.domain.timelines import participant_key, room_key, staff_key
 from scheduling.domain.times import Interval
 from scheduling.store.batch import insert_new
 from scheduling.store.versioned import Write, modify, new_document
+from scheduling.use_cases.ports import IsLive
 
-#: Verifies a slot found in the way: True if its session still holds that time for the owner.
-IsLive = Callable[[str, Slot], Awaitable[bool]]
+__all__ = ["IsLive", "TimelineStore", "participant_key", "room_key", "staff_key"]
+
 MAX_SESSIONS_KEPT = 5000
 CLAIMS_AT_ONCE = 8
-
-
-def participant_key(participant_id: str) -> str:
-    return f"participant:{participant_id}"
-
-
-def staff_key(staff_id: str) -> str:
-    return f"staff:{staff_id}"
-
-
-def room_key(venue_id: str, room_id: str) -> str:
-    return f"room:{venue_id}/{room_id}"
 
 
 def _slots(doc: Document | None) -> list[Slot]:

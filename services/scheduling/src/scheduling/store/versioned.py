@@ -10,36 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain.errors import ConcurrentChange
+from scheduling.use_cases.ports import Change, Write
 
 REV = "rev"
 ATTEMPTS = 60
 T = TypeVar("T")
 
 
-@dataclass
-class Write(Generic[T]):
-    """What a change wants written: fields to set, the events it causes, and what to answer.
-
-    The events go into the document's outbox in the same write, their topic and key as the
-    contracts say (:func:`aktywni_shared.messaging.outbox.event_entry`)."""
-
-    result: T
-    fields: Document = field(default_factory=dict)
-    events: list[Envelope] = field(default_factory=list)
-
-
-Change = Callable[[Document | None], Write[T] | None]
+__all__ = ["REV", "Change", "T", "Write", "modify", "new_document", "rewrite"]
 
 
 async def _pause(attempt: int) -> None:

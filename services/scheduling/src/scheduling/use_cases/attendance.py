@@ -29,8 +29,8 @@ from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden
 from scheduling.domain.participants import ParticipantView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.times import local
-from scheduling.store.versioned import Write
 from scheduling.use_cases.context import Stores, wrap
+from scheduling.use_cases.ports import Write
 
 PARALLEL = 8
 #: A record's progress after it, its write (None: nothing changes), and the document it was read from.

@@ -16,16 +16,16 @@ from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from scheduling.domain import access, conflicts
 from scheduling.domain import bookings as rules
-from scheduling.domain.bookings import Booking, BookingState
+from scheduling.domain.bookings import Booking, BookingState, StoredSession
 from scheduling.domain.errors import Conflict, Conflicts, DomainError, NotFound
 from scheduling.domain.participants import ParticipantStatus, ParticipantView
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.timelines import participant_key
 from scheduling.domain.times import Interval, local
-from scheduling.store.sessions import StoredSession, booking_fields, to_stored
-from scheduling.store.timelines import participant_key
-from scheduling.store.versioned import Write
+from scheduling.store.sessions import booking_fields, to_stored
 from scheduling.use_cases.context import Stores, wrap
+from scheduling.use_cases.ports import Write
 
 SEAT_ATTEMPTS = 20
 LEFT = {

@@ -12,12 +12,13 @@ from typing import Literal
 from aktywni_shared.identity import Principal
 from scheduling import ics
 from scheduling.domain import access
+from scheduling.domain.bookings import StoredSession
 from scheduling.domain.errors import NotFound
+from scheduling.domain.subscriptions import Subscription
+from scheduling.domain.timelines import participant_key, room_key, staff_key
 from scheduling.domain.venues import Venue
-from scheduling.store.sessions import StoredSession
-from scheduling.store.subscriptions import Subscription, SubscriptionStore
-from scheduling.store.timelines import participant_key, room_key, staff_key
 from scheduling.use_cases.context import Stores
+from scheduling.use_cases.ports import SubscriptionStore
 
 
 @dataclass

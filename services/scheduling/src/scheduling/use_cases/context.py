@@ -10,17 +10,24 @@ from aktywni_shared.contracts.envelope import Envelope, EventPayload
 from aktywni_shared.identity import Principal
 from scheduling.domain import access
 from scheduling.domain.activities import Activity
+from scheduling.domain.bookings import StoredSession
 from scheduling.domain.conflicts import Slot
 from scheduling.domain.errors import NotFound
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.venues import Room, Venue
-from scheduling.store.attendance import AttendanceBatch
-from scheduling.store.progress import OfferStore, ProgressStore
-from scheduling.store.projects import ParticipantStore, ProjectStore
-from scheduling.store.reference import StaffStore, VenueStore
-from scheduling.store.sessions import ActivityStore, SessionStore, StoredSession
-from scheduling.store.timelines import TimelineStore
+from scheduling.use_cases.ports import (
+    ActivityStore,
+    AttendanceWriter,
+    OfferStore,
+    ParticipantStore,
+    ProgressStore,
+    ProjectStore,
+    SessionStore,
+    StaffStore,
+    TimelineStore,
+    VenueStore,
+)
 
 PRODUCER = "scheduling"
 #: A slot younger than this is never taken for a crash's leftover: its session may be being written.
@@ -44,7 +51,7 @@ class Stores:
     timelines: TimelineStore
     progress: ProgressStore
     offers: OfferStore
-    attendance: AttendanceBatch
+    attendance: AttendanceWriter
     #: The service's one clock (instants in UTC, "today" in Warsaw); tests pass a fixed one.
     clock: Clock = SYSTEM_CLOCK
 

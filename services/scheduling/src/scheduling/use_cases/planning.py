@@ -12,16 +12,16 @@ from aktywni_shared.mongo import Document
 from scheduling.domain import access, conflicts
 from scheduling.domain import bookings as booking_rules
 from scheduling.domain.activities import Activity, PlanActivity
+from scheduling.domain.bookings import StoredSession
 from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden, NotFound
 from scheduling.domain.sessions import ChangeCapacity, Placement, ScheduleSession, Session, SessionStatus
 from scheduling.domain.staff import StaffIn, StaffMember
+from scheduling.domain.timelines import participant_key, room_key, staff_key
 from scheduling.domain.times import Interval
 from scheduling.domain.venues import Room, Venue, VenueIn
-from scheduling.store.reference import AlreadyExists
-from scheduling.store.sessions import StoredSession, booking_fields, session_fields, to_stored
-from scheduling.store.timelines import participant_key, room_key, staff_key
-from scheduling.store.versioned import Write
+from scheduling.store.sessions import booking_fields, session_fields, to_stored
 from scheduling.use_cases.context import Stores, wrap
+from scheduling.use_cases.ports import AlreadyExists, Write
 
 
 @dataclass
