@@ -25,8 +25,8 @@ from aktywni_stack.embedded import StackPorts
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import select
 from aktywni_stack.services import ServiceProcess, local_secret
-from enrolment import import_cli
-from enrolment.importing import COLUMNS
+from enrolment.cli import import_cli
+from enrolment.domain.importing import COLUMNS
 from tests.support.people import person
 
 HEADERS = [c.header for c in COLUMNS]

@@ -23,7 +23,7 @@ from aktywni_shared.contracts import Envelope, encode
 from aktywni_shared.contracts.events import SupportStartedV1
 from aktywni_shared.contracts.topics import SCHEDULING_ATTENDANCE
 from aktywni_stack import demo_data
-from enrolment.exporting import HEADERS
+from enrolment.domain.exporting import HEADERS
 from tests.e2e.conftest import RunningSystem, eventually
 from tests.e2e.test_reporting_e2e import support
 from tests.support.reporting import publish_blocking

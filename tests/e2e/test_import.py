@@ -17,7 +17,7 @@ from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
 from aktywni_stack import demo_data
-from enrolment.importing import COLUMNS
+from enrolment.domain.importing import COLUMNS
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
 from tests.support.people import person
 from tests.support.pii_scan import ENROLMENT_DATABASE
@@ -231,7 +231,7 @@ def test_the_import_command_shows_progress_and_lists_refused_rows_by_file_row(
         [
             sys.executable,
             "-m",
-            "enrolment.import_cli",
+            "enrolment.cli.import_cli",
             str(source),
             "--project",
             project_id,
@@ -406,7 +406,7 @@ def test_the_import_command_reports_a_chunk_whose_only_row_is_a_refused_environm
         [
             sys.executable,
             "-m",
-            "enrolment.import_cli",
+            "enrolment.cli.import_cli",
             str(source),
             "--project",
             project_id,

@@ -33,7 +33,7 @@ from tests.support.people import LAST
 
 #: Where enrolment keeps its data (``aktywni_<service>``, see ``aktywni_shared.settings``).
 ENROLMENT_DATABASE = "aktywni_enrolment"
-#: The prefix of enrolment's ciphertext (``enrolment.crypto.PREFIX``).
+#: The prefix of enrolment's ciphertext (``enrolment.store.crypto.PREFIX``).
 CIPHERTEXT_PREFIX = "v1:"
 #: The generator's surnames: too common to be searched alone.
 COMMON_SURNAMES = frozenset(LAST)

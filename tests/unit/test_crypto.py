@@ -9,7 +9,7 @@ import uuid
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from enrolment.crypto import KEY_BYTES, PREFIX, DataCipher, InvalidKey, Keyring, WrappedKey, new_key
+from enrolment.store.crypto import KEY_BYTES, PREFIX, DataCipher, InvalidKey, Keyring, WrappedKey, new_key
 
 PESEL = "71030512348"
 PARTICIPANT = uuid.UUID("0190a8f2-7c1e-7d4a-9b2e-3f5a6c7d8e9f")

@@ -8,7 +8,7 @@ from typing import Any, cast
 import pytest
 
 from aktywni_shared.clock import FixedClock
-from enrolment.domain.participants import DomainError
+from enrolment.domain.errors import DomainError
 from enrolment.use_cases import Enrolment
 
 #: New Year's Eve, 23:30 UTC: already 1 January in Warsaw (UTC+1).
@@ -27,9 +27,9 @@ def test_today_is_warsaws_day_by_the_injected_clock() -> None:
 def test_a_date_of_warsaws_today_is_not_in_the_future_though_utc_is_still_a_day_behind() -> None:
     enrolment = _enrolment()
 
-    enrolment._not_in_future(date(2027, 1, 1), "withdrawn_on")
+    enrolment.not_in_future(date(2027, 1, 1), "withdrawn_on")
     with pytest.raises(DomainError) as refused:
-        enrolment._not_in_future(date(2027, 1, 2), "withdrawn_on")
+        enrolment.not_in_future(date(2027, 1, 2), "withdrawn_on")
 
     assert refused.value.field == "withdrawn_on"
     assert "2027-01-02 is in the future" in str(refused.value)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from enrolment import importing
-from enrolment.importing import COLUMNS, RowError
+from enrolment.domain import importing
+from enrolment.domain.importing import COLUMNS, RowError
 
 HEADERS = [c.header for c in COLUMNS]
 

@@ -7,14 +7,16 @@ from fastapi import FastAPI
 from aktywni_shared.clock import Clock, SystemClock
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS, SCHEDULING_ATTENDANCE
+from aktywni_shared.http_errors import install_error_handlers
 from aktywni_shared.messaging.consumer import EventConsumer
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from enrolment.api import declarations, errors, exports, imports, lifecycle, participants, projects
-from enrolment.crypto import Keyring
-from enrolment.handlers import handlers
+from enrolment.api import declarations, exports, imports, lifecycle, participants, projects
+from enrolment.events.handlers import handlers
 from enrolment.settings import EnrolmentSettings
 from enrolment.store.audit import AuditLog
+from enrolment.store.completions import SupportCompletions
+from enrolment.store.crypto import Keyring
 from enrolment.store.declarations import DeclarationStore
 from enrolment.store.participants import ParticipantStore
 from enrolment.store.projects import ProjectStore
@@ -33,7 +35,10 @@ def keyring(settings: EnrolmentSettings) -> Keyring:
 
 
 def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings, clock: Clock | None = None) -> Enrolment:
-    """The use cases over the service's stores, with the service's one clock (the system's unless given)."""
+    """The use cases over the service's stores, with the service's one clock (the system's unless given).
+
+    The relay subscribes to the outbox, which wakes it after every write that holds events.
+    """
     outbox = Outbox(runtime.db)
     project_store = ProjectStore(runtime.db, outbox)
     participant_store = ParticipantStore(runtime.db, keyring(settings), outbox)
@@ -49,7 +54,14 @@ def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings, clock:
         runtime.startup_hooks.append(store.create_indexes)
     runtime.background.append(relay.run)
     # the service's one clock: every "today" of its use cases is Warsaw's day by it
-    return Enrolment(project_store, participant_store, declaration_store, audit, relay, clock or SystemClock())
+    return Enrolment(
+        project_store,
+        participant_store,
+        declaration_store,
+        SupportCompletions(runtime.db),
+        audit,
+        clock or SystemClock(),
+    )
 
 
 def build(settings: EnrolmentSettings) -> FastAPI:
@@ -69,14 +81,9 @@ def build(settings: EnrolmentSettings) -> FastAPI:
     app = create_app(
         runtime,
         description="Organisations, projects and participants (personal data, encrypted at rest).",
-        routers=[
-            projects.router(enrolment, runtime.authenticate),
-            participants.router(enrolment, runtime.authenticate),
-            lifecycle.router(enrolment, runtime.authenticate),
-            declarations.router(enrolment, runtime.authenticate),
-            imports.router(enrolment, runtime.authenticate),
-            exports.router(enrolment, runtime.authenticate),
-        ],
+        routers=[r.router for r in (projects, participants, lifecycle, declarations, imports, exports)],
     )
-    errors.install(app)
+    app.state.enrolment = enrolment
+    app.state.authenticate = runtime.authenticate
+    install_error_handlers(app)
     return app

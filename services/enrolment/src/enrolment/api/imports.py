@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from aktywni_shared.auth import Authenticate, Principal, Role, require_role
-from aktywni_shared.clock import SYSTEM_CLOCK, Clock
-from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
-from enrolment import importing, tabular
-from enrolment.use_cases import Enrolment
+from enrolment.api.deps import Caller, ProjectId, UseCases
+from enrolment.domain import importing
+from enrolment.use_cases import imports
 
-ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,68 +40,62 @@ class ImportReportView(BaseModel):
     )
 
 
-def router(enrolment: Enrolment, authenticated: Authenticate, clock: Clock = SYSTEM_CLOCK) -> APIRouter:
-    api = APIRouter(tags=["import"])
+router = APIRouter(tags=["import"])
 
-    @api.get(
-        "/imports/template.csv", summary="An empty import file with every column", response_class=PlainTextResponse
-    )
-    async def template(caller: Principal = Depends(authenticated)) -> str:
-        del caller
-        return importing.template_csv()
 
-    @api.get(
-        "/imports/template.xlsx",
-        summary="An empty XLSX import file: drop-down lists of the accepted values, a sheet explaining each column",
-        response_class=Response,
-        responses={200: {"content": {XLSX: {}}}},
+@router.get("/imports/template.csv", summary="An empty import file with every column", response_class=PlainTextResponse)
+async def template(caller: Caller) -> str:
+    del caller
+    return importing.template_csv()
+
+
+@router.get(
+    "/imports/template.xlsx",
+    summary="An empty XLSX import file: drop-down lists of the accepted values, a sheet explaining each column",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def template_xlsx(caller: Caller) -> Response:
+    del caller
+    return Response(
+        importing.template_xlsx(),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="import-uczestnikow.xlsx"'},
     )
-    async def template_xlsx(caller: Principal = Depends(authenticated)) -> Response:
-        del caller
+
+
+@router.post(
+    "/projects/{project_id}/imports",
+    summary="Enrol the participants of a CSV or XLSX file (format=csv: the refused rows as a CSV file)",
+    description=importing.columns_markdown(),
+    response_model=ImportReportView,
+    responses={200: {"content": {"text/csv": {}}}, 413: {"description": "The file is larger than the limit"}},
+)
+async def import_file(
+    project_id: ProjectId,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1250) or XLSX")],
+    enrolment: UseCases,
+    caller: Caller,
+    output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
+) -> ImportReportView | Response:
+    imports.authorise(caller)  # before the upload is read
+    raw = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise HTTPException(413, detail=f"file: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    report, table = await imports.import_file(enrolment, caller, project_id, raw, file.filename or "")
+    if output == "csv":
         return Response(
-            importing.template_xlsx(),
-            media_type=XLSX,
-            headers={"Content-Disposition": 'attachment; filename="import-uczestnikow.xlsx"'},
+            report.errors_csv(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{project_id}-import-errors.csv"'},
         )
-
-    @api.post(
-        "/projects/{project_id}/imports",
-        summary="Enrol the participants of a CSV or XLSX file (format=csv: the refused rows as a CSV file)",
-        description=importing.columns_markdown(),
-        response_model=ImportReportView,
-        responses={200: {"content": {"text/csv": {}}}, 413: {"description": "The file is larger than the limit"}},
+    return ImportReportView(
+        rows=report.rows,
+        enrolled=report.enrolled,
+        already_enrolled=report.already_enrolled,
+        invalid_rows=report.invalid_rows,
+        encoding=table.encoding,
+        errors=[RowErrorView(row=e.row, field=e.field, reason=e.reason) for e in report.errors],
+        enrolled_rows=[EnrolledRowView(row=e.row, participant_id=e.participant_id) for e in report.enrolled_rows],
+        already_enrolled_rows=report.already_enrolled_rows,
     )
-    async def import_file(
-        project_id: ProjectId,
-        file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1250) or XLSX")],
-        output: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json",
-        caller: Principal = Depends(authenticated),
-    ) -> ImportReportView | Response:
-        require_role(caller, Role.COORDINATOR, Role.PARTNER_STAFF)  # the only roles that enrol anyone
-        raw = await file.read(MAX_UPLOAD_BYTES + 1)
-        if len(raw) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, detail=f"file: larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-        try:
-            table = tabular.read(raw, file.filename or "")
-            report = await importing.import_rows(enrolment, caller, project_id, table, clock.today())
-        except (tabular.UnreadableFile, importing.WrongHeader) as error:
-            raise HTTPException(422, detail=[{"loc": ["body", "file"], "msg": str(error), "type": "file"}]) from error
-        await enrolment.audit.record(caller, "import", project_id, [], [f"rows:{report.rows}"])
-        if output == "csv":
-            return Response(
-                report.errors_csv(),
-                media_type="text/csv; charset=utf-8",
-                headers={"Content-Disposition": f'attachment; filename="{project_id}-import-errors.csv"'},
-            )
-        return ImportReportView(
-            rows=report.rows,
-            enrolled=report.enrolled,
-            already_enrolled=report.already_enrolled,
-            invalid_rows=report.invalid_rows,
-            encoding=table.encoding,
-            errors=[RowErrorView(row=e.row, field=e.field, reason=e.reason) for e in report.errors],
-            enrolled_rows=[EnrolledRowView(row=e.row, participant_id=e.participant_id) for e in report.enrolled_rows],
-            already_enrolled_rows=report.already_enrolled_rows,
-        )
-
-    return api

@@ -3,6 +3,10 @@
 - the leading organisation's coordinator: every participant of the project;
 - a partner's coordinator or staff: their own organisation's participants;
 - trainers, auditors and administrators: no personal data at all.
+Administrators register organisations; a coordinator registers a project (their organisation leads
+it), and the leader's coordinator manages and exports it; a coordinator of a participating
+organisation records declarations and closes a participant's path; coordinators and partner staff
+import lists of participants.
 Participants a caller may not see are reported as not found, so that nothing about them leaks.
 """
 
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from aktywni_shared.auth import Principal, Role
+from aktywni_shared.identity import Principal, Role
 from enrolment.domain.projects import Project
 
 
@@ -51,3 +55,25 @@ def may_read_project(principal: Principal, project: Project) -> bool:
     return (
         principal.role in (Role.AUDITOR, Role.ADMINISTRATOR) or project.role_of(principal.organisation_id) is not None
     )
+
+
+def may_register_organisations(principal: Principal) -> bool:
+    return principal.role is Role.ADMINISTRATOR
+
+
+def may_register_project(principal: Principal) -> bool:
+    """A coordinator registers a project; their organisation leads it."""
+    return principal.role is Role.COORDINATOR
+
+
+def is_participating_coordinator(principal: Principal, project: Project) -> bool:
+    """A coordinator of the leader or a partner: records declarations, closes a participant's path."""
+    return principal.role is Role.COORDINATOR and project.role_of(principal.organisation_id) is not None
+
+
+#: The roles that enrol anyone (one by one or by an imported list).
+ENROLLERS = (Role.COORDINATOR, Role.PARTNER_STAFF)
+
+
+def may_import(principal: Principal) -> bool:
+    return principal.role in ENROLLERS

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from aktywni_shared import errors
 from aktywni_shared.contracts.vocabulary import DisabilityDegree, ParticipantCategory
 from enrolment.domain.participants import EnrolParticipant
 from enrolment.domain.projects import Project
@@ -116,3 +118,17 @@ def _linked_person(project: Project, linked: LinkedPerson | None) -> list[Failed
     if not linked.active:
         return [FailedRule("linked_person", "linked_participant_id", "the linked ON is withdrawn or erased")]
     return []
+
+
+class Ineligible(errors.DomainError):
+    """The person fails the project's eligibility rules: each failure named by its field and rule."""
+
+    def __init__(self, failures: list[FailedRule]) -> None:
+        super().__init__("; ".join(f"{f.field}: {f.message}" for f in failures))
+        self.failures = failures
+
+    def details(self) -> list[dict[str, Any]]:
+        return [
+            {"loc": [self.where, *f.field.split(".")], "msg": f.message, "type": f"eligibility.{f.rule}"}
+            for f in self.failures
+        ]

@@ -35,22 +35,11 @@ from aktywni_shared.contracts.vocabulary import (
     WithdrawalReason,
 )
 from enrolment.domain import pesel as pesel_rules
+from enrolment.domain.errors import DomainError, InvalidTransition
 from enrolment.domain.esf import Answer, Citizenship, Degurba, Education
 
 REQUIRED_CONSENT_SCOPE = "processing_for_project"
 EARLIEST_BIRTH_YEAR = 1900
-
-
-class DomainError(Exception):
-    """A command that breaks a rule of the domain; ``field`` names what is wrong where it can."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class InvalidTransition(DomainError):
-    pass
 
 
 def age_in_full_years(birth_date: date, on: date) -> int:

@@ -9,7 +9,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from aktywni_shared.auth import Principal
+from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 
 

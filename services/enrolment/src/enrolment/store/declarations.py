@@ -10,8 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import DeclarationRecordedV1
-from aktywni_shared.contracts.topics import ENROLMENT_PROJECTS
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 
 
@@ -32,9 +31,8 @@ class DeclarationStore:
             "recorded_by_organisation_id": recorded_by,
             **declaration.model_dump(mode="json"),
             "created_at": datetime.now(UTC),
-            OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project_id, envelope)],
         }
-        await self.outbox.write(self.collection, document["_id"], lambda: self.collection.insert_one(document))
+        await self.outbox.insert(self.collection, document, [envelope])
 
     async def list(self, project_id: str) -> list[Document]:
         cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0, "_id": 0, "created_at": 0})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,59 +22,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
-from enrolment.crypto import DataCipher, Keyring, WrappedKey
-from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Profile, Status
-
-PERSONAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "pesel",
-    "birth_date",
-    "phone",
-    "email",
-    "address",
-    "residence",
-    "sensitive",
-)
-
+from enrolment.domain.errors import ConcurrentChange
+from enrolment.domain.participants import EnrolParticipant, Participant, Profile, Status
+from enrolment.domain.personal import personal_values
+from enrolment.store.crypto import DataCipher, Keyring, WrappedKey
+from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, StoredParticipant
 
 #: How long an identity claim without its participant is taken for an enrolment still being written.
 CLAIM_LEASE_SECONDS = 30.0
-
-
-class DuplicateParticipant(Exception):
-    def __init__(self, existing_id: str, existing_organisation_id: str) -> None:
-        super().__init__("this person is already enrolled in the project")
-        self.existing_id = existing_id
-        self.existing_organisation_id = existing_organisation_id
-
-
-class ConcurrentChange(Exception):
-    pass
-
-
-@dataclass
-class StoredParticipant:
-    participant: Participant
-    document: Document
-
-
-def personal_values(command: EnrolParticipant) -> dict[str, str]:
-    values: dict[str, Any] = {
-        "first_name": command.first_name,
-        "last_name": command.last_name,
-        "pesel": command.pesel,
-        "birth_date": command.birth_date.isoformat() if command.birth_date else None,
-        "phone": command.phone,
-        "email": str(command.email) if command.email else None,
-        "address": command.address,
-        "residence": command.residence.model_dump_json() if command.residence else None,
-        "sensitive": command.sensitive.model_dump_json(),
-    }
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def identity_text(command: EnrolParticipant) -> str:
@@ -83,6 +40,8 @@ def identity_text(command: EnrolParticipant) -> str:
 
 
 class ParticipantStore:
+    """The participants of :class:`enrolment.use_cases.ports.ParticipantRepository` in MongoDB."""
+
     def __init__(self, db: AsyncDatabase[Document], keyring: Keyring, outbox: Outbox) -> None:
         self.collection: AsyncCollection[Document] = db["participants"]
         self.keys: AsyncCollection[Document] = db["participant_keys"]
@@ -130,7 +89,7 @@ class ParticipantStore:
             raise ConcurrentChange("the same person is being enrolled by another request")
 
     def _document(
-        self, participant: Participant, command: EnrolParticipant, envelope: Envelope, dedupe_key: str
+        self, participant: Participant, command: EnrolParticipant, dedupe_key: str
     ) -> tuple[Document, Document]:
         """The participant document (personal fields encrypted under a new data key) and that key's document."""
         pid = str(participant.participant_id)
@@ -148,11 +107,10 @@ class ParticipantStore:
             "dedupe_key": dedupe_key,
             "consent": command.consent.model_dump(mode="json"),
             "created_at": datetime.now(UTC),
-            OUTBOX: [outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)],
         }
         return document, {"_id": pid, "key_id": wrapped.key_id, "wrapped": wrapped.wrapped}
 
-    async def add_many(self, items: list[tuple[Participant, EnrolParticipant, Envelope]]) -> dict[int, Document]:
+    async def add_many(self, items: Sequence[tuple[Participant, EnrolParticipant, Envelope]]) -> dict[int, Document]:
         """Store many participants in a few bulk writes; the ones already in the project, by index.
 
         Each participant document is still written whole, with its event, by one insert; only the
@@ -175,10 +133,13 @@ class ParticipantStore:
         fresh = [i for i in range(len(items)) if i not in duplicates]
         if not fresh:
             return duplicates
-        built = [self._document(*items[i], keys[i]) for i in fresh]
+        built = [self._document(items[i][0], items[i][1], keys[i]) for i in fresh]
+        documents = [
+            {**document, OUTBOX: [event_entry(items[i][2])]} for i, (document, _) in zip(fresh, built, strict=True)
+        ]
         await self.keys.insert_many([key for _, key in built], ordered=False)
-        await self.collection.insert_many([document for document, _ in built], ordered=False)
-        await self.outbox.expect_many(self.collection, [document["_id"] for document, _ in built])
+        await self.collection.insert_many(documents, ordered=False)
+        await self.outbox.expect_many(self.collection, [document["_id"] for document in documents])
         return duplicates
 
     async def _held_elsewhere(self, taken: set[int], keys: list[str], claims: list[Document]) -> dict[int, Document]:
@@ -211,25 +172,26 @@ class ParticipantStore:
             held[i] = identity or {}
         return held
 
-    async def participant_ids(self, dedupe_keys: list[str]) -> dict[str, str]:
-        """The participant id that holds each of these identities (the ones claimed)."""
-        if not dedupe_keys:
-            return {}
-        cursor = self.identities.find({"_id": {"$in": dedupe_keys}}, {"participant_id": 1})
-        return {str(doc["_id"]): str(doc["participant_id"]) async for doc in cursor}
+    async def ids_of(self, project_id: str, commands: Sequence[EnrolParticipant]) -> list[str]:
+        """The participant id that holds each command's identity in the project ('' where none is claimed)."""
+        keys = [self.dedupe_key(project_id, command) for command in commands]
+        if not keys:
+            return []
+        cursor = self.identities.find({"_id": {"$in": keys}}, {"participant_id": 1})
+        held = {str(doc["_id"]): str(doc["participant_id"]) async for doc in cursor}
+        return [held.get(key, "") for key in keys]
 
     async def add(self, participant: Participant, command: EnrolParticipant, envelope: Envelope) -> None:
         """Store the participant and its ParticipantEnrolled event in one single-document write."""
-        pid = str(participant.participant_id)
         dedupe_key = self.dedupe_key(participant.project_id, command)
         await self._claim_identity(dedupe_key, participant)
-        document, key = self._document(participant, command, envelope, dedupe_key)
+        document, key = self._document(participant, command, dedupe_key)
         await self.keys.insert_one(key)
-        await self.outbox.write(self.collection, pid, lambda: self.collection.insert_one(document))
+        await self.outbox.insert(self.collection, document, [envelope])
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
         doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})
-        return None if doc is None else StoredParticipant(from_document(doc), doc)
+        return None if doc is None else _stored(doc)
 
     async def cipher(self, participant_id: uuid.UUID | str) -> DataCipher | None:
         key = await self.keys.find_one({"_id": str(participant_id)})
@@ -242,7 +204,7 @@ class ParticipantStore:
         cipher = await self.cipher(stored.participant.participant_id)
         if cipher is None:
             return {}
-        return {name: cipher.decrypt(name, token) for name, token in stored.document.get("pii", {}).items()}
+        return {name: cipher.decrypt(name, token) for name, token in stored.sealed.items()}
 
     async def save(
         self,
@@ -268,14 +230,10 @@ class ParticipantStore:
                 raise ConcurrentChange("the participant's data key is gone (erased)")
             for name, value in personal.items():
                 update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
-        if envelope is not None:
-            update["$push"] = {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)}
-        result = await self.outbox.write(
-            self.collection,
-            pid,
-            lambda: self.collection.update_one({"_id": pid, "status": expected_status.value}, update),
+        matched = await self.outbox.update(
+            self.collection, pid, update, [envelope] if envelope else [], condition={"status": expected_status.value}
         )
-        if result.modified_count != 1:
+        if not matched:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
 
     async def erase(self, participant: Participant, expected_status: Status, envelope: Envelope) -> None:
@@ -285,30 +243,41 @@ class ParticipantStore:
         stored = await self.collection.find_one({"_id": pid}, {"dedupe_key": 1})
         if stored is not None:
             await self.identities.delete_one({"_id": stored["dedupe_key"]})
-        result = await self.outbox.write(
+        matched = await self.outbox.update(
             self.collection,
             pid,
-            lambda: self.collection.update_one(
-                {"_id": pid, "status": expected_status.value},
-                {
-                    "$set": {
-                        "status": participant.status.value,
-                        "history": participant.history,
-                        "dedupe_key": f"erased:{pid}",
-                        "erased_at": datetime.now(UTC),
-                    },
-                    "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
-                    "$push": {OUTBOX: outbox_entry(ENROLMENT_PARTICIPANTS, pid, envelope)},
+            {
+                "$set": {
+                    "status": participant.status.value,
+                    "history": participant.history,
+                    "dedupe_key": f"erased:{pid}",
+                    "erased_at": datetime.now(UTC),
                 },
-            ),
+                "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
+            },
+            [envelope],
+            condition={"status": expected_status.value},
         )
-        if result.modified_count != 1:
+        if not matched:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
 
-    async def page(self, filters: Document, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
+    async def page(self, query: ParticipantQuery, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
+        filters: Document = {"project_id": query.project_id}
+        if query.organisation_id:
+            filters["organisation_id"] = query.organisation_id
+        if query.status:
+            filters["status"] = query.status.value
+        if query.category:
+            filters["profile.category"] = query.category.value
+        if query.pesel:
+            filters["pesel_hash"] = self.keyring.lookup_hash(query.pesel)
         total = await self.collection.count_documents(filters)
         cursor = self.collection.find(filters, {OUTBOX: 0}).sort("_id", ASCENDING).skip(skip).limit(limit)
-        return total, [StoredParticipant(from_document(doc), doc) async for doc in cursor]
+        return total, [_stored(doc) async for doc in cursor]
+
+    async def in_project(self, project_id: str) -> list[StoredParticipant]:
+        cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0}).sort("_id", ASCENDING)
+        return [_stored(doc) async for doc in cursor]
 
 
 async def _insert_all(collection: AsyncCollection[Document], documents: list[Document]) -> set[int]:
@@ -337,11 +306,9 @@ def from_document(doc: Document) -> Participant:
     )
 
 
-def personal_changes(details: ParticipantDetails) -> dict[str, str]:
-    changes = details.model_dump(exclude_unset=True, exclude_none=True, mode="json")
-    out = {k: str(v) for k, v in changes.items() if k in ("phone", "email", "address")}
-    if details.residence is not None:
-        out["residence"] = details.residence.model_dump_json()
-    if details.sensitive is not None:
-        out["sensitive"] = details.sensitive.model_dump_json()
-    return out
+def _stored(doc: Document) -> StoredParticipant:
+    return StoredParticipant(
+        from_document(doc),
+        consent_scope=frozenset(doc.get("consent", {}).get("scope", [])),
+        sealed=dict(doc.get("pii", {})),
+    )

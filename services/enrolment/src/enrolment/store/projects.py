@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from pymongo import ASCENDING
@@ -10,18 +11,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.topics import ENROLMENT_PROJECTS
-from aktywni_shared.messaging.outbox import OUTBOX, Outbox, outbox_entry
+from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from enrolment.domain.organisations import Organisation
 from enrolment.domain.projects import Project
-
-
-class AlreadyExists(Exception):
-    pass
+from enrolment.use_cases.ports import AlreadyExists
 
 
 class ProjectStore:
+    """The projects and organisations of :class:`enrolment.use_cases.ports.ProjectRepository` in MongoDB."""
+
     def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
         self.collection: AsyncCollection[Document] = db["projects"]
         self.outbox = outbox
@@ -46,16 +45,11 @@ class ProjectStore:
         cursor = self.organisations.find({}, {"_id": 0}).sort("organisation_id", ASCENDING)
         return [Organisation.model_validate(doc) async for doc in cursor]
 
-    async def add(self, project: Project, envelopes: list[Envelope]) -> None:
+    async def add(self, project: Project, envelopes: Sequence[Envelope]) -> None:
         """The project and its ProjectRegistered / PartnerJoined events, in one write."""
-        document = {
-            "_id": project.project_id,
-            **project.model_dump(mode="json"),
-            "created_at": datetime.now(UTC),
-            OUTBOX: [outbox_entry(ENROLMENT_PROJECTS, project.project_id, e) for e in envelopes],
-        }
+        document = {"_id": project.project_id, **project.model_dump(mode="json"), "created_at": datetime.now(UTC)}
         try:
-            await self.outbox.write(self.collection, project.project_id, lambda: self.collection.insert_one(document))
+            await self.outbox.insert(self.collection, document, envelopes)
         except DuplicateKeyError:
             raise AlreadyExists(f"project {project.project_id} exists") from None
 
@@ -69,18 +63,13 @@ class ProjectStore:
 
     async def add_partner(self, project: Project, partners_before: int, envelope: Envelope) -> bool:
         """Save the new partner list if nobody added one meanwhile (compare-and-set on the count)."""
-        result = await self.outbox.write(
+        return await self.outbox.update(
             self.collection,
             project.project_id,
-            lambda: self.collection.update_one(
-                {"_id": project.project_id, "partners": {"$size": partners_before}},
-                {
-                    "$set": {"partners": [p.model_dump(mode="json") for p in project.partners]},
-                    "$push": {OUTBOX: outbox_entry(ENROLMENT_PROJECTS, project.project_id, envelope)},
-                },
-            ),
+            {"$set": {"partners": [p.model_dump(mode="json") for p in project.partners]}},
+            [envelope],
+            condition={"partners": {"$size": partners_before}},
         )
-        return result.modified_count == 1
 
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules (one single-document write)."""

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 import httpx
 
-from enrolment import importing, tabular
+from enrolment.domain import importing, tabular
 
 CHUNK_ROWS = 500
 

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +23,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
-from aktywni_shared.auth import Principal
 from aktywni_shared.contracts.vocabulary import (
     POLISH_LABELS,
     DisabilityDegree,
@@ -33,9 +32,7 @@ from aktywni_shared.contracts.vocabulary import (
 )
 from enrolment.domain.esf import LABELS as ESF_LABELS
 from enrolment.domain.esf import Answer, Citizenship, Degurba, Education
-from enrolment.domain.participants import REQUIRED_CONSENT_SCOPE, EnrolParticipant
-from enrolment.tabular import Table
-from enrolment.use_cases import Conflict, Enrolment, Ineligible
+from enrolment.domain.participants import REQUIRED_CONSENT_SCOPE
 
 
 def _normal(text: str) -> str:
@@ -344,7 +341,7 @@ def row_body(columns: list[Column | None], cells: list[str]) -> tuple[dict[str, 
     return body, problems
 
 
-def _validation_errors(number: int, error: ValidationError) -> list[RowError]:
+def validation_errors(number: int, error: ValidationError) -> list[RowError]:
     out = []
     for item in error.errors():
         path = ".".join(str(p) for p in item["loc"])
@@ -378,101 +375,7 @@ def repeated_rows(bodies: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[
     return kept, errors
 
 
-BATCH_ROWS = 500
 MAX_TEMPLATE_ROWS = 50_000
-
-
-async def import_rows(
-    enrolment: Enrolment,
-    principal: Principal,
-    project_id: str,
-    table: Table,
-    today: date,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Enrol the rows of ``table`` in batches; environment persons after everybody they may link to."""
-    columns = columns_of(table.header)
-    await enrolment.project(principal, project_id)  # 404 before any row if the project is not visible
-    report = ImportReport(rows=len(table.rows))
-    bodies: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in table.rows:
-        body, problems = row_body(columns, cells)
-        if problems:
-            report.errors.extend(RowError(number, f, r) for f, r in problems)
-        else:
-            bodies.append((number, body))
-    bodies, repeats = repeated_rows(bodies)
-    report.errors.extend(repeats)
-    first = [(n, b) for n, b in bodies if "linked_pesel" not in b]
-    linked = [(n, b) for n, b in bodies if "linked_pesel" in b]
-    done = len(table.rows) - len(bodies)
-    for group in (first, linked):
-        for start in range(0, len(group), BATCH_ROWS):
-            batch = group[start : start + BATCH_ROWS]
-            await _import_batch(enrolment, principal, project_id, batch, today, report)
-            done += len(batch)
-            if progress is not None:
-                progress(done)
-    report.errors.sort(key=lambda e: e.row)
-    report.enrolled_rows.sort(key=lambda e: e.row)
-    report.already_enrolled_rows.sort()
-    return report
-
-
-async def _import_batch(
-    enrolment: Enrolment,
-    principal: Principal,
-    project_id: str,
-    batch: list[tuple[int, dict[str, Any]]],
-    today: date,
-    report: ImportReport,
-) -> None:
-    commands: list[tuple[int, EnrolParticipant]] = []
-    for number, body in batch:
-        linked_pesel = body.pop("linked_pesel", None)
-        if linked_pesel:
-            body["linked_participant_id"] = await enrolment.participant_id_by_pesel(project_id, linked_pesel)
-            if body["linked_participant_id"] is None:
-                report.errors.append(RowError(number, header_of("linked_pesel"), RULE_REASONS["linked_person"]))
-                continue
-        try:
-            commands.append((number, EnrolParticipant.model_validate(body)))
-        except ValidationError as error:
-            report.errors.extend(_validation_errors(number, error))
-    if not commands:  # every row of the batch refused: nothing to write
-        return
-    outcomes = await enrolment.enrol_batch(principal, project_id, commands, today)
-    await _record(enrolment, project_id, commands, outcomes, report)
-
-
-async def _record(
-    enrolment: Enrolment,
-    project_id: str,
-    commands: list[tuple[int, EnrolParticipant]],
-    outcomes: dict[int, Exception | None],
-    report: ImportReport,
-) -> None:
-    """Each row's outcome in the report; the enrolled rows with the ids they were given."""
-    enrolled = [(number, command) for number, command in commands if number in outcomes and outcomes[number] is None]
-    ids = await enrolment.participants.participant_ids(
-        [enrolment.participants.dedupe_key(project_id, command) for _, command in enrolled]
-    )
-    for number, command in enrolled:
-        participant_id = ids.get(enrolment.participants.dedupe_key(project_id, command), "")
-        report.enrolled_rows.append(EnrolledRow(number, participant_id))
-    for number, outcome in outcomes.items():
-        if outcome is None:
-            report.enrolled += 1
-        elif isinstance(outcome, Conflict):  # by any organisation: say no more than that
-            report.already_enrolled += 1
-            report.already_enrolled_rows.append(number)
-        elif isinstance(outcome, Ineligible):
-            report.errors.extend(
-                RowError(number, header_of(f.field), RULE_REASONS.get(f.rule, f.message)) for f in outcome.failures
-            )
-        else:
-            path = getattr(outcome, "field", None) or "organisation_id"
-            report.errors.append(RowError(number, *polish_reason(path, str(outcome))))
 
 
 def template_csv() -> str:

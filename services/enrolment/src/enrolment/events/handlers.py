@@ -11,15 +11,17 @@ from __future__ import annotations
 from aktywni_shared.contracts.events import SupportCompletedV1, SupportStartedV1
 from aktywni_shared.contracts.registry import DecodedEvent
 from aktywni_shared.messaging.consumer import Handler, RejectedEvent
-from enrolment.domain.participants import InvalidTransition
-from enrolment.use_cases import Enrolment, NotFound
+from enrolment.domain.errors import InvalidTransition, NotFound
+from enrolment.use_cases import Enrolment, lifecycle
 
 
 def handlers(enrolment: Enrolment) -> dict[str, Handler]:
+    """The handler of each event type enrolment consumes, over its use cases."""
+
     async def support_started(event: DecodedEvent) -> None:
         assert isinstance(event.payload, SupportStartedV1)
         try:
-            await enrolment.support_started(event.payload.participant_id, event.payload.started_on)
+            await lifecycle.support_started(enrolment, event.payload.participant_id, event.payload.started_on)
         except NotFound as error:
             raise RejectedEvent(str(error)) from error
         except InvalidTransition:
@@ -29,8 +31,8 @@ def handlers(enrolment: Enrolment) -> dict[str, Handler]:
         assert isinstance(event.payload, SupportCompletedV1)
         payload = event.payload
         try:
-            await enrolment.support_completed(
-                payload.participant_id, payload.completed_on, payload.activity_id, payload.form
+            await lifecycle.support_completed(
+                enrolment, payload.participant_id, payload.completed_on, payload.activity_id, payload.form
             )
         except NotFound as error:
             raise RejectedEvent(str(error)) from error

@@ -1,0 +1,1 @@
+"""Enrolment's console scripts besides the service itself."""

@@ -1,0 +1,1 @@
+"""Enrolment's handlers of other services' events."""
