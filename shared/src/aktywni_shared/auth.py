@@ -1,17 +1,18 @@
 """Who is calling: bearer tokens (JWT) naming a user, their organisation and their role.
 
-Every service verifies tokens with the same key (``AKTYWNI_JWT_SECRET``, HS256); tokens are issued
-by the `aktywni-token` command (for the demo and for operators) or by an identity provider that
-signs with the same key. Who a caller is (``Principal``, ``Role``) lives in the pure
-:mod:`aktywni_shared.identity` and is re-exported here; authorisation is each service's
-``domain/access.py``.
+In production every service verifies the identity provider's OpenID Connect access tokens
+(:class:`aktywni_shared.oidc.OidcVerifier`, ``AKTYWNI_OIDC_ISSUER``): no service holds a key that
+can mint one. :class:`Tokens` (HS256 with a shared secret, ``AKTYWNI_JWT_SECRET``) remains for unit
+tests and for a service started without an issuer on a developer's machine. Who a caller is
+(``Principal``, ``Role``) lives in the pure :mod:`aktywni_shared.identity` and is re-exported here;
+authorisation is each service's ``domain/access.py``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import jwt
 from fastapi import Depends, HTTPException
@@ -19,14 +20,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
 from aktywni_shared.identity import Principal, Role, require_role
+from aktywni_shared.oidc import InvalidToken
 
 ALGORITHM = "HS256"
 ISSUER = "aktywni"
 MIN_SECRET_BYTES = 32
 
 
-class InvalidToken(Exception):
-    pass
+class TokenVerifier(Protocol):
+    """Turns a bearer token into the caller, or raises :class:`InvalidToken` saying why."""
+
+    def verify(self, token: str) -> Principal: ...
 
 
 class Tokens:
@@ -66,13 +70,13 @@ class Tokens:
             raise InvalidToken("token claims org/role are missing or invalid") from error
 
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `aktywni-token` or the identity provider")
+_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
 
 
 Authenticate = Callable[[HTTPAuthorizationCredentials | None], Awaitable[Principal]]
 
 
-def authentication(tokens: Tokens) -> Authenticate:
+def authentication(tokens: TokenVerifier) -> Authenticate:
     """A FastAPI dependency that yields the caller's :class:`Principal`, or answers 401."""
 
     async def current_principal(
@@ -90,4 +94,13 @@ def authentication(tokens: Tokens) -> Authenticate:
     return current_principal
 
 
-__all__ = ["Authenticate", "InvalidToken", "Principal", "Role", "Tokens", "authentication", "require_role"]
+__all__ = [
+    "Authenticate",
+    "InvalidToken",
+    "Principal",
+    "Role",
+    "TokenVerifier",
+    "Tokens",
+    "authentication",
+    "require_role",
+]

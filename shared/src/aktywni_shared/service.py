@@ -20,7 +20,7 @@ from fastapi_offline import FastAPIOffline
 from faststream.specification import AsyncAPI
 
 from aktywni_shared import mongo, structured_logging
-from aktywni_shared.auth import Tokens, authentication
+from aktywni_shared.auth import authentication
 from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
 from aktywni_shared.http_server import AccessLog
 from aktywni_shared.messaging.kafka import ensure_topics, make_broker
@@ -39,7 +39,7 @@ class ServiceRuntime:
         self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name, security=self.kafka_security)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.db = self.mongo[settings.database_name(name)]
-        self.tokens = Tokens(settings.jwt_secret.get_secret_value())
+        self.tokens = settings.token_verifier()
         self.authenticate = authentication(self.tokens)
         self.topics: list[Topic] = [*ALL, dead_letter(name)]
         self.startup_hooks: list[Callable[[], Awaitable[None]]] = []

@@ -9,7 +9,9 @@ from typing import Self, TypeVar
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from aktywni_shared.auth import Tokens, TokenVerifier
 from aktywni_shared.messaging.security import KafkaClientSecurity, read_password
+from aktywni_shared.oidc import ClaimMapping, OidcVerifier
 
 
 class ServiceSettings(BaseSettings):
@@ -20,8 +22,21 @@ class ServiceSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     mongodb_uri: str = Field("mongodb://127.0.0.1:27027/", validation_alias="MONGODB_URI")
-    #: The key bearer tokens are signed with (HS256, at least 32 bytes), shared by the services.
-    jwt_secret: SecretStr = Field(validation_alias="AKTYWNI_JWT_SECRET")
+    #: The identity provider (OpenID Connect) whose access tokens the service accepts, e.g.
+    #: ``https://login.example.org/realms/aktywni``; its keys come from its discovery document.
+    oidc_issuer: str = Field("", validation_alias="AKTYWNI_OIDC_ISSUER")
+    #: The audience a token must name (the ``aud`` claim), comma-separated for several.
+    oidc_audience: str = Field("aktywni", validation_alias="AKTYWNI_OIDC_AUDIENCE")
+    #: The key set's address, if not the one the discovery document gives (a provider inside a cluster).
+    oidc_jwks_uri: str = Field("", validation_alias="AKTYWNI_OIDC_JWKS_URI")
+    #: Which claims carry the user, the organisation id and the role (dotted paths: ``realm_access.roles``).
+    oidc_user_claim: str = Field("preferred_username", validation_alias="AKTYWNI_OIDC_USER_CLAIM")
+    oidc_organisation_claim: str = Field("org", validation_alias="AKTYWNI_OIDC_ORGANISATION_CLAIM")
+    oidc_role_claim: str = Field("role", validation_alias="AKTYWNI_OIDC_ROLE_CLAIM")
+    #: Seconds of clock difference tolerated on ``exp``/``iat``/``nbf``.
+    oidc_leeway_seconds: int = Field(30, ge=0, le=300, validation_alias="AKTYWNI_OIDC_LEEWAY_SECONDS")
+    #: Only without an issuer (unit tests, a developer's machine): the HS256 key tokens are signed with.
+    jwt_secret: SecretStr = Field(SecretStr(""), validation_alias="AKTYWNI_JWT_SECRET")
     database: str = Field("", description="database name; defaults to the service name")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -44,7 +59,25 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _kafka_security_is_consistent(self) -> Self:
         self.kafka_security()  # refuses, at start-up, a combination that cannot work
+        if not self.oidc_issuer and not self.jwt_secret.get_secret_value():
+            raise ValueError(
+                "AKTYWNI_OIDC_ISSUER is not set (the identity provider whose tokens the service accepts)"
+            )
         return self
+
+    def token_verifier(self) -> TokenVerifier:
+        """The provider's verifier when an issuer is set (then only its tokens count), else HS256."""
+        if self.oidc_issuer:
+            mapping = ClaimMapping(self.oidc_user_claim, self.oidc_organisation_claim, self.oidc_role_claim)
+            audience = [a.strip() for a in self.oidc_audience.split(",") if a.strip()]
+            return OidcVerifier(
+                self.oidc_issuer,
+                audience,
+                jwks_uri=self.oidc_jwks_uri or None,
+                mapping=mapping,
+                leeway_seconds=self.oidc_leeway_seconds,
+            )
+        return Tokens(self.jwt_secret.get_secret_value())
 
     def kafka_security(self) -> KafkaClientSecurity:
         return KafkaClientSecurity.checked(
@@ -79,7 +112,9 @@ def variables(cls: type[ServiceSettings]) -> str:
     """``--help``'s epilog: every environment variable the command reads, required ones marked."""
     lines = ["environment variables:"]
     for field, info in cls.model_fields.items():
-        lines.append(f"  {variable_name(cls, field)}{' (required)' if info.is_required() else ''}")
+        required = info.is_required() or field == "oidc_issuer"
+        note = " (required; without a provider, AKTYWNI_JWT_SECRET instead)" if field == "oidc_issuer" else ""
+        lines.append(f"  {variable_name(cls, field)}{note or (' (required)' if required else '')}")
     return "\n".join(lines)
 
 
@@ -97,7 +132,10 @@ def from_environment(cls: type[SettingsT], prog: str) -> SettingsT:
     except ValidationError as error:
         problems = []
         for e in error.errors():
-            name = variable_name(cls, str(e["loc"][0])) if e["loc"] else "settings"
+            if not e["loc"]:  # a rule over several settings: its message names them
+                problems.append(str(e.get("ctx", {}).get("error") or e["msg"]))
+                continue
+            name = variable_name(cls, str(e["loc"][0]))
             problems.append(f"{name} is not set" if e["type"] == "missing" else f"{name}: {e['msg']}")
         print(f"{prog}: {'; '.join(problems)}", file=sys.stderr)
         raise SystemExit(2) from None
