@@ -55,12 +55,12 @@ def build(settings: ReportingSettings) -> FastAPI:
         runtime,
         description="Indicators and targets, exact idempotent projections, live dashboards, exports; "
         "pseudonymous facts only.",
-        routers=[
-            reports.router(use_cases, runtime.authenticate),
-            definitions.router(use_cases, runtime.authenticate, changed),
-            exports.router(use_cases, runtime.authenticate),
-            dashboard.router(use_cases, runtime.authenticate, changes),
-        ],
+        routers=[reports.router, definitions.router, exports.router, dashboard.router],
     )
+    # What the routers' providers (reporting.api.deps) hand to each request.
+    app.state.authenticate = runtime.authenticate
+    app.state.reports = use_cases
+    app.state.changes = changes
+    app.state.changed = changed
     errors.install(app)
     return app

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from aktywni_shared.auth import Authenticate, Principal
-from reporting.api.deps import IndicatorCode, ProjectId
+from reporting.api.deps import Caller, IndicatorCode, OnChange, ProjectId, UseCases
 from reporting.domain.indicators import IndicatorSet, ManualEntry, ProjectDefinitions
 from reporting.domain.templates import TEMPLATES
-from reporting.use_cases.reports import Reports
 
 
 def definitions_out(definitions: ProjectDefinitions) -> dict[str, Any]:
@@ -30,58 +27,62 @@ class TemplateChoice(BaseModel):
     template: str = Field(min_length=1, max_length=100, description=f"one of: {', '.join(sorted(TEMPLATES))}")
 
 
-def router(reports: Reports, authenticated: Authenticate, changed: Callable[[set[str]], None]) -> APIRouter:
-    api = APIRouter(tags=["indicators"])
+router = APIRouter(tags=["indicators"])
 
-    @api.get("/indicator-templates", summary="The seed projects' indicator sets, to apply to a project")
-    async def templates(caller: Principal = Depends(authenticated)) -> dict[str, Any]:
-        del caller
-        return TEMPLATES
 
-    @api.get("/projects/{project_id}/indicators", summary="The project's indicator definitions and manual entries")
-    async def indicators(project_id: ProjectId, caller: Principal = Depends(authenticated)) -> dict[str, Any]:
-        return definitions_out(await reports.indicators(caller, project_id))
+@router.get("/indicator-templates", summary="The seed projects' indicator sets, to apply to a project")
+async def templates(caller: Caller) -> dict[str, Any]:
+    del caller
+    return TEMPLATES
 
-    @api.put(
-        "/projects/{project_id}/indicators",
-        summary="Replace the project's indicators (the leading organisation's coordinator)",
-        responses={403: {"description": "not the leader's coordinator"}, 422: {"description": "names the field"}},
-    )
-    async def define(
-        project_id: ProjectId, body: IndicatorSet, caller: Principal = Depends(authenticated)
-    ) -> dict[str, Any]:
-        result = definitions_out(await reports.define(caller, project_id, body))
-        changed({project_id})
-        return result
 
-    @api.post(
-        "/projects/{project_id}/indicators/template",
-        summary="Give the project a template's indicators (the leading organisation's coordinator)",
-    )
-    async def apply_template(
-        project_id: ProjectId, body: TemplateChoice, caller: Principal = Depends(authenticated)
-    ) -> dict[str, Any]:
-        result = definitions_out(await reports.apply_template(caller, project_id, body.template))
-        changed({project_id})
-        return result
+@router.get("/projects/{project_id}/indicators", summary="The project's indicator definitions and manual entries")
+async def indicators(project_id: ProjectId, reports: UseCases, caller: Caller) -> dict[str, Any]:
+    return definitions_out(await reports.indicators(caller, project_id))
 
-    @api.post(
-        "/projects/{project_id}/indicators/{code}/entries",
-        status_code=201,
-        summary="Count items by hand (e.g. the model delivered); the same entry_id twice counts once",
-        responses={200: {"description": "recorded before (same entry_id)"}},
-    )
-    async def add_entry(
-        project_id: ProjectId,
-        code: IndicatorCode,
-        entry: ManualEntry,
-        response: Response,
-        caller: Principal = Depends(authenticated),
-    ) -> dict[str, Any]:
-        created = await reports.add_entry(caller, project_id, code, entry)
-        if not created:
-            response.status_code = 200
-        changed({project_id})
-        return {"project_id": project_id, "indicator": code, "created": created, **entry.model_dump(mode="json")}
 
-    return api
+@router.put(
+    "/projects/{project_id}/indicators",
+    summary="Replace the project's indicators (the leading organisation's coordinator)",
+    responses={403: {"description": "not the leader's coordinator"}, 422: {"description": "names the field"}},
+)
+async def define(
+    project_id: ProjectId, body: IndicatorSet, reports: UseCases, caller: Caller, changed: OnChange
+) -> dict[str, Any]:
+    result = definitions_out(await reports.define(caller, project_id, body))
+    changed({project_id})
+    return result
+
+
+@router.post(
+    "/projects/{project_id}/indicators/template",
+    summary="Give the project a template's indicators (the leading organisation's coordinator)",
+)
+async def apply_template(
+    project_id: ProjectId, body: TemplateChoice, reports: UseCases, caller: Caller, changed: OnChange
+) -> dict[str, Any]:
+    result = definitions_out(await reports.apply_template(caller, project_id, body.template))
+    changed({project_id})
+    return result
+
+
+@router.post(
+    "/projects/{project_id}/indicators/{code}/entries",
+    status_code=201,
+    summary="Count items by hand (e.g. the model delivered); the same entry_id twice counts once",
+    responses={200: {"description": "recorded before (same entry_id)"}},
+)
+async def add_entry(
+    project_id: ProjectId,
+    code: IndicatorCode,
+    entry: ManualEntry,
+    response: Response,
+    reports: UseCases,
+    caller: Caller,
+    changed: OnChange,
+) -> dict[str, Any]:
+    created = await reports.add_entry(caller, project_id, code, entry)
+    if not created:
+        response.status_code = 200
+    changed({project_id})
+    return {"project_id": project_id, "indicator": code, "created": created, **entry.model_dump(mode="json")}
