@@ -23,7 +23,7 @@ from aktywni_shared.service import ServiceRuntime, create_app
 from scheduling.api import bookings as booking_api
 from scheduling.api import calendars as calendar_api
 from scheduling.api import participants, reference, sessions
-from scheduling.handlers import handlers
+from scheduling.events.handlers import handlers
 from scheduling.settings import SchedulingSettings
 from scheduling.store.attendance import AttendanceBatch
 from scheduling.store.progress import OfferStore, ProgressStore
@@ -36,6 +36,7 @@ from scheduling.use_cases.attendance import Attendance
 from scheduling.use_cases.booking import Bookings
 from scheduling.use_cases.calendars import Calendars
 from scheduling.use_cases.context import Stores
+from scheduling.use_cases.participants import Participants
 from scheduling.use_cases.planning import Planning
 
 NAME = "scheduling"
@@ -125,7 +126,7 @@ def build(settings: SchedulingSettings) -> FastAPI:
             sessions.router(use.planning, use.bookings, runtime.authenticate),
             booking_api.router(use.bookings, use.attendance, runtime.authenticate),
             calendar_api.router(use.calendars, runtime.authenticate),
-            participants.router(use.stores, runtime.authenticate),
+            participants.router(Participants(use.stores), runtime.authenticate),
         ],
     )
     install_error_handlers(app)

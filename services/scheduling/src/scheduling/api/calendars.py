@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aktywni_shared.auth import Authenticate, Principal
+from scheduling.api import ics
 from scheduling.domain.subscriptions import Subscription
 from scheduling.domain.venues import SLUG
 from scheduling.use_cases.calendars import Calendars, FeedKind
@@ -78,15 +79,15 @@ def router(calendars: Calendars, authenticated: Authenticate) -> APIRouter:
 
     @api.get("/calendars/participants/{participant_id}.ics", responses=ICS_RESPONSE, summary="A participant's sessions")
     async def participant(participant_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> Response:
-        return Response(await calendars.participant(caller, str(participant_id)), media_type=ICS)
+        return Response(ics.render(await calendars.participant(caller, str(participant_id))), media_type=ICS)
 
     @api.get("/calendars/staff/{staff_id}.ics", responses=ICS_RESPONSE, summary="The sessions a staff member leads")
     async def staff(staff_id: Slug, caller: Principal = Depends(authenticated)) -> Response:
-        return Response(await calendars.staff(caller, staff_id), media_type=ICS)
+        return Response(ics.render(await calendars.staff(caller, staff_id)), media_type=ICS)
 
     @api.get("/calendars/venues/{venue_id}.ics", responses=ICS_RESPONSE, summary="The sessions held at a venue")
     async def venue(venue_id: Slug, caller: Principal = Depends(authenticated)) -> Response:
-        return Response(await calendars.venue(caller, venue_id), media_type=ICS)
+        return Response(ics.render(await calendars.venue(caller, venue_id)), media_type=ICS)
 
     @api.post(
         "/calendars/subscriptions",
@@ -133,6 +134,6 @@ def router(calendars: Calendars, authenticated: Authenticate) -> APIRouter:
         summary="A subscribed feed by its secret link (no token: the link is the key); 404 once revoked",
     )
     async def subscribed(secret: Secret) -> Response:
-        return Response(await calendars.by_link(secret), media_type=ICS)
+        return Response(ics.render(await calendars.by_link(secret)), media_type=ICS)
 
     return api

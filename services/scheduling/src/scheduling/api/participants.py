@@ -1,5 +1,5 @@
 """Participants who may be booked (pseudonymous): the leader's coordinator sees all, a partner its own,
-a trainer the people in their sessions (the policy is :func:`scheduling.domain.access.participant_list_scope`)."""
+a trainer the people in their sessions (the use case: :mod:`scheduling.use_cases.participants`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pydantic import BaseModel
 
 from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
-from scheduling.domain import access
-from scheduling.domain.bookings import active_state
-from scheduling.use_cases.context import Stores
+from scheduling.use_cases.participants import Participants
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 
@@ -26,7 +24,7 @@ class BookableParticipant(BaseModel):
     status: str
 
 
-def router(stores: Stores, authenticated: Authenticate) -> APIRouter:
+def router(participants: Participants, authenticated: Authenticate) -> APIRouter:
     api = APIRouter(tags=["participants"])
 
     @api.get(
@@ -41,18 +39,7 @@ def router(stores: Stores, authenticated: Authenticate) -> APIRouter:
     async def bookable_participants(
         project_id: ProjectId, caller: Principal = Depends(authenticated)
     ) -> list[BookableParticipant]:
-        scope = access.participant_list_scope(caller, await stores.projects.get(project_id), project_id)
-        views = await stores.participants.of_project(project_id, scope.organisation_id)
-        if scope.trainer_sessions_only:
-            sessions = await stores.sessions.of_project(project_id)
-            trainees = access.trainees_of(
-                caller,
-                (
-                    (s.staff_users, s.session.organisation_id, [p for p in s.bookings if active_state(s, p)])
-                    for s in sessions
-                ),
-            )
-            views = [v for v in views if v.participant_id in trainees]
+        views = await participants.bookable(caller, project_id)
         return [
             BookableParticipant(
                 participant_id=v.participant_id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -11,34 +10,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from scheduling.api.views import SessionOut, session_out
-from scheduling.domain import access
 from scheduling.domain.activities import Activity, PlanActivity
-from scheduling.domain.errors import NotFound
 from scheduling.domain.sessions import CancelSession, ChangeCapacity, Reschedule, ScheduleSession
 from scheduling.domain.times import Moment, moment_from, moment_until
 from scheduling.use_cases.booking import Bookings
-from scheduling.use_cases.context import Stores
 from scheduling.use_cases.planning import Planning
 
 ProjectId = Annotated[str, Path(pattern=PROJECT_ID_PATTERN)]
 MAX_SESSIONS = 1000
-
-
-async def _project_sessions(
-    stores: Stores, caller: Principal, project_id: str, starts_from: datetime | None, until: datetime | None
-) -> list[SessionOut]:
-    project = await stores.project(project_id)
-    if not access.sees_project(caller, project):
-        raise NotFound(f"project {project_id} not found", "project_id")
-    found = []
-    for stored in await stores.sessions.of_project(project_id):
-        s = stored.session
-        if not access.may_read_session(caller, project, stored.staff_users, s.organisation_id):
-            continue
-        if (starts_from and s.ends_at <= starts_from) or (until and s.starts_at >= until):
-            continue
-        found.append(session_out(caller, project, stored))
-    return found[:MAX_SESSIONS]
 
 
 def router(planning: Planning, bookings: Bookings, authenticated: Authenticate) -> APIRouter:
@@ -80,13 +59,13 @@ def router(planning: Planning, bookings: Bookings, authenticated: Authenticate) 
             Query(alias="to", description="Sessions starting before this moment; a day means the whole day, inclusive"),
         ] = None,
     ) -> list[SessionOut]:
-        return await _project_sessions(
-            stores,
+        project, found = await planning.sessions(
             caller,
             project_id,
             moment_from(starts_from) if starts_from is not None else None,
             moment_until(until) if until is not None else None,
         )
+        return [session_out(caller, project, stored) for stored in found[:MAX_SESSIONS]]
 
     @api.get("/sessions/{session_id}", summary="One session, with the bookings you may see")
     async def session(session_id: uuid.UUID, caller: Principal = Depends(authenticated)) -> SessionOut:

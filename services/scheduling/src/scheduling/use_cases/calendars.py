@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from aktywni_shared.identity import Principal
-from scheduling import ics
 from scheduling.domain import access
 from scheduling.domain.bookings import StoredSession
+from scheduling.domain.calendars import Feed, participant_status, session_status
 from scheduling.domain.errors import NotFound
 from scheduling.domain.subscriptions import Subscription
 from scheduling.domain.timelines import participant_key, room_key, staff_key
@@ -35,7 +35,7 @@ class Calendars:
                 venues[key] = venue
         return venues
 
-    async def participant(self, principal: Principal, participant_id: str) -> bytes:
+    async def participant(self, principal: Principal, participant_id: str) -> Feed:
         participant = await self.stores.participants.get(participant_id)
         project = None if participant is None else await self.stores.projects.get(participant.project_id)
         if (
@@ -46,19 +46,19 @@ class Calendars:
             raise NotFound(f"participant {participant_id} not found", "participant_id")
         ids = await self.stores.timelines.sessions(participant_key(participant_id))
         sessions = await self.stores.sessions.many(ids)
-        status = ics.participant_status(participant_id)
+        status = participant_status(participant_id)
         name = f"Uczestnik {participant_id}"
-        return ics.feed(name, sessions, await self._venues(sessions), status, self.stores.clock.now())
+        return Feed(name, sessions, await self._venues(sessions), status, self.stores.clock.now())
 
-    async def staff(self, principal: Principal, staff_id: str) -> bytes:
+    async def staff(self, principal: Principal, staff_id: str) -> Feed:
         member = await self.stores.staff.get(staff_id)
         if member is None or not access.may_read_staff_calendar(principal, member.user, member.organisation_id):
             raise NotFound(f"staff {staff_id} not found", "staff_id")
         sessions = await self.stores.sessions.many(await self.stores.timelines.sessions(staff_key(staff_id)))
         venues = await self._venues(sessions)
-        return ics.feed(f"Zajęcia: {staff_id}", sessions, venues, ics.session_status, self.stores.clock.now())
+        return Feed(f"Zajęcia: {staff_id}", sessions, venues, session_status, self.stores.clock.now())
 
-    async def venue(self, principal: Principal, venue_id: str) -> bytes:
+    async def venue(self, principal: Principal, venue_id: str) -> Feed:
         # any signed-in user of the venue's organisation: a venue's sessions carry no personal data
         found_venue = await self.stores.venues.find(principal.organisation_id, venue_id)
         if found_venue is None:
@@ -69,11 +69,11 @@ class Calendars:
             ids += await self.stores.timelines.sessions(room_key(key, room.room_id))
         found = await self.stores.sessions.many(list(dict.fromkeys(ids)))
         sessions = [s for s in found if s.session.place_key == key]  # not those moved elsewhere
-        return ics.feed(venue.name, sessions, {key: venue}, ics.session_status, self.stores.clock.now())
+        return Feed(venue.name, sessions, {key: venue}, session_status, self.stores.clock.now())
 
     # --- secret subscription links ---------------------------------------------------------------
 
-    async def feed(self, principal: Principal, kind: FeedKind, feed_id: str) -> bytes:
+    async def feed(self, principal: Principal, kind: FeedKind, feed_id: str) -> Feed:
         if kind == "participant":
             return await self.participant(principal, feed_id)
         if kind == "staff":
@@ -101,7 +101,7 @@ class Calendars:
         if not await self.subscriptions.revoke(principal, subscription_id):
             raise NotFound(f"subscription {subscription_id} not found", "subscription_id")
 
-    async def by_link(self, secret: str) -> bytes:
+    async def by_link(self, secret: str) -> Feed:
         """The feed behind a link, as its user would read it now; an unknown or revoked link is not found."""
         subscription = await self.subscriptions.by_secret(secret)
         if subscription is None:

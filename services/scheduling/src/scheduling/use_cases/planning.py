@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from aktywni_shared.contracts.events import SessionCancelledV1, SessionRescheduledV1, SessionScheduledV1
 from aktywni_shared.contracts.vocabulary import BookingCancellationReason, SupportForm
@@ -14,6 +15,7 @@ from scheduling.domain import bookings as booking_rules
 from scheduling.domain.activities import Activity, PlanActivity
 from scheduling.domain.bookings import StoredSession
 from scheduling.domain.errors import Conflict, Conflicts, DomainError, Forbidden, NotFound
+from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import ChangeCapacity, Placement, ScheduleSession, Session, SessionStatus
 from scheduling.domain.staff import StaffIn, StaffMember
 from scheduling.domain.timelines import participant_key, room_key, staff_key
@@ -85,6 +87,24 @@ class Planning:
         return await self.stores.activities.of_project(project_id)
 
     # --- sessions ---------------------------------------------------------------------------------
+
+    async def sessions(
+        self, principal: Principal, project_id: str, starts_from: datetime | None, until: datetime | None
+    ) -> tuple[ProjectView, list[StoredSession]]:
+        """The project's sessions the caller may read (a trainer: the ones they lead), ending after
+        ``starts_from`` and starting before ``until``; the project with them."""
+        project = await self.stores.project(project_id)
+        if not access.sees_project(principal, project):
+            raise NotFound(f"project {project_id} not found", "project_id")
+        found = []
+        for stored in await self.stores.sessions.of_project(project_id):
+            s = stored.session
+            if not access.may_read_session(principal, project, stored.staff_users, s.organisation_id):
+                continue
+            if (starts_from and s.ends_at <= starts_from) or (until and s.starts_at >= until):
+                continue
+            found.append(stored)
+        return project, found
 
     async def _staff(self, staff_ids: list[str], organisation_ids: set[str]) -> list[StaffMember]:
         members = []

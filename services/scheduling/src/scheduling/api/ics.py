@@ -7,35 +7,17 @@ follow the change instead of keeping a stale copy. Participants appear by pseudo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 
 from icalendar import Calendar, Event
 
 from aktywni_shared.contracts.vocabulary import POLISH_LABELS, SupportForm
-from scheduling.domain.sessions import SessionStatus
+from scheduling.domain.bookings import StoredSession
+from scheduling.domain.calendars import Feed
 from scheduling.domain.venues import Venue
-from scheduling.store.sessions import StoredSession
 
 PRODID = "-//Aktywni//scheduling//PL"
 UID_DOMAIN = "aktywni.scheduling"
-
-#: What the feed's owner has in a session, as the event's status: CONFIRMED, TENTATIVE or CANCELLED.
-Status = Callable[[StoredSession], str]
-
-
-def session_status(stored: StoredSession) -> str:
-    return "CANCELLED" if stored.session.status is SessionStatus.CANCELLED else "CONFIRMED"
-
-
-def participant_status(participant_id: str) -> Status:
-    def status(stored: StoredSession) -> str:
-        booking = stored.bookings.get(participant_id)
-        if stored.session.status is SessionStatus.CANCELLED or booking is None or not booking.active:
-            return "CANCELLED"
-        return "CONFIRMED" if booking.holds_seat else "TENTATIVE"
-
-    return status
 
 
 def _location(stored: StoredSession, venues: dict[str, Venue]) -> str:
@@ -50,26 +32,27 @@ def _location(stored: StoredSession, venues: dict[str, Venue]) -> str:
     return f"{where}, {room.name if room else 'sala ' + str(s.room_id)}"
 
 
-def feed(name: str, sessions: list[StoredSession], venues: dict[str, Venue], status: Status, stamp: datetime) -> bytes:
+def render(feed: Feed) -> bytes:
+    """The feed as an iCalendar document."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", feed.name)
     calendar.add("x-wr-timezone", "Europe/Warsaw")
-    for stored in sorted(sessions, key=lambda x: x.session.starts_at):
+    for stored in sorted(feed.sessions, key=lambda x: x.session.starts_at):
         s = stored.session
         event = Event()
         event.add("uid", f"{s.session_id}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
+        event.add("dtstamp", feed.stamp)
         event.add("dtstart", s.starts_at.astimezone(UTC))
         event.add("dtend", s.ends_at.astimezone(UTC))
         event.add("sequence", s.sequence)
-        event.add("status", status(stored))
+        event.add("status", feed.status(stored))
         form = POLISH_LABELS.get(SupportForm(s.form), s.form)
         event.add("summary", f"{s.title} ({form})")
-        event.add("location", _location(stored, venues))
+        event.add("location", _location(stored, feed.venues))
         event.add("categories", [s.form])
         event.add("description", f"Projekt {s.project_id}; prowadzący: {', '.join(s.staff_ids) or '—'}")
         calendar.add_component(event)

@@ -1,0 +1,1 @@
+"""Incoming events: enrolment's facts applied to scheduling's views of projects and participants."""
