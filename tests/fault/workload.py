@@ -154,7 +154,10 @@ class Project:
     model_delivered_on: date
 
     def body(self) -> dict[str, Any]:
-        return demo_data.ta_project(self.project_id)
+        # No rule of path completion: no one's path closes on its own, so every "stays" or
+        # "re_enrolled" person may still race for the workshop (the oracle predicts bookings, not
+        # paths; path completion has its own tests over Kafka and HTTP).
+        return demo_data.ta_project(self.project_id) | {"path_completion": {}}
 
     def person(self, key: str) -> Person:
         return next(p for p in self.people if p.key == key)

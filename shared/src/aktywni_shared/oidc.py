@@ -97,7 +97,8 @@ class OidcVerifier:
         jwks_uri: str | None = None,
         mapping: ClaimMapping | None = None,
         leeway_seconds: int = DEFAULT_LEEWAY_SECONDS,
-        key_cache_seconds: int = 300,
+        key_cache_seconds: float = 300.0,
+        refetch_cooldown_seconds: float = 10.0,
     ) -> None:
         self.issuer = issuer
         self.audience = [audience] if isinstance(audience, str) else list(audience)
@@ -105,6 +106,8 @@ class OidcVerifier:
         self.leeway = leeway_seconds
         self._jwks_uri = jwks_uri
         self._key_cache_seconds = key_cache_seconds
+        #: An unknown key id refetches the set at most this often (a flood of made-up ids is cheap).
+        self._cooldown = refetch_cooldown_seconds
         self._client: jwt.PyJWKClient | None = None
         self._lock = threading.Lock()
 
@@ -112,8 +115,15 @@ class OidcVerifier:
         with self._lock:
             if self._client is None:
                 uri = self._jwks_uri or discover_jwks_uri(self.issuer)
-                # PyJWKClient caches the set and fetches it again when a token names an unknown key id.
-                self._client = jwt.PyJWKClient(uri, cache_keys=True, lifespan=self._key_cache_seconds, timeout=10)
+                # The set is cached for its lifespan and fetched again when a token names an unknown
+                # key id. No per-key cache: it would keep a key retired from the set valid for ever.
+                self._client = jwt.PyJWKClient(
+                    uri,
+                    cache_keys=False,
+                    lifespan=self._key_cache_seconds,
+                    timeout=10,
+                    cooldown_duration=self._cooldown,
+                )
             return self._client
 
     def claims(self, token: str) -> dict[str, Any]:
