@@ -1,0 +1,161 @@
+"""Organisations, projects, declarations and the funder's export through enrolment's use cases on fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from aktywni_shared.contracts.vocabulary import DeclarationKind, OrganisationKind
+from aktywni_stack import demo_data
+from enrolment.domain.declarations import RecordDeclaration
+from enrolment.domain.errors import Conflict, DomainError, Forbidden, NotFound
+from enrolment.domain.organisations import Organisation
+from enrolment.domain.projects import PartnerIn, RegisterProject, UpdateProject
+from enrolment.use_cases import declarations, exports, organisations, participants, projects
+from tests.unit.fakes_enrolment import (
+    ADMIN,
+    AUDITOR,
+    LEADER,
+    MOPS_COORDINATOR,
+    OUTSIDER,
+    PARTNER,
+    PARTNER_COORDINATOR,
+    TA_DAY,
+    anna,
+    fake_enrolment,
+    jan,
+    ta_world,
+)
+
+pytestmark = pytest.mark.unit
+
+NEW_ORGANISATION = Organisation(organisation_id="nowa-fundacja", name="Nowa Fundacja", kind=OrganisationKind.NGO)
+
+
+async def test_only_an_administrator_registers_an_organisation_and_only_once() -> None:
+    world = fake_enrolment(TA_DAY)
+
+    with pytest.raises(Forbidden):
+        await organisations.register_organisation(world.enrolment, LEADER, NEW_ORGANISATION)
+    await organisations.register_organisation(world.enrolment, ADMIN, NEW_ORGANISATION)
+    with pytest.raises(Conflict):
+        await organisations.register_organisation(world.enrolment, ADMIN, NEW_ORGANISATION)
+
+    assert await organisations.organisations(world.enrolment, PARTNER) == [NEW_ORGANISATION]
+
+
+async def test_a_project_is_registered_with_one_event_for_itself_and_one_per_partner() -> None:
+    world = await ta_world()
+    body = demo_data.ta_project("TA-2013")
+
+    registered = await projects.register_project(world.enrolment, LEADER, RegisterProject.model_validate(body))
+
+    assert registered.leader_organisation_id == demo_data.EUDAJMONIA
+    assert world.outbox.types == ["ProjectRegistered", "PartnerJoined", "PartnerJoined"]
+    assert {e.project_id for e in world.outbox.envelopes} == {"TA-2013"}
+    with pytest.raises(Conflict):
+        await projects.register_project(world.enrolment, LEADER, RegisterProject.model_validate(body))
+
+
+async def test_a_project_needs_a_coordinator_and_registered_partners() -> None:
+    world = await ta_world()
+    stray = {**demo_data.ta_project("TA-2014"), "partners": [{"organisation_id": "nieznana", "role": "partner"}]}
+
+    with pytest.raises(Forbidden):
+        await projects.register_project(world.enrolment, PARTNER, RegisterProject.model_validate(stray))
+    with pytest.raises(DomainError) as unknown:
+        await projects.register_project(world.enrolment, LEADER, RegisterProject.model_validate(stray))
+
+    assert unknown.value.field == "organisation_id"
+
+
+async def test_partners_see_the_project_auditors_see_every_project_outsiders_none() -> None:
+    world = await ta_world()
+
+    assert [p.project_id for p in await projects.visible_projects(world.enrolment, PARTNER)] == ["TA-2012"]
+    assert [p.project_id for p in await projects.visible_projects(world.enrolment, AUDITOR)] == ["TA-2012"]
+    assert await projects.visible_projects(world.enrolment, OUTSIDER) == []
+    with pytest.raises(NotFound):
+        await projects.project(world.enrolment, OUTSIDER, "TA-2012")
+
+
+async def test_the_leaders_coordinator_adds_a_partner_once() -> None:
+    world = await ta_world()
+    partner = PartnerIn.model_validate({"organisation_id": "fundacja-obca", "role": "partner"})
+
+    with pytest.raises(Forbidden):
+        await projects.add_partner(world.enrolment, PARTNER_COORDINATOR, "TA-2012", partner)
+    added = await projects.add_partner(world.enrolment, LEADER, "TA-2012", partner)
+    with pytest.raises(Conflict):
+        await projects.add_partner(world.enrolment, LEADER, "TA-2012", partner)
+
+    assert added.role_of("fundacja-obca") is not None
+    assert world.outbox.types == ["PartnerJoined"]
+    assert [p.project_id for p in await projects.visible_projects(world.enrolment, OUTSIDER)] == ["TA-2012"]
+
+
+async def test_path_completion_rules_are_the_leaders_to_change_and_name_the_field_when_wrong() -> None:
+    world = await ta_world()
+    stray = UpdateProject.model_validate({"path_completion": {"client_at_risk": {"training": 1}}})
+
+    with pytest.raises(Forbidden):
+        await projects.update_project(world.enrolment, MOPS_COORDINATOR, "TA-2012", stray)
+    with pytest.raises(DomainError) as refused:
+        await projects.update_project(world.enrolment, LEADER, "TA-2012", stray)
+
+    assert refused.value.field == "path_completion"
+
+
+def _declaration(**changes: object) -> RecordDeclaration:
+    body = {
+        "kind": DeclarationKind.IMPLEMENT_MODEL,
+        "institution_name": "MOPS Wrocław",
+        "institution_kind": OrganisationKind.SOCIAL_ASSISTANCE_CENTRE,
+        "declared_on": "2012-09-01",
+        "document_reference": "DEK/1/2012",
+        **changes,
+    }
+    return RecordDeclaration.model_validate(body)
+
+
+async def test_a_participating_coordinator_records_a_declaration_with_its_event() -> None:
+    world = await ta_world()
+
+    recorded = await declarations.record_declaration(world.enrolment, MOPS_COORDINATOR, "TA-2012", _declaration())
+
+    assert recorded["project_id"] == "TA-2012"
+    assert world.outbox.types == ["DeclarationRecorded"]
+    listed = await declarations.project_declarations(world.enrolment, PARTNER, "TA-2012")
+    assert [d["document_reference"] for d in listed] == ["DEK/1/2012"]
+
+
+async def test_a_declaration_is_refused_to_staff_and_for_the_wrong_kind_of_institution() -> None:
+    world = await ta_world()
+
+    with pytest.raises(Forbidden):
+        await declarations.record_declaration(world.enrolment, PARTNER, "TA-2012", _declaration())
+    with pytest.raises(DomainError) as refused:
+        await declarations.record_declaration(
+            world.enrolment, LEADER, "TA-2012", _declaration(institution_kind=OrganisationKind.NGO)
+        )
+    with pytest.raises(NotFound):
+        await declarations.project_declarations(world.enrolment, OUTSIDER, "TA-2012")
+
+    assert refused.value.field == "institution_kind"
+    assert world.outbox.envelopes == []
+
+
+async def test_the_export_is_the_leaders_coordinators_alone_and_audited_with_every_row() -> None:
+    world = await ta_world()
+    first = await participants.enrol(world.enrolment, LEADER, "TA-2012", anna())
+    second = await participants.enrol(world.enrolment, PARTNER, "TA-2012", jan())
+
+    for refused in (PARTNER_COORDINATOR, MOPS_COORDINATOR, AUDITOR):
+        with pytest.raises((Forbidden, NotFound)):
+            await exports.participants_csv(world.enrolment, refused, "TA-2012")
+    text = await exports.participants_csv(world.enrolment, LEADER, "TA-2012")
+
+    assert "Fundacja Rozwoju Demokracji Lokalnej" in text
+    assert "Przykładowa" in text
+    entry = world.audit.entries[-1]
+    assert entry.action == "export"
+    assert set(entry.participant_ids) == {str(first.participant_id), str(second.participant_id)}
