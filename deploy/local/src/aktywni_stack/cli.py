@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aktywni_stack import artefacts, browser, paths
+from aktywni_stack import artefacts, assets, browser, paths
 from aktywni_stack.embedded import EmbeddedStack
 from aktywni_stack.process import ManagedProcess
-from aktywni_stack.services import SERVICES
+from aktywni_stack.services import SERVICES, WEB
 from aktywni_stack.tools import MissingToolError
 
 
 def _stop_all(stack: EmbeddedStack) -> None:
-    for name in SERVICES:
+    for name in (*SERVICES, WEB):
         ManagedProcess(name, stack.state_dir).stop()
     stack.stop()
 
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "install":
             print(f"Kafka jars: {artefacts.kafka_lib()}")
             print(f"FerretDB:   {artefacts.ferretdb_binary()}")
+            print(f"Web assets: {assets.web_assets()}")
         elif args.command == "start":
             timings = stack.start()
             for name, seconds in timings.items():
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "status":
             for name, state in stack.status().items():
                 print(f"{name:9} {state}")
-            for name in SERVICES:
+            for name in (*SERVICES, WEB):
                 proc = ManagedProcess(name, stack.state_dir)
                 print(f"{name:9} {'running' if proc.running() else 'stopped'}")
         else:

@@ -11,7 +11,9 @@ from pathlib import Path
 from aktywni_stack.process import ManagedProcess, wait_until
 
 SERVICES = ("enrolment", "scheduling", "reporting")
-DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003}
+DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003, "web": 8000}
+#: The staff web application: a fourth process, calling the three services' APIs (no Kafka, no database).
+WEB = "web"
 #: What the demo (and the tests that run its examples) asks of a service beyond production's settings:
 #: reporting gives the demo's projects their indicators at start.
 DEMO_ENV: dict[str, dict[str, str]] = {"reporting": {"REPORTING_SEED_DEMO": "true"}}
@@ -93,3 +95,22 @@ def start_all(
         service.launch(kafka_bootstrap_servers, mongodb_uri, bound_to_parent=bound_to_parent)
     for service in services:
         service.wait_ready()
+
+
+def web_process(
+    state_dir: Path, port: int, services: dict[str, ServiceProcess], assets_dir: Path, *, test_sign_in: bool = False
+) -> ServiceProcess:
+    """The web application pointed at ``services``; cookies without ``Secure`` (local plain HTTP only).
+
+    ``test_sign_in`` opens the tests' sign-in seam (a session from a given token); never in the demo.
+    """
+    env = {
+        "AKTYWNI_WEB_SESSION_SECRET": local_secret(state_dir, "AKTYWNI_WEB_SESSION_SECRET"),
+        "AKTYWNI_WEB_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "AKTYWNI_WEB_INSECURE_COOKIES": "true",
+        "AKTYWNI_WEB_ASSETS_DIR": str(assets_dir),
+        **{f"AKTYWNI_WEB_{name.upper()}_URL": service.url for name, service in services.items()},
+    }
+    if test_sign_in:
+        env["AKTYWNI_WEB_TEST_SIGN_IN"] = "true"
+    return ServiceProcess(WEB, state_dir, port, env)

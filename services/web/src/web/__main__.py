@@ -1,0 +1,5 @@
+"""`python -m web` runs the staff web application."""
+
+from web.main import main
+
+main()

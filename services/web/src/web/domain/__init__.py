@@ -1,0 +1,1 @@
+"""Plain rules of the pages: Polish labels, the API's errors as staff read them, PESEL hints."""

@@ -1,0 +1,130 @@
+"""The API's refusals as staff read them: each 422 ``loc`` becomes a form field and a Polish message.
+
+The enrolment service answers ``{"detail": [{"loc": ["body", "pesel"], "msg": ..., "type": ...}]}``
+for a refused field (pydantic's validation, or the shared ``DomainError`` naming its field). The
+form knows its fields by the API's dotted path (``residence.postal_code``); a refusal the form has
+no field for goes to the summary at the top of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: The enrolment form's fields as staff name them, keyed by the API's dotted path.
+FIELD_LABELS = {
+    "organisation_id": "Organizacja",
+    "category": "Kategoria uczestnika",
+    "first_name": "Imię",
+    "last_name": "Nazwisko",
+    "pesel": "PESEL",
+    "birth_date": "Data urodzenia",
+    "sex": "Płeć",
+    "citizenship": "Obywatelstwo",
+    "education": "Wykształcenie",
+    "disability_degree": "Stopień niepełnosprawności",
+    "labour_market_status": "Status na rynku pracy",
+    "phone": "Telefon",
+    "email": "Adres e-mail",
+    "residence.postal_code": "Kod pocztowy",
+    "residence.teryt": "Kod TERYT gminy",
+    "residence.locality": "Miejscowość",
+    "residence.street": "Ulica i numer",
+    "enrolled_on": "Data przystąpienia",
+    "consent": "Zgoda na przetwarzanie danych",
+    "consent.given_on": "Data podpisania zgody",
+    "linked_participant_id": "Powiązany uczestnik",
+}
+
+#: Pydantic's error kinds in Polish (the message the API sends is English and may name internals).
+KIND_MESSAGES = {
+    "missing": "To pole jest wymagane.",
+    "string_too_short": "To pole nie może być puste.",
+    "string_too_long": "Tekst jest za długi.",
+    "string_pattern_mismatch": "Niepoprawny format.",
+    "date_from_datetime_parsing": "Podaj datę w formacie RRRR-MM-DD.",
+    "date_parsing": "Podaj datę w formacie RRRR-MM-DD.",
+    "date_type": "Podaj datę w formacie RRRR-MM-DD.",
+    "enum": "Wybierz jedną z podanych wartości.",
+    "literal_error": "Wybierz jedną z podanych wartości.",
+    "value_error": "Niepoprawna wartość.",
+    "uuid_parsing": "Niepoprawny identyfikator.",
+    "bool_parsing": "Niepoprawna wartość.",
+}
+
+#: Fragments of the API's English messages that say more than the kind does.
+MESSAGE_FRAGMENTS = (
+    ("invalid PESEL", "Niepoprawny PESEL (sprawdź cyfry i cyfrę kontrolną)."),
+    ("birth_date and sex are required", "Bez numeru PESEL podaj datę urodzenia i płeć."),
+    ("disability_degree", "Osoba z niepełnosprawnością musi mieć podany stopień niepełnosprawności."),
+    ("consent to the processing", "Bez zgody na przetwarzanie danych nie można przyjąć osoby do projektu."),
+    ("consent scope", "Zgoda musi obejmować przetwarzanie danych na potrzeby projektu."),
+    ("email", "Niepoprawny adres e-mail."),
+    ("already enrolled", "Ta osoba jest już w projekcie."),
+    ("already registered", "Ta osoba jest już zarejestrowana w projekcie."),
+    ("eligib", "Osoba nie spełnia kryteriów kwalifikowalności projektu."),
+)
+
+GENERIC = "Nie udało się zapisać: sprawdź zaznaczone pola."
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None  # the form's field (dotted API path), or None for the summary only
+    message: str
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field or "", "")
+
+
+def polish_message(message: str, kind: str) -> str:
+    for fragment, polish in MESSAGE_FRAGMENTS:
+        if fragment.lower() in message.lower():
+            return polish
+    return KIND_MESSAGES.get(kind, "Niepoprawna wartość.")
+
+
+def _field(loc: list[Any]) -> str | None:
+    """``["body", "residence", "postal_code"]`` → ``residence.postal_code``; the body itself → None."""
+    path = [str(part) for part in loc if not isinstance(part, int)]
+    if path and path[0] in {"body", "query", "path"}:
+        path = path[1:]
+    field = ".".join(path)
+    # a model-level refusal carries no field but its message may name one
+    return field if field in FIELD_LABELS else None
+
+
+def _message_field(message: str) -> str | None:
+    if "birth_date and sex" in message:
+        return "birth_date"
+    if "disability_degree" in message:
+        return "disability_degree"
+    if "consent" in message.lower():
+        return "consent"
+    return None
+
+
+def field_errors(status: int, body: Any) -> list[FieldError]:
+    """The API's answer to a refused write, as the form's errors (never echoing a submitted value)."""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, list):
+        errors = []
+        for item in detail:
+            if not isinstance(item, dict):
+                continue
+            message, kind = str(item.get("msg", "")), str(item.get("type", ""))
+            field = _field(list(item.get("loc", []))) or _message_field(message)
+            errors.append(FieldError(field, polish_message(message, kind)))
+        return errors or [FieldError(None, GENERIC)]
+    if isinstance(detail, str):
+        return [FieldError(_message_field(detail), polish_message(detail, "") if status != 403 else FORBIDDEN)]
+    return [FieldError(None, STATUS_MESSAGES.get(status, GENERIC))]
+
+
+FORBIDDEN = "Nie masz uprawnień do tej czynności."
+STATUS_MESSAGES = {
+    403: FORBIDDEN,
+    404: "Nie znaleziono (albo nie masz do tego dostępu).",
+    409: "Ta zmiana koliduje z istniejącymi danymi.",
+}

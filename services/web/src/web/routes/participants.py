@@ -1,0 +1,94 @@
+"""Participants: the search (a POST form: no name or PESEL in an address), the enrolment form, the card."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from web.domain import pesel
+from web.domain.errors import field_errors
+from web.domain.forms import kept_values
+from web.routes.deps import Api, Caller, Form, page, text_fields, today
+from web.use_cases import participants as cases
+from web.use_cases.ports import Refused
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/projects/{project_id}/participants", response_class=HTMLResponse)
+async def search_page(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+    outcome = await cases.search(api.enrolment, caller.access_token, project_id, {})
+    context = {"project_id": project_id, "values": {}, "found": outcome.record, "errors": outcome.errors}
+    return page(request, "participants.html", context)
+
+
+@router.post("/projects/{project_id}/participants", response_class=HTMLResponse)
+async def search(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    values = text_fields(form)
+    outcome = await cases.search(api.enrolment, caller.access_token, project_id, values)
+    context = {
+        "project_id": project_id,
+        "values": kept_values(values),
+        "found": outcome.record,
+        "errors": outcome.errors,
+    }
+    return page(request, "participants.html", context, 200 if outcome.ok else 422)
+
+
+@router.get("/projects/{project_id}/enrolment", response_class=HTMLResponse)
+async def enrolment_form(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+    values = {"organisation_id": caller.organisation_id, "enrolled_on": today(request).isoformat()}
+    return page(request, "enrolment.html", {"project_id": project_id, "values": values, "errors": [], "hint": None})
+
+
+@router.post("/projects/{project_id}/enrolment", response_class=HTMLResponse)
+async def enrol(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    values = text_fields(form)
+    candidate = values.get("as") == "candidate"
+    outcome = await cases.enrol(api.enrolment, caller.access_token, project_id, values, candidate=candidate)
+    if outcome.ok and outcome.record is not None:
+        return RedirectResponse(f"/participants/{outcome.record['participant_id']}", status_code=303)
+    hint = None
+    if values.get("pesel"):
+        try:
+            hint = pesel.read(values["pesel"].strip())
+        except pesel.InvalidPesel:
+            hint = None
+    context = {"project_id": project_id, "values": kept_values(values), "errors": outcome.errors, "hint": hint}
+    return page(request, "enrolment.html", context, 422)
+
+
+@router.get("/participants/{participant_id}", response_class=HTMLResponse)
+async def card(request: Request, participant_id: str, caller: Caller, api: Api) -> Response:
+    try:
+        found = await api.enrolment.participant(caller.access_token, participant_id)
+    except Refused as refused:
+        return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
+    context = {
+        "participant": found,
+        "actions": cases.card_actions(found, caller.role),
+        "errors": [],
+        "today": today(request),
+    }
+    return page(request, "participant.html", context)
+
+
+@router.post("/participants/{participant_id}/{action}", response_class=HTMLResponse)
+async def act(request: Request, participant_id: str, action: str, caller: Caller, api: Api, form: Form) -> Response:
+    outcome = await cases.act(
+        api.enrolment, caller.access_token, participant_id, action, text_fields(form), today(request)
+    )
+    if outcome.ok:
+        return RedirectResponse(f"/participants/{participant_id}", status_code=303)
+    try:
+        found = await api.enrolment.participant(caller.access_token, participant_id)
+    except Refused as refused:
+        return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
+    context = {
+        "participant": found,
+        "actions": cases.card_actions(found, caller.role),
+        "errors": outcome.errors,
+        "failed_action": action,
+        "today": today(request),
+    }
+    return page(request, "participant.html", context, 422)

@@ -1,0 +1,144 @@
+"""Fakes of the web application's ports (the three services' APIs), for its use-case and page tests."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from web.use_cases.ports import Json, Refused
+
+PROJECT: Json = {
+    "project_id": "TA-2026",
+    "title": "Trener Aktywności",
+    "funding_programme": "FEDS",
+    "priority": None,
+    "starts_on": "2026-01-01",
+    "ends_on": "2027-12-31",
+    "leader_organisation_id": "fundacja-eudajmonia",
+    "target_groups": ["person_with_disability", "environment_person"],
+    "eligibility": {},
+    "required_consents": ["processing_for_project"],
+    "partners": [{"organisation_id": "fundacja-rozwoju-demokracji-lokalnej", "role": "partner"}],
+}
+
+
+@dataclass
+class FakeEnrolment:
+    """Enrolment as seen through its API: projects, participants by id, refusals as the API answers them."""
+
+    projects_: list[Json] = field(default_factory=lambda: [copy.deepcopy(PROJECT)])
+    people: dict[str, Json] = field(default_factory=dict)
+    calls: list[tuple[str, str, Any]] = field(default_factory=list)
+    refuse_enrolment: tuple[int, Any] | None = None
+
+    async def organisations(self, token: str) -> list[Json]:
+        return [{"organisation_id": "fundacja-rozwoju-demokracji-lokalnej", "name": "FRDL", "kind": "ngo"}]
+
+    async def projects(self, token: str) -> list[Json]:
+        self.calls.append(("projects", token, None))
+        return self.projects_
+
+    async def project(self, token: str, project_id: str) -> Json:
+        for project in self.projects_:
+            if project["project_id"] == project_id:
+                return project
+        raise Refused(404, {"detail": "project not found"})
+
+    async def create_project(self, token: str, body: Json) -> Json:
+        self.calls.append(("create_project", token, body))
+        if not body.get("title"):
+            raise Refused(422, {"detail": [{"loc": ["body", "title"], "msg": "too short", "type": "string_too_short"}]})
+        self.projects_.append(body)
+        return body
+
+    async def change_project(self, token: str, project_id: str, body: Json) -> Json:
+        return {**await self.project(token, project_id), **body}
+
+    async def add_partner(self, token: str, project_id: str, body: Json) -> Json:
+        return body
+
+    async def declarations(self, token: str, project_id: str) -> list[Json]:
+        return []
+
+    async def participants(self, token: str, project_id: str, filters: dict[str, str | int]) -> Json:
+        self.calls.append(("participants", token, dict(filters)))
+        found = [
+            p
+            for p in self.people.values()
+            if p["project_id"] == project_id and filters.get("status") in (None, p["status"])
+        ]
+        return {"total": len(found), "page": 1, "page_size": filters.get("page_size", 50), "items": found}
+
+    async def participant(self, token: str, participant_id: str) -> Json:
+        if participant_id not in self.people:
+            raise Refused(404, {"detail": "participant not found"})
+        return self.people[participant_id]
+
+    async def enrol(self, token: str, project_id: str, body: Json, *, candidate: bool) -> Json:
+        self.calls.append(("enrol", token, body))
+        if self.refuse_enrolment is not None:
+            raise Refused(*self.refuse_enrolment)
+        participant_id = str(uuid.uuid4())
+        self.people[participant_id] = person(participant_id, project_id, "candidate" if candidate else "enrolled")
+        return self.people[participant_id]
+
+    async def act(self, token: str, participant_id: str, action: str, body: Json) -> Json:
+        self.calls.append((action, token, body))
+        status = {"qualify": "qualified", "enrol": "enrolled", "withdraw": "withdrawn", "re-enrol": "enrolled"}
+        self.people[participant_id]["status"] = status.get(action, "completed")
+        return self.people[participant_id]
+
+    async def erase(self, token: str, participant_id: str) -> None:
+        self.calls.append(("erase", token, None))
+        self.people[participant_id].update(status="erased", personal=None)
+
+
+def person(participant_id: str, project_id: str = "TA-2026", status: str = "enrolled") -> Json:
+    return {
+        "participant_id": participant_id,
+        "project_id": project_id,
+        "organisation_id": "fundacja-eudajmonia",
+        "status": status,
+        "enrolled_on": "2026-02-02",
+        "profile": {"category": "person_with_disability"},
+        "history": [{"status": status, "on": "2026-02-02"}],
+        "support_started_on": None,
+        "personal": {"first_name": "Anna", "last_name": "Przykładowa", "pesel": "71030512348"},
+    }
+
+
+def indicator(code: str, value: int, target: int, *, will_meet: bool) -> Json:
+    return {
+        "code": code,
+        "name": f"Wskaźnik {code}",
+        "value": value,
+        "target": target,
+        "reached": value >= target,
+        "plan_to_date": None,
+        "forecast": {
+            "as_of": "2026-06-01",
+            "expected_at_end": value * 2,
+            "will_meet_target": will_meet,
+            "per_month": 1,
+        },
+    }
+
+
+@dataclass
+class FakeReporting:
+    reports: dict[str, Json] = field(default_factory=dict)
+
+    async def report(self, token: str, project_id: str) -> Json:
+        if project_id not in self.reports:
+            raise Refused(404, {"detail": "unknown project"})
+        return self.reports[project_id]
+
+    async def indicators(self, token: str, project_id: str) -> Json:
+        return {"indicators": []}
+
+
+class FakeScheduling:
+    async def ready(self) -> bool:
+        return True

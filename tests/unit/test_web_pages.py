@@ -1,0 +1,117 @@
+"""The web application's pages in process, on fakes of the services: sign-in seam, CSRF, cookies, CSP, forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import httpx
+import pytest
+
+from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_shared.clock import WARSAW, FixedClock
+from tests.support.web import FakeEnrolment, FakeReporting, FakeScheduling, person
+from web.app import build
+from web.routes.deps import Services
+from web.settings import WebSettings
+
+pytestmark = pytest.mark.unit
+SECRET = "x" * 40
+
+
+def _app(enrolment: FakeEnrolment, **settings: object) -> httpx.AsyncClient:
+    config = WebSettings(session_secret=SECRET, test_sign_in=True, **{"insecure_cookies": True, **settings})  # type: ignore[arg-type]
+    app = build(config)
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=WARSAW))
+    app.state.services = Services(enrolment, FakeReporting(), FakeScheduling(), None, clock, "")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test")
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "every form carries the CSRF token"
+    return found.group(1)
+
+
+async def _signed_in(client: httpx.AsyncClient, role: Role = Role.PARTNER_STAFF) -> str:
+    page = await client.get("/sign-in")
+    token = Tokens(SECRET).issue(Principal(user="ewa", organisation_id="fundacja-eudajmonia", role=role))
+    answer = await client.post("/test/sign-in", data={"csrf_token": _csrf(page.text), "access_token": token})
+    assert answer.status_code == 303
+    return token
+
+
+async def test_pages_need_a_sign_in_and_carry_the_security_headers() -> None:
+    async with _app(FakeEnrolment(), insecure_cookies=False) as client:
+        answer = await client.get("/")
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/sign-in"
+        csp = answer.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        cookie = answer.headers["set-cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
+        assert "Secure" in cookie  # outside the local demo
+        page = await client.get("/sign-in")
+        assert '<html lang="pl">' in page.text
+        assert 'href="#tresc"' in page.text
+
+
+async def test_a_post_without_this_sessions_csrf_token_is_refused() -> None:
+    async with _app(FakeEnrolment()) as client:
+        await client.get("/sign-in")
+        refused = await client.post("/test/sign-in", data={"csrf_token": "forged", "access_token": "a.b.c"})
+        assert refused.status_code == 403
+        assert "Formularz wygasł" in refused.text
+
+
+async def test_the_test_seam_is_refused_with_an_identity_provider_and_absent_without_the_setting() -> None:
+    with pytest.raises(ValueError, match="tests only"):
+        build(WebSettings(session_secret=SECRET, test_sign_in=True, oidc_issuer="http://idp.test/realms/a"))  # type: ignore[call-arg]
+    app = build(WebSettings(session_secret=SECRET))  # type: ignore[call-arg]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test") as client:
+        assert (await client.post("/test/sign-in", data={})).status_code in (404, 405)
+
+
+async def test_the_start_page_and_the_card_with_the_callers_token() -> None:
+    enrolment = FakeEnrolment()
+    enrolment.people = {"p1": person("p1", status="candidate")}
+    async with _app(enrolment) as client:
+        token = await _signed_in(client)
+        start = await client.get("/")
+        assert start.status_code == 200
+        assert "Kandydaci czekający na kwalifikację" in start.text
+        assert all(t == token for _, t, _ in enrolment.calls)
+        card = await client.get("/participants/p1")
+        assert "Zakwalifikuj" in card.text
+        assert "Usunięcie jest nieodwracalne" in card.text
+        erase = await client.post("/participants/p1/erase", data={"csrf_token": _csrf(card.text)})
+        assert erase.status_code == 422
+        assert 'id="blad-confirm"' in erase.text
+        assert 'role="alert"' in erase.text
+        done = await client.post("/participants/p1/qualify", data={"csrf_token": _csrf(card.text), "on": "2026-03-02"})
+        assert done.status_code == 303
+        assert enrolment.people["p1"]["status"] == "qualified"
+
+
+async def test_a_refused_field_is_shown_next_to_it_and_the_pesel_stays_out_of_the_address() -> None:
+    refusal = {
+        "detail": [{"loc": ["body", "pesel"], "msg": "Value error, invalid PESEL: checksum", "type": "value_error"}]
+    }
+    async with _app(FakeEnrolment(refuse_enrolment=(422, refusal))) as client:
+        await _signed_in(client)
+        form = await client.get("/projects/TA-2026/enrolment")
+        answer = await client.post(
+            "/projects/TA-2026/enrolment",
+            data={"csrf_token": _csrf(form.text), "first_name": "Anna", "pesel": "71030512349"},
+        )
+        assert answer.status_code == 422
+        assert 'aria-describedby="podp-pesel blad-pesel"' in answer.text
+        assert 'id="blad-pesel">Niepoprawny PESEL' in answer.text
+        assert 'href="#pole-pesel"' in answer.text
+        found = await client.post(
+            "/projects/TA-2026/participants", data={"csrf_token": _csrf(form.text), "pesel": "71030512348"}
+        )
+        assert found.status_code == 200
+        assert "71030512348" not in str(found.url)

@@ -1,0 +1,103 @@
+"""The web application's use cases on fakes of the three services' APIs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.support.web import FakeEnrolment, FakeReporting, indicator, person
+from web.use_cases import participants, projects
+from web.use_cases.start import start_page
+
+pytestmark = pytest.mark.unit
+TODAY = date(2026, 3, 2)
+
+
+async def test_the_recruiters_start_page_counts_waiting_candidates_with_their_token() -> None:
+    enrolment = FakeEnrolment()
+    enrolment.people = {"a": person("a", status="candidate"), "b": person("b"), "c": person("c", status="candidate")}
+    page = await start_page(enrolment, FakeReporting(), "tok", "partner_staff")
+    assert page.waiting == {"TA-2026": 2}
+    assert page.at_risk == []  # partners do not follow indicators on their start page
+    assert all(token == "tok" for _, token, _ in enrolment.calls)
+
+
+async def test_the_coordinators_start_page_lists_indicators_at_risk_and_says_what_it_could_not_read() -> None:
+    reporting = FakeReporting(
+        {"TA-2026": {"project_id": "TA-2026", "title": "TA", "indicators": [indicator("X", 1, 9, will_meet=False)]}}
+    )
+    page = await start_page(FakeEnrolment(), reporting, "tok", "coordinator")
+    assert [i.code for i in page.at_risk] == ["X"]
+    page = await start_page(FakeEnrolment(), FakeReporting(), "tok", "auditor")
+    assert page.unavailable == ["wskaźniki TA-2026"]
+    assert page.waiting == {}
+
+
+async def test_search_sends_only_the_filled_filters() -> None:
+    enrolment = FakeEnrolment()
+    await participants.search(enrolment, "tok", "TA-2026", {"status": "candidate", "pesel": " ", "category": ""})
+    assert enrolment.calls[-1] == ("participants", "tok", {"status": "candidate", "page_size": 100})
+
+
+async def test_a_refused_enrolment_comes_back_as_field_errors() -> None:
+    enrolment = FakeEnrolment(
+        refuse_enrolment=(422, {"detail": [{"loc": ["body", "email"], "msg": "not an email", "type": "value_error"}]})
+    )
+    outcome = await participants.enrol(enrolment, "tok", "TA-2026", {"email": "x@"}, candidate=False)
+    assert not outcome.ok
+    assert [(e.field, e.message) for e in outcome.errors] == [("email", "Niepoprawny adres e-mail.")]
+
+
+async def test_enrolment_as_a_candidate_then_the_lifecycle() -> None:
+    enrolment = FakeEnrolment()
+    created = await participants.enrol(enrolment, "tok", "TA-2026", {"first_name": "Anna"}, candidate=True)
+    assert created.record is not None
+    pid = created.record["participant_id"]
+    assert enrolment.people[pid]["status"] == "candidate"
+    assert (await participants.act(enrolment, "tok", pid, "qualify", {}, TODAY)).ok
+    assert enrolment.calls[-1] == ("qualify", "tok", {"qualified_on": "2026-03-02"})
+    await participants.act(enrolment, "tok", pid, "withdraw", {"on": "2026-03-05", "reason": "health"}, TODAY)
+    assert enrolment.calls[-1] == ("withdraw", "tok", {"withdrawn_on": "2026-03-05", "reason": "health"})
+    assert enrolment.people[pid]["status"] == "withdrawn"
+
+
+async def test_erasure_needs_the_confirmation() -> None:
+    enrolment = FakeEnrolment()
+    enrolment.people = {"a": person("a")}
+    refused = await participants.act(enrolment, "tok", "a", "erase", {}, TODAY)
+    assert [e.field for e in refused.errors] == ["confirm"]
+    assert enrolment.people["a"]["status"] == "enrolled"
+    assert (await participants.act(enrolment, "tok", "a", "erase", {"confirm": "on"}, TODAY)).ok
+    assert enrolment.people["a"]["personal"] is None
+    unknown = await participants.act(enrolment, "tok", "a", "teleport", {}, TODAY)
+    assert unknown.errors[0].message == "Nieznana czynność."
+
+
+async def test_a_project_page_reads_the_project_its_indicators_and_declarations() -> None:
+    reporting = FakeReporting({"TA-2026": {"indicators": [indicator("X", 1, 9, will_meet=True)]}})
+    page = await projects.project_page(FakeEnrolment(), reporting, "tok", "TA-2026")
+    assert page.project["title"] == "Trener Aktywności"
+    assert [i["code"] for i in page.indicators] == ["X"]
+    page = await projects.project_page(FakeEnrolment(), FakeReporting(), "tok", "TA-2026")
+    assert page.unavailable == ["wskaźniki (raport jeszcze niedostępny)"]
+
+
+async def test_creating_a_project_from_the_form() -> None:
+    enrolment = FakeEnrolment()
+    body = projects.project_body(
+        {
+            "project_id": "NEW-1",
+            "title": "Nowy",
+            "funding_programme": "FE",
+            "starts_on": "2026-01-01",
+            "ends_on": "",
+            "partner": "frdl",
+        },
+        ["client_at_risk"],
+    )
+    assert body["ends_on"] is None
+    assert body["partners"] == [{"organisation_id": "frdl", "role": "partner"}]
+    assert (await projects.create(enrolment, "tok", body)).ok
+    refused = await projects.create(enrolment, "tok", {**body, "title": ""})
+    assert refused.errors[0].message == "To pole nie może być puste."
