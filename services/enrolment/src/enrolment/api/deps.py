@@ -15,7 +15,8 @@ from aktywni_shared.auth import Authenticate, Principal
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from enrolment.use_cases import Enrolment
 
-_bearer = HTTPBearer(auto_error=False, description="A token from `aktywni-token` or the identity provider")
+#: The same scheme as aktywni_shared.auth's (one security scheme in the OpenAPI document).
+_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
 
 
 async def caller(
