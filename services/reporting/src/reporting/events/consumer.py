@@ -75,8 +75,8 @@ class BatchConsumer:
             f"go to {self.dead_letter_topic.name}.",
         )
         async def consume(message: KafkaMessage) -> None:
-            raw = message.raw_message
-            await self.handle(list(raw) if isinstance(raw, tuple) else [raw])
+            raw = message.raw_message  # a tuple of records from aiokafka (a list from FastStream's test broker)
+            await self.handle(list(raw) if isinstance(raw, tuple | list) else [raw])
 
     async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         events: list[DecodedEvent] = []
