@@ -62,7 +62,7 @@ from aktywni_stack.embedded import StackPorts
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure, select
 from aktywni_stack.services import SECRETS, ServiceProcess, local_secret
-from tests.benchmarks import ceiling, peer
+from tests.benchmarks import ceiling, peer, tokens
 from tests.benchmarks.enrolment import http_enrolments
 from tests.benchmarks.reporting import sse_latency, supported
 from tests.benchmarks.scheduling import PROJECT as SCHED_PROJECT
@@ -711,6 +711,8 @@ def table(result: dict[str, Any]) -> str:
         rows.append(("reporting catch-up process peak RSS, MiB", _fmt(top["ours_peak_rss_mib"])))
     live = result.get("services") or {}
     rows += _service_rows(live)
+    if result.get("tokens"):
+        rows += tokens.rows(result["tokens"])
     width = max(len(r[0]) for r in rows) + 2
     lines = [f"{'measure':{width}}median (min–max)", "-" * (width + 24)]
     lines += [f"{name:{width}}{value}" for name, value in rows]
@@ -783,6 +785,7 @@ def main() -> None:
         "wall_seconds": time.monotonic() - began,
         "curve": curve,
         "services": live,
+        "tokens": tokens.measure(),
         "notes": bench.notes,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
