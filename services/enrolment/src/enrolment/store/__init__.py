@@ -1,1 +1,4 @@
-"""Enrolment's MongoDB adapters, one module per collection."""
+"""Enrolment's MongoDB adapters of the use cases' ports, one module per collection.
+
+``crypto.py`` is the envelope encryption the participant store applies to personal data.
+"""
