@@ -78,7 +78,7 @@ async def test_the_first_presence_starts_support_once_and_the_rule_completes_the
     assert completed.payload["participant_id"] == ola
     assert completed.payload["hours_attended"] == 6.0
     assert completed.payload["completed_on"] == WEDNESDAY.isoformat()
-    [progress] = await attendance.progress_of(ola)
+    [progress] = await attendance.progress_of(COORDINATOR, ola)
     assert progress.completed_on == WEDNESDAY
     assert (await fakes.stores.session(wednesday)).attendance == {ola: "present"}
 

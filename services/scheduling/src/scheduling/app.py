@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 from fastapi import FastAPI
 
@@ -38,18 +37,10 @@ from scheduling.use_cases.calendars import Calendars
 from scheduling.use_cases.context import Stores
 from scheduling.use_cases.participants import Participants
 from scheduling.use_cases.planning import Planning
+from scheduling.use_cases.service import UseCases
 
 NAME = "scheduling"
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class UseCases:
-    stores: Stores
-    planning: Planning
-    bookings: Bookings
-    attendance: Attendance
-    calendars: Calendars
 
 
 def build_stores(runtime: ServiceRuntime, settings: SchedulingSettings) -> Stores:
@@ -105,7 +96,7 @@ def build_use_cases(runtime: ServiceRuntime, settings: SchedulingSettings) -> Us
     subscriptions = SubscriptionStore(runtime.db)
     runtime.startup_hooks.append(subscriptions.create_indexes)
     calendars = Calendars(stores, subscriptions=subscriptions)
-    return UseCases(stores, Planning(stores), bookings, Attendance(stores), calendars)
+    return UseCases(stores, Planning(stores), bookings, Attendance(stores), calendars, Participants(stores))
 
 
 def build(settings: SchedulingSettings) -> FastAPI:
@@ -121,13 +112,9 @@ def build(settings: SchedulingSettings) -> FastAPI:
     app = create_app(
         runtime,
         description="Venues, staff, activities, sessions, bookings with waitlists, attendance and calendars.",
-        routers=[
-            reference.router(use.planning, runtime.authenticate),
-            sessions.router(use.planning, use.bookings, runtime.authenticate),
-            booking_api.router(use.bookings, use.attendance, runtime.authenticate),
-            calendar_api.router(use.calendars, runtime.authenticate),
-            participants.router(Participants(use.stores), runtime.authenticate),
-        ],
+        routers=[reference.router, sessions.router, booking_api.router, calendar_api.router, participants.router],
     )
+    app.state.authenticate = runtime.authenticate
+    app.state.scheduling = use
     install_error_handlers(app)
     return app

@@ -201,5 +201,7 @@ class Attendance:
             completed=progress.completed_on is not None,
         )
 
-    async def progress_of(self, participant_id: str) -> list[Progress]:
+    async def progress_of(self, principal: Principal, participant_id: str) -> list[Progress]:
+        """Hours attended per activity and completion, of a participant the caller may see."""
+        await self.stores.visible_participant(principal, participant_id)
         return await self.stores.progress.of_participant(participant_id)

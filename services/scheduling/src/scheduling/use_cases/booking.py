@@ -48,6 +48,19 @@ class Bookings:
             raise NotFound(f"participant {participant_id} not found", "participant_id")
         return participant
 
+    async def of_participant(self, principal: Principal, participant_id: str) -> list[tuple[StoredSession, Booking]]:
+        """A participant's bookings (active first, then cancelled; each by when it was asked for), with
+        their sessions; of a participant the caller may see."""
+        await self.stores.visible_participant(principal, participant_id)
+        found = []
+        for stored in await self.stores.sessions.many(
+            await self.stores.timelines.sessions(participant_key(participant_id))
+        ):
+            booking = stored.bookings.get(participant_id)
+            if booking is not None:
+                found.append((stored, booking))
+        return sorted(found, key=lambda x: (x[1].state is BookingState.CANCELLED, x[1].requested_at))
+
     async def book(self, principal: Principal, session_id: str, participant_id: str) -> tuple[Booking, bool]:
         """The participant's booking (confirmed or waitlisted) and whether it is new."""
         stored = await self.stores.session(session_id)

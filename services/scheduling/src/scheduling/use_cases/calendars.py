@@ -36,14 +36,7 @@ class Calendars:
         return venues
 
     async def participant(self, principal: Principal, participant_id: str) -> Feed:
-        participant = await self.stores.participants.get(participant_id)
-        project = None if participant is None else await self.stores.projects.get(participant.project_id)
-        if (
-            participant is None
-            or project is None
-            or not access.sees_participant(principal, project, participant.organisation_id)
-        ):
-            raise NotFound(f"participant {participant_id} not found", "participant_id")
+        await self.stores.visible_participant(principal, participant_id)
         ids = await self.stores.timelines.sessions(participant_key(participant_id))
         sessions = await self.stores.sessions.many(ids)
         status = participant_status(participant_id)

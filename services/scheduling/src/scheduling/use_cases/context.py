@@ -13,6 +13,7 @@ from scheduling.domain.activities import Activity
 from scheduling.domain.bookings import StoredSession
 from scheduling.domain.conflicts import Slot
 from scheduling.domain.errors import NotFound
+from scheduling.domain.participants import ParticipantView
 from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.domain.venues import Room, Venue
@@ -72,6 +73,18 @@ class Stores:
         if stored is None:
             raise NotFound(f"session {session_id} not found", "session_id")
         return stored
+
+    async def visible_participant(self, principal: Principal, participant_id: str) -> ParticipantView:
+        """The participant if the caller may see them; otherwise "not found", so nothing leaks."""
+        participant = await self.participants.get(participant_id)
+        project = None if participant is None else await self.projects.get(participant.project_id)
+        if (
+            participant is None
+            or project is None
+            or not access.sees_participant(principal, project, participant.organisation_id)
+        ):
+            raise NotFound(f"participant {participant_id} not found", "participant_id")
+        return participant
 
     async def readable_session(self, principal: Principal, session_id: str) -> tuple[StoredSession, ProjectView]:
         """The session if the caller may see it; otherwise "not found", so nothing leaks."""

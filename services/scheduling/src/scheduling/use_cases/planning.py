@@ -53,6 +53,17 @@ class Planning:
         await self.stores.venues.replace(key, venue)
         return venue
 
+    async def venues(self, principal: Principal) -> list[Venue]:
+        """The caller's organisation's venues (an auditor's or administrator's: every organisation's)."""
+        return await self.stores.venues.all(access.venue_scope(principal))
+
+    async def venue(self, principal: Principal, venue_id: str) -> Venue:
+        """One venue of the caller's organisation (ids are per organisation)."""
+        found = await self.stores.venues.find(principal.organisation_id, venue_id)
+        if found is None:
+            raise NotFound(f"venue {venue_id} not found", "venue_id")
+        return found[1]
+
     async def add_staff(self, principal: Principal, command: StaffIn) -> StaffMember:
         access.require_reference_keeper(principal)
         member = StaffMember(**command.model_dump(), organisation_id=principal.organisation_id)
@@ -87,6 +98,13 @@ class Planning:
         return await self.stores.activities.of_project(project_id)
 
     # --- sessions ---------------------------------------------------------------------------------
+
+    async def project(self, project_id: str) -> ProjectView:
+        return await self.stores.project(project_id)
+
+    async def session(self, principal: Principal, session_id: str) -> tuple[StoredSession, ProjectView]:
+        """One session the caller may read, with its project (else "not found")."""
+        return await self.stores.readable_session(principal, session_id)
 
     async def sessions(
         self, principal: Principal, project_id: str, starts_from: datetime | None, until: datetime | None
