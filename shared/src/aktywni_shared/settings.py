@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Self, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
 
     #: A refused setting is named in the error, never echoed: the environment holds the secrets.
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, hide_input_in_errors=True)
+    #: False for a command that answers no HTTP request (a replay): it needs no provider.
+    verifies_tokens: ClassVar[bool] = True
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     mongodb_uri: str = Field("mongodb://127.0.0.1:27027/", validation_alias="MONGODB_URI")
@@ -59,10 +61,8 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _kafka_security_is_consistent(self) -> Self:
         self.kafka_security()  # refuses, at start-up, a combination that cannot work
-        if not self.oidc_issuer and not self.jwt_secret.get_secret_value():
-            raise ValueError(
-                "AKTYWNI_OIDC_ISSUER is not set (the identity provider whose tokens the service accepts)"
-            )
+        if self.verifies_tokens and not self.oidc_issuer and not self.jwt_secret.get_secret_value():
+            raise ValueError("AKTYWNI_OIDC_ISSUER is not set (the identity provider whose tokens the service accepts)")
         return self
 
     def token_verifier(self) -> TokenVerifier:
@@ -112,8 +112,9 @@ def variables(cls: type[ServiceSettings]) -> str:
     """``--help``'s epilog: every environment variable the command reads, required ones marked."""
     lines = ["environment variables:"]
     for field, info in cls.model_fields.items():
-        required = info.is_required() or field == "oidc_issuer"
-        note = " (required; without a provider, AKTYWNI_JWT_SECRET instead)" if field == "oidc_issuer" else ""
+        issuer = field == "oidc_issuer" and cls.verifies_tokens
+        required = info.is_required() or issuer
+        note = " (required; without a provider, AKTYWNI_JWT_SECRET instead)" if issuer else ""
         lines.append(f"  {variable_name(cls, field)}{note or (' (required)' if required else '')}")
     return "\n".join(lines)
 

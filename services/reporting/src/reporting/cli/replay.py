@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import TextIO
-
-from pydantic import Field, SecretStr
+from typing import ClassVar, TextIO
 
 from aktywni_shared import mongo
 from aktywni_shared.contracts.topics import ALL, dead_letter
@@ -26,9 +24,9 @@ from reporting.store.view import View
 
 
 class ReplaySettings(ReportingSettings):
-    """The service's settings; the token key is not needed to replay."""
+    """The service's settings; no identity provider (nor token key) is needed to replay."""
 
-    jwt_secret: SecretStr = Field(SecretStr(""), validation_alias="AKTYWNI_JWT_SECRET")
+    verifies_tokens: ClassVar[bool] = False
 
 
 class ProgressBar:
