@@ -1,6 +1,8 @@
 # Aktywni: the two commands a newcomer needs are `make demo` and `make test`.
 # Everything they need is installed on first use into a cache outside the checkout
-# (AKTYWNI_CACHE, default ~/.cache/aktywni): uv, the Python packages, Kafka's jars, FerretDB.
+# (AKTYWNI_CACHE, default ~/.cache/aktywni): uv, the Python packages, Kafka's jars, FerretDB, and
+# Keycloak (the identity provider; it runs on a JDK 21+ of its own: AKTYWNI_KEYCLOAK_JAVA_HOME, or the
+# newest one found under /usr/lib/jvm/*), built and seeded with the demo realm once.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +19,8 @@ export UV_SYSTEM_CERTS
 .PHONY: help install demo test bench fault lint typecheck unit integration e2e down status clean
 
 help:
-	@echo "make demo    install what is missing, start Kafka, FerretDB and the three services (Ctrl-C stops)"
+	@echo "make demo    install what is missing, start Kafka, FerretDB, Keycloak and the services (Ctrl-C stops)"
+	@echo "             and print the sign-in's issuer, demo users and their password"
 	@echo "make test    install what is missing, run ruff, mypy and every test on a real Kafka and database"
 	@echo "make bench   the benchmark table (Kafka's ceiling, the projection, latency, HTTP, memory, cost curve)"
 	@echo "make fault   the long fault suite: services SIGKILLed (10+ each), Kafka and the database restarted, checked by an oracle"

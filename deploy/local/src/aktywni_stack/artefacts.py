@@ -1,4 +1,4 @@
-"""Fetch-once artefacts in the shared cache: Kafka's jars (Maven) and the FerretDB binary (Go)."""
+"""Fetch-once artefacts in the shared cache: Kafka's jars and Keycloak's zip (Maven), the FerretDB binary (Go)."""
 
 from __future__ import annotations
 
@@ -62,27 +62,38 @@ def _maven_lib(recipe: Path, name: str, what: str) -> Path:
     lib = target / "lib"
     with _locked(target):
         if not (target / ".complete").exists():
-            require("java")
-            mvn = require("mvn")
             shutil.rmtree(target, ignore_errors=True)
             started = time.monotonic()
-            print(f"[stack] fetching {what} jars with Maven into {lib} (once) ...", flush=True)
-            _run(
-                [
-                    mvn,
-                    "-q",
-                    "-B",
-                    f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
-                    f"-DoutputDirectory={lib}",
-                    "-DincludeScope=runtime",
-                    "-f",
-                    str(pom),
-                ],
-                cwd=recipe,
-                what=f"fetching {what}'s jars",
-            )
+            maven_copy(pom, lib, f"{what}'s jars")
             (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
     return lib
+
+
+def maven_copy(pom: Path, output_dir: Path, what: str) -> None:
+    """Copy the runtime dependencies ``pom`` declares (and theirs) from Maven into ``output_dir``."""
+    require("java")
+    mvn = require("mvn")
+    print(f"[stack] fetching {what} with Maven into {output_dir} (once) ...", flush=True)
+    _run(
+        [
+            mvn,
+            "-q",
+            "-B",
+            f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+            f"-DoutputDirectory={output_dir}",
+            "-DincludeScope=runtime",
+            "-f",
+            str(pom),
+        ],
+        cwd=pom.parent,
+        what=f"fetching {what}",
+    )
+
+
+#: Public names for the stack's other fetch-once artefacts (keycloak.py).
+fingerprint = _fingerprint
+locked = _locked
+run = _run
 
 
 def go_binary(recipe: Path, name: str) -> Path:

@@ -1,7 +1,7 @@
-"""`aktywni-stack`: install, start, stop and inspect the embedded Kafka + FerretDB stack.
+"""`aktywni-stack`: install, start, stop and inspect the embedded Kafka + FerretDB + Keycloak stack.
 
-aktywni-stack install   fetch Kafka's jars and build FerretDB into the cache (once)
-aktywni-stack start     start Kafka and FerretDB in the background (var/demo)
+aktywni-stack install   fetch Kafka's jars, build FerretDB, fetch, build and seed Keycloak into the cache (once)
+aktywni-stack start     start Kafka, FerretDB and Keycloak in the background (var/demo)
 aktywni-stack status    what runs, and where
 aktywni-stack env       shell exports that point the services at the stack
 aktywni-stack stop      stop the services and the stack started from this checkout
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aktywni_stack import artefacts, assets, browser, paths
+from aktywni_stack import artefacts, assets, browser, keycloak, paths
 from aktywni_stack.embedded import EmbeddedStack
 from aktywni_stack.process import ManagedProcess
 from aktywni_stack.services import SERVICES, WEB
@@ -39,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "install":
             print(f"Kafka jars: {artefacts.kafka_lib()}")
             print(f"FerretDB:   {artefacts.ferretdb_binary()}")
+            print(f"Keycloak:   {keycloak.install()} (Java: {keycloak.java_home()})")
             print(f"Web assets: {assets.web_assets()}")
         elif args.command == "start":
-            timings = stack.start()
+            timings = stack.start(with_keycloak=True)
             for name, seconds in timings.items():
                 print(f"{name} ready in {seconds:.1f} s")
             print(f"export KAFKA_BOOTSTRAP_SERVERS={stack.kafka_bootstrap_servers} MONGODB_URI={stack.mongodb_uri}")
+            print(f"OpenID Connect issuer: {stack.keycloak.issuer}")
         elif args.command == "stop":
             _stop_all(stack)
             print("stopped")

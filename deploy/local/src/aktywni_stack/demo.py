@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from aktywni_shared.auth import Role, Tokens
-from aktywni_stack import demo_data, demo_support, paths, supervision
+from aktywni_stack import demo_data, demo_identity, demo_support, paths, supervision
 from aktywni_stack.http_client import JsonApi
 from aktywni_stack.process import ManagedProcess
 from aktywni_stack.selection import Infrastructure, select
@@ -126,9 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         except MissingToolError as error:
             print(f"aktywni-demo: {error}", file=sys.stderr)
             return 2
+        identity = demo_identity.start_watched(state_dir, watched)
         _start_services(infra, services, watched)
         print(f"Everything ready in {time.monotonic() - started:.1f} s. Logs: {state_dir / 'logs'}")
         counted = _seed_and_show(services, state_dir)
+        print("\n".join(demo_identity.describe(identity)))
         if args.smoke:
             ok = counted
         else:
@@ -144,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             service.stop()
         if infra is not None:
             infra.stop()
+        demo_identity.stop(state_dir)
         print("stopped", flush=True)
     return 0 if ok else 1
 

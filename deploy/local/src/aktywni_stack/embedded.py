@@ -1,4 +1,4 @@
-"""The embedded stack: Kafka and FerretDB as local processes, their ports remembered in the state dir."""
+"""The embedded stack: Kafka, FerretDB (and Keycloak) as local processes, their ports remembered in the state dir."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 from aktywni_stack.ferretdb import EmbeddedFerretDB
 from aktywni_stack.kafka import EmbeddedKafka
+from aktywni_stack.keycloak import EmbeddedKeycloak
 from aktywni_stack.ports import free_port
 
-DEMO_PORTS = {"kafka": 19092, "kafka_controller": 19093, "ferretdb": 27027}
+DEMO_PORTS = {"kafka": 19092, "kafka_controller": 19093, "ferretdb": 27027, "keycloak": 18080}
 
 
 @dataclass(frozen=True)
@@ -19,28 +20,34 @@ class StackPorts:
     kafka: int
     kafka_controller: int
     ferretdb: int
+    keycloak: int = DEMO_PORTS["keycloak"]
 
     @classmethod
     def from_env(cls) -> StackPorts:
-        """Demo ports, each overridable (AKTYWNI_KAFKA_PORT, AKTYWNI_KAFKA_CONTROLLER_PORT, AKTYWNI_FERRETDB_PORT)."""
+        """Demo ports, each overridable (AKTYWNI_KAFKA_PORT, AKTYWNI_KAFKA_CONTROLLER_PORT, AKTYWNI_FERRETDB_PORT,
+        AKTYWNI_KEYCLOAK_PORT)."""
         return cls(
             kafka=int(os.environ.get("AKTYWNI_KAFKA_PORT", DEMO_PORTS["kafka"])),
             kafka_controller=int(os.environ.get("AKTYWNI_KAFKA_CONTROLLER_PORT", DEMO_PORTS["kafka_controller"])),
             ferretdb=int(os.environ.get("AKTYWNI_FERRETDB_PORT", DEMO_PORTS["ferretdb"])),
+            keycloak=int(os.environ.get("AKTYWNI_KEYCLOAK_PORT", DEMO_PORTS["keycloak"])),
         )
 
     @classmethod
     def free(cls) -> StackPorts:
-        return cls(kafka=free_port(), kafka_controller=free_port(), ferretdb=free_port())
+        return cls(kafka=free_port(), kafka_controller=free_port(), ferretdb=free_port(), keycloak=free_port())
 
 
 class EmbeddedStack:
+    """Kafka and FerretDB; Keycloak too when ``start(with_keycloak=True)`` (stop and status always cover it)."""
+
     def __init__(self, state_dir: Path, ports: StackPorts | None = None) -> None:
         self.state_dir = state_dir
         remembered = self._remembered_ports()
         self.ports = ports or remembered or StackPorts.from_env()
         self.kafka = EmbeddedKafka(state_dir, self.ports.kafka, self.ports.kafka_controller)
         self.ferretdb = EmbeddedFerretDB(state_dir, self.ports.ferretdb)
+        self.keycloak = EmbeddedKeycloak(state_dir, self.ports.keycloak)
 
     def _remembered_ports(self) -> StackPorts | None:
         try:
@@ -56,7 +63,7 @@ class EmbeddedStack:
     def mongodb_uri(self) -> str:
         return self.ferretdb.uri
 
-    def start(self, *, bound_to_parent: bool = False) -> dict[str, float]:
+    def start(self, *, bound_to_parent: bool = False, with_keycloak: bool = False) -> dict[str, float]:
         """Start whatever is not running yet; the seconds each took to become ready."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "ports.json").write_text(json.dumps(self.ports.__dict__))
@@ -66,12 +73,15 @@ class EmbeddedStack:
                 timings["ferretdb"] = self.ferretdb.start(bound_to_parent=bound_to_parent)
             if not self.kafka.process.running():
                 timings["kafka"] = self.kafka.start(bound_to_parent=bound_to_parent)
+            if with_keycloak and not self.keycloak.process.running():
+                timings["keycloak"] = self.keycloak.start(bound_to_parent=bound_to_parent)
         except BaseException:
             self.stop()
             raise
         return timings
 
     def stop(self) -> None:
+        self.keycloak.stop()
         self.kafka.stop()
         self.ferretdb.stop()
 
@@ -79,4 +89,5 @@ class EmbeddedStack:
         return {
             "kafka": f"{'running' if self.kafka.process.running() else 'stopped'} {self.kafka_bootstrap_servers}",
             "ferretdb": f"{'running' if self.ferretdb.process.running() else 'stopped'} {self.mongodb_uri}",
+            "keycloak": f"{'running' if self.keycloak.process.running() else 'stopped'} {self.keycloak.issuer}",
         }

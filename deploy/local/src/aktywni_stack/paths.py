@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-#: deploy/local/ in the checkout: the pom, the log4j2 file and the FerretDB Go module.
+#: deploy/local/ in the checkout: the poms, the log4j2 file, the FerretDB Go module and the realm.
 RECIPES = Path(__file__).resolve().parents[2]
 KAFKA_RECIPE = RECIPES / "kafka"
 FERRETDB_RECIPE = RECIPES / "ferretdb"
+#: The Keycloak distribution's pom and the realm the embedded identity provider imports.
+KEYCLOAK_RECIPE = RECIPES / "keycloak"
 #: The checkout itself; `var/` below it holds the demo's data and logs (git-ignored).
 CHECKOUT = RECIPES.parents[1]
 
