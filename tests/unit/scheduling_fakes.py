@@ -35,8 +35,8 @@ from scheduling.domain.staff import StaffMember, StaffRole
 from scheduling.domain.subscriptions import Subscription
 from scheduling.domain.times import Interval
 from scheduling.domain.venues import Venue
-from scheduling.store.sessions import booking_fields, session_fields, to_stored
 from scheduling.use_cases.context import Stores
+from scheduling.use_cases.documents import booking_fields, session_fields, to_stored
 from scheduling.use_cases.ports import AlreadyExists, Change, IsLive, Write
 
 T = TypeVar("T")

@@ -18,9 +18,10 @@ from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from scheduling.domain.activities import Activity
-from scheduling.domain.bookings import Booking, Bookings, StoredSession, active_state
+from scheduling.domain.bookings import Booking, StoredSession, active_state
 from scheduling.domain.sessions import Session, SessionStatus
 from scheduling.store.versioned import REV, Change, T, modify
+from scheduling.use_cases.documents import booking_fields, session_fields, to_stored
 
 __all__ = [
     "ActivityStore",
@@ -31,28 +32,6 @@ __all__ = [
     "session_fields",
     "to_stored",
 ]
-
-
-def to_stored(doc: Document) -> StoredSession:
-    session = Session.model_validate({k: v for k, v in doc.items() if k in Session.model_fields})
-    bookings = {pid: Booking.model_validate(b) for pid, b in doc.get("bookings", {}).items()}
-    return StoredSession(session, list(doc.get("staff_users", [])), bookings, dict(doc.get("attendance", {})), doc[REV])
-
-
-def session_fields(session: Session) -> Document:
-    fields = session.model_dump(mode="python")
-    fields["session_id"] = str(session.session_id)
-    fields["activity_id"] = str(session.activity_id)
-    fields["status"] = session.status.value
-    return fields
-
-
-def booking_fields(bookings: Bookings) -> Document:
-    """The bookings as stored, with what the seat guard reads: the active participants."""
-    return {
-        "bookings": {pid: b.model_dump(mode="json") for pid, b in bookings.items()},
-        "participants": [pid for pid, b in bookings.items() if b.active],
-    }
 
 
 class ActivityStore:

@@ -18,9 +18,9 @@ from pymongo.errors import DuplicateKeyError
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain.errors import ConcurrentChange
+from scheduling.use_cases.documents import REV
 from scheduling.use_cases.ports import Change, Write
 
-REV = "rev"
 ATTEMPTS = 60
 T = TypeVar("T")
 

@@ -23,8 +23,8 @@ from scheduling.domain.projects import ProjectView
 from scheduling.domain.sessions import SessionStatus
 from scheduling.domain.timelines import participant_key
 from scheduling.domain.times import Interval, local
-from scheduling.store.sessions import booking_fields, to_stored
 from scheduling.use_cases.context import Stores, wrap
+from scheduling.use_cases.documents import booking_fields, to_stored
 from scheduling.use_cases.ports import Write
 
 SEAT_ATTEMPTS = 20

@@ -21,8 +21,8 @@ from scheduling.domain.staff import StaffIn, StaffMember
 from scheduling.domain.timelines import participant_key, room_key, staff_key
 from scheduling.domain.times import Interval
 from scheduling.domain.venues import Room, Venue, VenueIn
-from scheduling.store.sessions import booking_fields, session_fields, to_stored
 from scheduling.use_cases.context import Stores, wrap
+from scheduling.use_cases.documents import booking_fields, session_fields, to_stored
 from scheduling.use_cases.ports import AlreadyExists, Write
 
 
