@@ -6,30 +6,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import event_docs as docs_cli
+from tools import event_docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_the_committed_event_catalogue_is_up_to_date() -> None:
     committed = (DOCS / "events.md").read_text(encoding="utf-8")
-    assert committed == docs_cli.catalogue(), "stale: run `.venv/bin/python tools/event_docs.py events docs/events.md`"
+    assert committed == event_docs.catalogue(), (
+        "stale: run `.venv/bin/python tools/event_docs.py events docs/events.md`"
+    )
 
 
 def test_the_catalogue_covers_every_event_and_topic() -> None:
-    text = docs_cli.catalogue()
-    for payload in docs_cli.payloads():
+    text = event_docs.catalogue()
+    for payload in event_docs.payloads():
         assert f"## {payload.event_type} v{payload.event_version}" in text
     assert "## TargetAtRisk v1" in text
     assert "`reporting.indicators` | 3 | project_id" in text
 
 
 def test_the_exported_asyncapi_documents_name_each_services_channels() -> None:
-    for service in docs_cli.SERVICES:
+    for service in event_docs.SERVICES:
         assert (DOCS / "asyncapi" / f"{service}.json").exists(), (
             "run `.venv/bin/python tools/event_docs.py asyncapi docs/asyncapi`"
         )
-    reporting = docs_cli.asyncapi("reporting")
+    reporting = event_docs.asyncapi("reporting")
     assert reporting["asyncapi"].startswith("3.")
     assert any("reporting.indicators" in name for name in reporting["channels"])
 
