@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from aktywni_shared.auth import Principal, Role, Tokens
-from aktywni_stack import demo_data
+from aktywni_stack import assets, demo_data
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure
-from aktywni_stack.services import DEMO_ENV, SERVICES, ServiceProcess, local_secret, start_all
+from aktywni_stack.services import DEMO_ENV, SERVICES, WEB, ServiceProcess, local_secret, start_all, web_process
 
 
 @dataclass
@@ -50,6 +50,9 @@ def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> I
     tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
     try:
         start_all(list(services.values()), infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
+        # the staff web application over the three (its tests sign in through the test-only seam)
+        services[WEB] = web_process(state_dir, free_port(), dict(services), assets.web_assets(), test_sign_in=True)
+        start_all([services[WEB]], infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
         running = RunningSystem(infra, services, tokens)
         with running.client("enrolment", demo_data.MOPS, Role.ADMINISTRATOR) as admin:
             for organisation in [*demo_data.ORGANISATIONS, OTHER_ORGANISATION]:

@@ -26,6 +26,11 @@ FIELD_LABELS = {
     "labour_market_status": "Status na rynku pracy",
     "phone": "Telefon",
     "email": "Adres e-mail",
+    "residence": "Miejsce zamieszkania",
+    "residence.voivodeship": "Województwo",
+    "residence.county": "Powiat",
+    "residence.commune": "Gmina",
+    "residence.degurba": "Stopień urbanizacji (DEGURBA)",
     "residence.postal_code": "Kod pocztowy",
     "residence.teryt": "Kod TERYT gminy",
     "residence.locality": "Miejscowość",
@@ -34,6 +39,15 @@ FIELD_LABELS = {
     "consent": "Zgoda na przetwarzanie danych",
     "consent.given_on": "Data podpisania zgody",
     "linked_participant_id": "Powiązany uczestnik",
+    "social_assistance_client": "Klient ośrodka pomocy społecznej",
+    "mops_employee": "Pracownik ośrodka pomocy społecznej",
+    "needs_step_free_access": "Dostęp bez schodów",
+    "project_id": "Kod projektu",
+    "title": "Tytuł",
+    "funding_programme": "Program finansowania",
+    "starts_on": "Początek realizacji",
+    "ends_on": "Koniec realizacji",
+    "target_groups": "Grupy docelowe",
 }
 
 #: Pydantic's error kinds in Polish (the message the API sends is English and may name internals).
@@ -60,8 +74,17 @@ MESSAGE_FRAGMENTS = (
     ("consent to the processing", "Bez zgody na przetwarzanie danych nie można przyjąć osoby do projektu."),
     ("consent scope", "Zgoda musi obejmować przetwarzanie danych na potrzeby projektu."),
     ("email", "Niepoprawny adres e-mail."),
+    (
+        "a residence in Poland needs",
+        "Dla miejsca zamieszkania w Polsce podaj województwo, powiat, gminę i stopień urbanizacji.",
+    ),
     ("already enrolled", "Ta osoba jest już w projekcie."),
     ("already registered", "Ta osoba jest już zarejestrowana w projekcie."),
+    ("must be a client of social assistance", "Projekt przyjmuje tylko klientów ośrodka pomocy społecznej."),
+    ("needs a certified disability", "Projekt wymaga orzeczenia o niepełnosprawności (podaj stopień)."),
+    ("of the MOPS", "Ta kategoria zależy od zatrudnienia w ośrodku pomocy społecznej."),
+    ("must be a participant of this project", "Powiązana osoba musi być uczestnikiem tego projektu."),
+    ("outside the project", "Data poza okresem realizacji projektu."),
     ("eligib", "Osoba nie spełnia kryteriów kwalifikowalności projektu."),
 )
 
@@ -90,9 +113,10 @@ def _field(loc: list[Any]) -> str | None:
     path = [str(part) for part in loc if not isinstance(part, int)]
     if path and path[0] in {"body", "query", "path"}:
         path = path[1:]
-    field = ".".join(path)
-    # a model-level refusal carries no field but its message may name one
-    return field if field in FIELD_LABELS else None
+    # the nearest field the form has: ``residence.x`` unknown → ``residence``; the body itself → None
+    while path and ".".join(path) not in FIELD_LABELS:
+        path = path[:-1]
+    return ".".join(path) or None
 
 
 def _message_field(message: str) -> str | None:

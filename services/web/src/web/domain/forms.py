@@ -23,7 +23,7 @@ TEXT_FIELDS = (
     "enrolled_on",
     "linked_participant_id",
 )
-RESIDENCE_FIELDS = ("postal_code", "teryt", "locality", "street")
+RESIDENCE_FIELDS = ("voivodeship", "county", "commune", "degurba", "postal_code", "teryt", "locality", "street")
 FLAGS = ("social_assistance_client", "needs_step_free_access")
 CONSENT_SCOPE = "processing_for_project"
 

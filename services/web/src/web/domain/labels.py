@@ -34,6 +34,11 @@ ROLE = {
     "auditor": "audytor",
 }
 CITIZENSHIP = {"polish": "polskie", "eu": "innego kraju UE", "non_eu": "spoza UE", "stateless": "bezpaństwowiec"}
+DEGURBA = {
+    "1": "miasto (DEGURBA 1)",
+    "2": "małe miasto lub przedmieście (DEGURBA 2)",
+    "3": "obszar wiejski (DEGURBA 3)",
+}
 SEX = {"K": "kobieta", "M": "mężczyzna"}
 EDUCATION = {
     "isced_0": "brak (ISCED 0)",

@@ -1,0 +1,218 @@
+"""The staff web application in a real browser (Debian's Chromium driven by Playwright) on the real stack.
+
+Sign-in goes through the web application's test-only seam (``AKTYWNI_WEB_TEST_SIGN_IN``: a session
+from an access token the test issues) until the identity provider runs in the test session. Every
+page is checked by axe-core (installed from the npm registry into the cache, served by the web
+application under ``/vendor/``, so the page's Content-Security-Policy stays on) for 0 violations,
+must fit a 390 px phone, and is saved as a screenshot in the test's directory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from aktywni_shared.auth import Role
+from aktywni_stack import browser, demo_data
+from tests.e2e.conftest import OTHER_ORGANISATION, RunningSystem
+
+AXE = "/vendor/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def chrome() -> Iterator[Browser]:
+    chromium = browser.ensure_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Staff:
+    """One person at the browser: signs in, and checks each page it reaches."""
+
+    def __init__(self, page: Page, base: str, shots: Path) -> None:
+        self.page, self.base, self.shots = page, base, shots
+        self.blocked: list[str] = []
+        page.on("console", lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None)
+
+    def sign_in(self, system: RunningSystem, organisation: str, role: Role) -> None:
+        self.page.goto(f"{self.base}/")
+        expect(self.page).to_have_url(f"{self.base}/sign-in")
+        self.check("logowanie")
+        self.page.get_by_label("Token dostępu").fill(system.token(organisation, role, user=f"{role.value}-testowy"))
+        self.page.get_by_role("button", name="Zaloguj się").click()
+        expect(self.page.get_by_role("heading", level=1)).to_contain_text("Dzień dobry")
+
+    def check(self, name: str) -> None:
+        """axe-core finds nothing; one h1, a main landmark, Polish; the page fits 390 px; screenshots."""
+        page = self.page
+        assert page.evaluate("document.documentElement.lang") == "pl"
+        assert page.locator("h1").count() == 1, f"{name}: one h1"
+        assert page.locator("main").count() == 1
+        page.add_script_tag(url=AXE)
+        result: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert violations == [], f"{name}: axe-core violations {violations}"
+        page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": 390, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(self.shots / f"{name}-390.png"), full_page=True)
+        assert size is not None
+        page.set_viewport_size(size)
+        assert width <= 390, f"{name}: {width} px wide on a 390 px phone"
+        assert self.blocked == [], f"{name}: the Content-Security-Policy blocked {self.blocked}"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    print(f"\n[web] screenshots: {tmp_path}")
+    return tmp_path
+
+
+def _staff(chrome: Browser, system: RunningSystem, shots: Path) -> Staff:
+    context = chrome.new_context(viewport={"width": 1280, "height": 900}, locale="pl-PL")
+    return Staff(context.new_page(), system.url("web"), shots)
+
+
+def test_the_coordinator_sets_up_a_project_and_reads_it(
+    chrome: Browser, system: RunningSystem, project_id: str, shots: Path
+) -> None:
+    staff = _staff(chrome, system, shots)
+    page = staff.page
+    staff.sign_in(system, demo_data.EUDAJMONIA, Role.COORDINATOR)
+    expect(page.get_by_role("link", name="Trener Aktywności").first).to_be_visible()
+    staff.check("start-koordynator")
+
+    page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Projekty").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Projekty")
+    staff.check("projekty")
+
+    page.get_by_role("link", name="Nowy projekt").click()
+    code = f"WEB-{uuid.uuid4().hex[:8].upper()}"
+    page.get_by_label("Kod projektu").fill(code)
+    page.get_by_label("Program finansowania").fill("Europejski Fundusz Społeczny Plus")
+    page.get_by_role("button", name="Utwórz projekt").click()
+    # refused: no title, no period, no target group — named in Polish, next to the fields
+    expect(page.get_by_role("alert")).to_contain_text("Popraw dane")
+    expect(page.locator("#blad-title")).to_be_visible()
+    staff.check("projekt-bledy")
+    page.get_by_label("Tytuł").fill("Aktywni razem")
+    page.get_by_label("Początek realizacji").fill("2026-01-01")
+    page.get_by_label("Koniec realizacji").fill("2027-06-30")
+    page.get_by_label("osoba zagrożona wykluczeniem społecznym").check()
+    page.get_by_label("Partner projektu").select_option(demo_data.FRDL)
+    page.get_by_role("button", name="Utwórz projekt").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktywni razem")
+    expect(page.get_by_text(demo_data.FRDL)).to_be_visible()
+    staff.check("projekt")
+
+    page.goto(f"{staff.base}/projects/{project_id}")
+    expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
+    staff.check("projekt-ta")
+
+    page.get_by_role("button", name="Wyloguj").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wylogowano")
+    staff.check("wylogowano")
+    page.goto(f"{staff.base}/projects")
+    expect(page).to_have_url(f"{staff.base}/sign-in")  # the session is gone
+
+
+def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
+    chrome: Browser, system: RunningSystem, project_id: str, shots: Path
+) -> None:
+    staff = _staff(chrome, system, shots)
+    page = staff.page
+    staff.sign_in(system, demo_data.EUDAJMONIA, Role.PARTNER_STAFF)
+    page.goto(f"{staff.base}/projects/{project_id}/enrolment")
+    staff.check("formularz")
+
+    page.get_by_label("kandydat (kwalifikacja później)").check()
+    page.get_by_label("Kategoria uczestnika").select_option("person_with_disability")
+    page.get_by_label("Imię").fill("Anna")
+    page.get_by_label("Nazwisko").fill("Przykładowa")
+    page.get_by_label("PESEL", exact=True).fill("71030512349")  # a wrong check digit
+    expect(page.locator("#pesel-odczyt")).to_contain_text("niepoprawny")
+    page.get_by_label("Kod pocztowy").fill("50 001")
+    page.get_by_role("button", name="Zapisz").click()
+    expect(page.get_by_role("alert")).to_contain_text("Popraw dane")
+    pesel = page.locator("#pole-pesel")
+    expect(pesel).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#blad-pesel")).to_contain_text("Niepoprawny PESEL")
+    expect(page.locator("#blad-residence-postal_code")).to_have_text("Niepoprawny format.")
+    assert "71030512349" not in page.url
+    staff.check("formularz-bledy")
+
+    pesel.fill("71030512348")
+    expect(page.locator("#pesel-odczyt")).to_contain_text("urodzenie 1971-03-05, płeć: kobieta")
+    page.get_by_label("Kod pocztowy").fill("50-001")
+    page.get_by_role("button", name="Zapisz").click()
+    # a residence in Poland needs its voivodeship, county, commune and DEGURBA: said in Polish
+    expect(page.locator("#blad-residence")).to_contain_text("podaj województwo, powiat, gminę")
+    page.get_by_label("Województwo").fill("dolnośląskie")
+    page.get_by_label("Powiat").fill("Wrocław")
+    page.get_by_label("Gmina").fill("Wrocław")
+    page.get_by_label("Stopień urbanizacji (DEGURBA)").select_option("1")
+    page.get_by_label("Stopień niepełnosprawności").select_option("light")
+    page.get_by_label("Klient ośrodka pomocy społecznej").check()
+    page.get_by_label("Data przystąpienia").fill("2012-06-04")
+    page.get_by_label("Osoba podpisała zgodę").check()
+    page.get_by_label("Data podpisania zgody").fill("2012-06-01")
+    page.get_by_role("button", name="Zapisz").click()
+    page.wait_for_load_state()
+    assert page.locator("#bledy").count() == 0, page.locator("#bledy").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: Anna Przykładowa")
+    expect(page.locator("#status")).to_have_text("kandydat")
+    card = page.url
+    staff.check("karta-kandydat")
+
+    for action, status in [("Zakwalifikuj", "zakwalifikowany"), ("Przyjmij do projektu", "uczestnik (przystąpił)")]:
+        form = page.locator("form.action", has=page.get_by_role("button", name=action))
+        form.get_by_label("Data").fill("2012-06-04")
+        form.get_by_role("button", name=action).click()
+        expect(page.locator("#status")).to_have_text(status)
+    withdrawal = page.locator("form.action", has=page.get_by_role("button", name="Zakończ udział przed czasem"))
+    withdrawal.get_by_label("Data").fill("2012-07-01")
+    withdrawal.get_by_label("Powód").select_option("health")
+    withdrawal.get_by_role("button", name="Zakończ udział przed czasem").click()
+    expect(page.locator("#status")).to_have_text("przerwał udział")
+    expect(page.get_by_text("stan zdrowia")).to_be_visible()
+    staff.check("karta-przerwal")
+    again = page.locator("form.action", has=page.get_by_role("button", name="Przyjmij ponownie"))
+    again.get_by_label("Data").fill("2012-08-01")
+    again.get_by_role("button", name="Przyjmij ponownie").click()
+    expect(page.locator("#status")).to_have_text("uczestnik (przystąpił)")
+
+    # the search is a POST: the PESEL is never in an address
+    page.goto(f"{staff.base}/projects/{project_id}/participants")
+    page.get_by_label("PESEL", exact=True).fill("71030512348")
+    page.get_by_role("button", name="Szukaj").click()
+    expect(page.get_by_role("link", name="Anna Przykładowa")).to_be_visible()
+    assert "71030512348" not in page.url
+    staff.check("uczestnicy")
+
+    # another organisation's staff sees nothing of her
+    other = _staff(chrome, system, shots)
+    other.sign_in(system, OTHER_ORGANISATION["organisation_id"], Role.PARTNER_STAFF)
+    other.page.goto(card)
+    expect(other.page.get_by_role("heading", level=1)).to_have_text("Nie można wyświetlić tej strony")
+    expect(other.page.get_by_text("Przykładowa")).to_have_count(0)
+
+    # erasure asks for a confirmation that says what it means
+    page.goto(card)
+    page.get_by_role("button", name="Usuń dane osobowe").click()
+    expect(page.locator("#blad-confirm")).to_contain_text("Zaznacz")
+    expect(page.locator("#status")).to_have_text("uczestnik (przystąpił)")
+    page.get_by_label("Rozumiem skutki").check()
+    page.get_by_role("button", name="Usuń dane osobowe").click()
+    expect(page.locator("#status")).to_have_text("dane usunięte")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: dane osobowe usunięte")
+    staff.check("karta-usuniete")
