@@ -15,7 +15,11 @@ ENV = {
     **os.environ,
     "ENROLMENT_PII_KEY": "A" * 43 + "=",
     "ENROLMENT_LOOKUP_KEY": "B" * 43 + "=",
-    "AKTYWNI_JWT_SECRET": "s" * 48,
+    "KEYCLOAK_ADMIN_PASSWORD": "k" * 24,
+    "KEYCLOAK_DB_PASSWORD": "d" * 24,
+    "AKTYWNI_OIDC_PUBLIC_URL": "https://login.example.org",
+    "AKTYWNI_WEB_PUBLIC_URL": "https://aktywni.example.org",
+    "AKTYWNI_INTEGRATION_CLIENT_SECRET": "i" * 32,
 }
 PRODUCTION = ROOT / "deploy" / "compose" / "production.yml"
 
@@ -36,23 +40,26 @@ def _config(*files: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, env=ENV, cwd=ROOT, check=False)
 
 
-def test_compose_file_is_valid_and_runs_kafka_mongodb_and_the_three_services() -> None:
+def test_compose_file_is_valid_and_runs_kafka_mongodb_keycloak_and_the_three_services() -> None:
     result = _config(ROOT / "docker-compose.yml")
 
     assert result.returncode == 0, result.stderr
-    for service in ("kafka", "mongodb", "enrolment", "scheduling", "reporting"):
+    for service in ("kafka", "mongodb", "keycloak", "keycloak-db", "enrolment", "scheduling", "reporting"):
         assert f"\n  {service}:\n" in result.stdout
     assert "image: apache/kafka:" in result.stdout
     assert "image: mongo:" in result.stdout
+    assert "image: quay.io/keycloak/keycloak:26." in result.stdout
     for service in ("enrolment", "scheduling", "reporting"):
         assert f"dockerfile: services/{service}/Dockerfile" in result.stdout
     for service in ("enrolment", "scheduling", "reporting"):
         block = _block(result.stdout, service)
-        assert "AKTYWNI_JWT_SECRET: " + "s" * 48 in block, f"{service} checks tokens with the shared key"
+        assert "AKTYWNI_OIDC_ISSUER: http://localhost:8080/realms/aktywni" in block, f"{service} trusts the provider"
+        assert "AKTYWNI_OIDC_JWKS_URI: http://keycloak:8080/realms/aktywni/" in block, service
+        assert "AKTYWNI_JWT_SECRET" not in block, f"{service} holds no key that signs tokens"
 
 
-def test_compose_refuses_to_start_without_the_token_key() -> None:
-    without = {k: v for k, v in ENV.items() if k != "AKTYWNI_JWT_SECRET"}
+def test_compose_refuses_to_start_without_the_keycloak_administrator_password() -> None:
+    without = {k: v for k, v in ENV.items() if k != "KEYCLOAK_ADMIN_PASSWORD"}
 
     result = subprocess.run(
         [str(artefacts.compose_check_binary()), str(ROOT / "docker-compose.yml")],
@@ -64,7 +71,7 @@ def test_compose_refuses_to_start_without_the_token_key() -> None:
     )
 
     assert result.returncode != 0
-    assert "AKTYWNI_JWT_SECRET" in result.stderr
+    assert "KEYCLOAK_ADMIN_PASSWORD" in result.stderr
 
 
 def test_an_invalid_compose_file_is_refused(tmp_path: Path) -> None:

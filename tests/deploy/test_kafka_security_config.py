@@ -28,7 +28,11 @@ ENV = {
     **os.environ,
     "ENROLMENT_PII_KEY": "A" * 43 + "=",
     "ENROLMENT_LOOKUP_KEY": "B" * 43 + "=",
-    "AKTYWNI_JWT_SECRET": "s" * 48,
+    "KEYCLOAK_ADMIN_PASSWORD": "k" * 24,
+    "KEYCLOAK_DB_PASSWORD": "d" * 24,
+    "AKTYWNI_OIDC_PUBLIC_URL": "https://login.example.org",
+    "AKTYWNI_WEB_PUBLIC_URL": "https://aktywni.example.org",
+    "AKTYWNI_INTEGRATION_CLIENT_SECRET": "i" * 32,
 }
 
 
