@@ -25,7 +25,8 @@ from typing import Any
 TEST_CLIENT = "aktywni-test"
 INTEGRATION_CLIENT = "aktywni-integration"
 WEB_CLIENT = "aktywni-web"
-INTEGRATION_SECRET = "${AKTYWNI_INTEGRATION_CLIENT_SECRET}"
+#: Placeholders Keycloak resolves from its environment when it imports the realm.
+INTEGRATION_SECRET_PLACEHOLDER = "${AKTYWNI_INTEGRATION_CLIENT_SECRET}"  # noqa: S105 (a placeholder, not a secret)
 WEB_REDIRECT = "${AKTYWNI_WEB_PUBLIC_URL}/*"
 
 
@@ -36,12 +37,12 @@ def production(realm: dict[str, Any]) -> dict[str, Any]:
     for client in realm.get("clients", []):
         if client.get("clientId") == TEST_CLIENT or client.get("directAccessGrantsEnabled"):
             continue
-        client = dict(client)
+        kept = dict(client)
         if client.get("clientId") == INTEGRATION_CLIENT:
-            client["secret"] = INTEGRATION_SECRET
+            kept["secret"] = INTEGRATION_SECRET_PLACEHOLDER
         if client.get("clientId") == WEB_CLIENT:
-            client["redirectUris"] = [WEB_REDIRECT]
-        clients.append(client)
+            kept["redirectUris"] = [WEB_REDIRECT]
+        clients.append(kept)
     result["clients"] = clients
     result["users"] = [user for user in realm.get("users", []) if "serviceAccountClientId" in user]
     return result
