@@ -98,11 +98,18 @@ def start_all(
 
 
 def web_process(
-    state_dir: Path, port: int, services: dict[str, ServiceProcess], assets_dir: Path, *, test_sign_in: bool = False
+    state_dir: Path,
+    port: int,
+    services: dict[str, ServiceProcess],
+    assets_dir: Path,
+    *,
+    oidc_issuer: str = "",
+    test_sign_in: bool = False,
 ) -> ServiceProcess:
     """The web application pointed at ``services``; cookies without ``Secure`` (local plain HTTP only).
 
-    ``test_sign_in`` opens the tests' sign-in seam (a session from a given token); never in the demo.
+    Staff sign in at ``oidc_issuer`` (the realm's issuer); ``test_sign_in`` instead opens the tests'
+    sign-in seam (a session from a given token), refused together with an issuer; never in the demo.
     """
     env = {
         "AKTYWNI_WEB_SESSION_SECRET": local_secret(state_dir, "AKTYWNI_WEB_SESSION_SECRET"),
@@ -111,6 +118,8 @@ def web_process(
         "AKTYWNI_WEB_ASSETS_DIR": str(assets_dir),
         **{f"AKTYWNI_WEB_{name.upper()}_URL": service.url for name, service in services.items()},
     }
+    if oidc_issuer:
+        env["AKTYWNI_WEB_OIDC_ISSUER"] = oidc_issuer
     if test_sign_in:
         env["AKTYWNI_WEB_TEST_SIGN_IN"] = "true"
     return ServiceProcess(WEB, state_dir, port, env)
