@@ -11,7 +11,7 @@ from pathlib import Path
 from aktywni_stack.process import ManagedProcess, wait_until
 
 SERVICES = ("enrolment", "scheduling", "reporting")
-DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003, "web": 8000}
+DEMO_PORTS = {"enrolment": 8001, "scheduling": 8002, "reporting": 8003, "web": 3000}
 #: The staff web application: a fourth process, calling the three services' APIs (no Kafka, no database).
 WEB = "web"
 #: What the demo (and the tests that run its examples) asks of a service beyond production's settings:
