@@ -9,6 +9,7 @@ must fit a 390 px phone, and is saved as a screenshot in the test's directory.
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from aktywni_shared.auth import Role
 from aktywni_stack import browser, demo_data
 from tests.e2e.conftest import OTHER_ORGANISATION, RunningSystem
+from tests.e2e.test_import import HEADERS, _row
+from tests.support.people import person
 
 AXE = "/vendor/axe-core/axe.min.js"
 
@@ -216,3 +219,54 @@ def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
     expect(page.locator("#status")).to_have_text("dane usunięte")
     expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: dane osobowe usunięte")
     staff.check("karta-usuniete")
+
+
+def test_the_coordinator_imports_a_file_with_a_refused_row_and_downloads_the_reports(
+    chrome: Browser, system: RunningSystem, project_id: str, shots: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(15)
+    good, bad = person(rng, 1), person(rng, 2)
+    on = {
+        "Stopień niepełnosprawności": "lekki",
+        "Klient pomocy społecznej": "Tak",
+        "Osoba z niepełnosprawnościami": "Tak",
+    }
+    rows = [
+        HEADERS,
+        _row(good, demo_data.EUDAJMONIA, "Osoba niepełnosprawna (ON)", **on),
+        _row(bad, demo_data.EUDAJMONIA, "Osoba niepełnosprawna (ON)", **on, **{"Kod pocztowy": "5361"}),
+    ]
+    upload = tmp_path / "lista.csv"
+    upload.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+
+    staff = _staff(chrome, system, shots)
+    page = staff.page
+    staff.sign_in(system, demo_data.EUDAJMONIA, Role.COORDINATOR)
+    page.goto(f"{staff.base}/projects/{project_id}")
+    page.get_by_role("link", name="Import z pliku").click()
+    page.get_by_role("button", name="Importuj").click()
+    expect(page.locator("#blad-file")).to_have_text("Wybierz plik CSV albo XLSX.")
+    staff.check("import")
+    page.get_by_label("Plik z uczestnikami").set_input_files(str(upload))
+    page.get_by_role("button", name="Importuj").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Raport importu")
+    assert page.locator("#bledy").count() == 0, page.locator("#bledy").inner_text()
+    expect(page.locator("#odrzucone")).to_have_text("1")
+    refused = page.locator('tr.bad[data-row="3"]')
+    expect(refused.locator("mark")).to_have_text("Kod pocztowy")
+    staff.check("import-raport")
+    with page.expect_download() as report:
+        page.get_by_role("button", name="Pobierz raport (CSV)").click()
+    text = Path(report.value.path()).read_text(encoding="utf-8-sig")
+    assert "3;Kod pocztowy;" in text, text
+
+    page.goto(f"{staff.base}/projects/{project_id}/reports")
+    expect(page.get_by_role("heading", name="Pliki do pobrania")).to_be_visible()
+    staff.check("raporty")
+    with page.expect_download() as export:
+        page.get_by_role("link", name="Plik uczestników w układzie SM EFS").click()
+    assert export.value.suggested_filename == f"{project_id}-uczestnicy.csv"
+    assert good["last_name"] in Path(export.value.path()).read_text(encoding="utf-8-sig")
+    with page.expect_download() as indicators:
+        page.get_by_role("link", name="Wskaźniki (CSV)").click()
+    assert indicators.value.suggested_filename.endswith(".csv")

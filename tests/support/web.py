@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from web.use_cases.ports import Json, Refused
+from web.use_cases.ports import Download, Json, Refused
 
 PROJECT: Json = {
     "project_id": "TA-2026",
@@ -90,9 +90,33 @@ class FakeEnrolment:
         self.people[participant_id]["status"] = status.get(action, "completed")
         return self.people[participant_id]
 
+    async def import_file(self, token: str, project_id: str, filename: str, content: bytes) -> Json:
+        self.calls.append(("import", token, filename))
+        return IMPORT_REPORT
+
+    async def download(self, token: str, path: str) -> Download:
+        self.calls.append(("download", token, path))
+        return Download(b"\xef\xbb\xbfa;b\r\n", "text/csv; charset=utf-8", "TA-2026-uczestnicy.csv")
+
     async def erase(self, token: str, participant_id: str) -> None:
         self.calls.append(("erase", token, None))
         self.people[participant_id].update(status="erased", personal=None)
+
+
+IMPORT_REPORT: Json = {
+    "rows": 3,
+    "enrolled": 1,
+    "already_enrolled": 0,
+    "invalid_rows": 2,
+    "encoding": "utf-8",
+    "errors": [
+        {"row": 3, "field": "PESEL", "reason": "niepoprawny PESEL"},
+        {"row": 2, "field": "Kod pocztowy", "reason": "kod pocztowy w formacie 00-000"},
+        {"row": 3, "field": "Imię", "reason": "brak imienia"},
+    ],
+    "enrolled_rows": [{"row": 4, "participant_id": "p"}],
+    "already_enrolled_rows": [],
+}
 
 
 def person(participant_id: str, project_id: str = "TA-2026", status: str = "enrolled") -> Json:
@@ -129,6 +153,7 @@ def indicator(code: str, value: int, target: int, *, will_meet: bool) -> Json:
 @dataclass
 class FakeReporting:
     reports: dict[str, Json] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
 
     async def report(self, token: str, project_id: str) -> Json:
         if project_id not in self.reports:
@@ -137,6 +162,10 @@ class FakeReporting:
 
     async def indicators(self, token: str, project_id: str) -> Json:
         return {"indicators": []}
+
+    async def download(self, token: str, path: str) -> Download:
+        self.downloads.append(path)
+        return Download(b"PK", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "w.xlsx")
 
 
 class FakeScheduling:

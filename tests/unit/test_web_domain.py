@@ -106,3 +106,19 @@ def test_an_indicator_is_at_risk_when_its_forecast_misses_the_target() -> None:
         ],
     }
     assert [i.code for i in at_risk(report)] == ["A"]
+
+
+def test_an_import_report_groups_refusals_by_row_and_downloads_as_csv() -> None:
+    from tests.support.web import IMPORT_REPORT
+    from web.domain.imports import accepted_file, refused_rows, report_csv
+
+    rows = refused_rows(IMPORT_REPORT)
+    assert [(r.row, r.fields) for r in rows] == [
+        (2, (("Kod pocztowy", "kod pocztowy w formacie 00-000"),)),
+        (3, (("PESEL", "niepoprawny PESEL"), ("Imię", "brak imienia"))),
+    ]
+    text = report_csv(IMPORT_REPORT)
+    assert text.startswith("\ufeffWiersze;Przyjęci")
+    assert "3;PESEL;niepoprawny PESEL\r\n" in text
+    assert accepted_file("Lista.XLSX")
+    assert not accepted_file("lista.pdf")

@@ -115,3 +115,31 @@ async def test_a_refused_field_is_shown_next_to_it_and_the_pesel_stays_out_of_th
         )
         assert found.status_code == 200
         assert "71030512348" not in str(found.url)
+
+
+async def test_the_import_wizard_shows_each_refused_row_and_downloads_its_report() -> None:
+    async with _app(FakeEnrolment()) as client:
+        await _signed_in(client, Role.COORDINATOR)
+        form = await client.get("/projects/TA-2026/import")
+        csrf = _csrf(form.text)
+        missing = await client.post("/projects/TA-2026/import", data={"csrf_token": csrf})
+        assert missing.status_code == 422
+        assert 'id="blad-file"' in missing.text
+        answer = await client.post(
+            "/projects/TA-2026/import", data={"csrf_token": csrf}, files={"file": ("lista.csv", b"a;b\n")}
+        )
+        assert answer.status_code == 200
+        assert answer.text.count('class="bad" data-row="3"') == 2
+        assert "<mark>PESEL</mark>" in answer.text
+        report = re.search(r'name="report" value="([^"]+)"', answer.text)
+        assert report
+        import html
+
+        csv_file = await client.post(
+            "/projects/TA-2026/import/report.csv", data={"csrf_token": csrf, "report": html.unescape(report.group(1))}
+        )
+        assert csv_file.headers["content-disposition"] == 'attachment; filename="TA-2026-raport-importu.csv"'
+        assert "3;Imię;brak imienia" in csv_file.text
+        export = await client.get("/projects/TA-2026/exports/sm-efs.csv")
+        assert export.headers["content-disposition"] == 'attachment; filename="TA-2026-uczestnicy.csv"'
+        assert (await client.get("/projects/TA-2026/exports/secrets.csv")).status_code == 404

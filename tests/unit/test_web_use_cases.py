@@ -101,3 +101,26 @@ async def test_creating_a_project_from_the_form() -> None:
     assert (await projects.create(enrolment, "tok", body)).ok
     refused = await projects.create(enrolment, "tok", {**body, "title": ""})
     assert refused.errors[0].message == "To pole nie może być puste."
+
+
+async def test_an_import_refuses_a_missing_or_foreign_file_before_calling_enrolment() -> None:
+    from web.use_cases import imports
+
+    enrolment = FakeEnrolment()
+    assert (await imports.import_file(enrolment, "tok", "TA-2026", "", b"")).errors[0].field == "file"
+    assert "CSV albo XLSX" in (await imports.import_file(enrolment, "tok", "TA-2026", "a.pdf", b"x")).errors[0].message
+    assert enrolment.calls == []
+    done = await imports.import_file(enrolment, "tok", "TA-2026", "a.csv", b"x")
+    assert done.record is not None
+    assert done.record["invalid_rows"] == 2
+    assert enrolment.calls == [("import", "tok", "a.csv")]
+
+
+async def test_exports_come_from_the_service_that_makes_them() -> None:
+    from web.use_cases import reports
+
+    enrolment, reporting = FakeEnrolment(), FakeReporting()
+    await reports.download(enrolment, reporting, "tok", "TA-2026", "indicators.xlsx")
+    await reports.download(enrolment, reporting, "tok", "TA-2026", "sm-efs.csv")
+    assert reporting.downloads == ["/projects/TA-2026/exports/indicators.xlsx"]
+    assert enrolment.calls == [("download", "tok", "/projects/TA-2026/exports/participants.csv")]

@@ -48,6 +48,7 @@ FIELD_LABELS = {
     "starts_on": "Początek realizacji",
     "ends_on": "Koniec realizacji",
     "target_groups": "Grupy docelowe",
+    "file": "Plik",
 }
 
 #: Pydantic's error kinds in Polish (the message the API sends is English and may name internals).

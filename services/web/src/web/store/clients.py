@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from web.use_cases.ports import Json, Refused
+from web.use_cases.ports import Download, Json, Refused
 
 #: Paths of the lifecycle actions on ``/participants/{id}/...`` and the date field each one sends.
 ACTION_PATHS = {
@@ -18,6 +18,16 @@ ACTION_PATHS = {
 }
 
 
+def _refuse(response: httpx.Response) -> None:
+    """A 4xx or 5xx answer as :class:`Refused`, with the service's body (its ``detail``)."""
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"detail": response.reason_phrase}
+        raise Refused(response.status_code, body)
+
+
 class ServiceClient:
     def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.http = httpx.AsyncClient(base_url=base_url, timeout=15, transport=transport)
@@ -27,15 +37,21 @@ class ServiceClient:
 
     async def call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
         response = await self.http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
-        if response.status_code >= 400:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {"detail": response.reason_phrase}
-            raise Refused(response.status_code, body)
+        _refuse(response)
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    async def download(self, token: str, path: str) -> Download:
+        response = await self.http.get(path, headers={"Authorization": f"Bearer {token}"})
+        _refuse(response)
+        disposition = response.headers.get("content-disposition", "")
+        filename = (
+            disposition.split("filename=", 1)[1].strip('"')
+            if "filename=" in disposition
+            else path.rsplit("/", maxsplit=1)[-1]
+        )
+        return Download(response.content, response.headers.get("content-type", "application/octet-stream"), filename)
 
 
 class EnrolmentClient(ServiceClient):
@@ -74,6 +90,10 @@ class EnrolmentClient(ServiceClient):
 
     async def act(self, token: str, participant_id: str, action: str, body: Json) -> Json:
         return dict(await self.call("POST", f"/participants/{participant_id}/{ACTION_PATHS[action]}", token, json=body))
+
+    async def import_file(self, token: str, project_id: str, filename: str, content: bytes) -> Json:
+        files = {"file": (filename, content)}
+        return dict(await self.call("POST", f"/projects/{project_id}/imports", token, files=files, timeout=120))
 
     async def erase(self, token: str, participant_id: str) -> None:
         await self.call("DELETE", f"/participants/{participant_id}/personal-data", token)

@@ -6,6 +6,7 @@ may see and do, so the web application adds no path to personal data of its own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 Json = dict[str, Any]
@@ -18,6 +19,15 @@ class Refused(Exception):
         super().__init__(status)
         self.status = status
         self.body = body
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file a service produced (an export, a template), passed on to the browser as it came."""
+
+    content: bytes
+    media_type: str
+    filename: str
 
 
 class Enrolment(Protocol):
@@ -33,11 +43,14 @@ class Enrolment(Protocol):
     async def enrol(self, token: str, project_id: str, body: Json, *, candidate: bool) -> Json: ...
     async def act(self, token: str, participant_id: str, action: str, body: Json) -> Json: ...
     async def erase(self, token: str, participant_id: str) -> None: ...
+    async def import_file(self, token: str, project_id: str, filename: str, content: bytes) -> Json: ...
+    async def download(self, token: str, path: str) -> Download: ...
 
 
 class Reporting(Protocol):
     async def report(self, token: str, project_id: str) -> Json: ...
     async def indicators(self, token: str, project_id: str) -> Json: ...
+    async def download(self, token: str, path: str) -> Download: ...
 
 
 class Scheduling(Protocol):
