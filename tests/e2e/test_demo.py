@@ -13,7 +13,7 @@ import pytest
 
 from aktywni_shared.auth import Role, Tokens
 from aktywni_shared.clock import today_in_warsaw
-from aktywni_stack import demo_data, demo_support
+from aktywni_stack import demo_data, demo_support, keycloak
 from aktywni_stack.http_client import JsonApi
 from aktywni_stack.ports import free_port
 from tests.e2e.conftest import RunningSystem
@@ -38,6 +38,7 @@ def _demo_env(tmp_path: Path) -> dict[str, str]:
         AKTYWNI_KAFKA_PORT=str(free_port()),
         AKTYWNI_KAFKA_CONTROLLER_PORT=str(free_port()),
         AKTYWNI_FERRETDB_PORT=str(free_port()),
+        AKTYWNI_KEYCLOAK_PORT=str(free_port()),
         AKTYWNI_ENROLMENT_PORT=str(free_port()),
         AKTYWNI_SCHEDULING_PORT=str(free_port()),
         AKTYWNI_REPORTING_PORT=str(free_port()),
@@ -57,7 +58,7 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     lines: list[str] = []
     try:
         assert demo.stdout is not None
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 240  # Kafka, FerretDB, Keycloak, three services, the seeding
         while time.monotonic() < deadline:
             line = demo.stdout.readline()
             if not line:
@@ -68,7 +69,7 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
         output = "".join(lines)
         assert "Press Ctrl-C" in output, output
         pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
-        assert set(pids) == {"kafka", "ferretdb", "enrolment", "scheduling", "reporting"}
+        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting"}
         assert all(_alive(pid) for pid in pids.values())
 
         demo.send_signal(signal.SIGINT)
@@ -89,6 +90,9 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     year = today_in_warsaw().year
     assert f"({year}-01-01 – {year}-12-31): http://127.0.0.1:" in output, output
     assert "409" not in output
+    assert f"Sign-in (OpenID Connect): issuer http://127.0.0.1:{env['AKTYWNI_KEYCLOAK_PORT']}/realms/aktywni" in output
+    assert f"password '{keycloak.DEMO_PASSWORD}' for each" in output, output
+    assert all(f"    {user.username} " in output for user in keycloak.DEMO_USERS), output
     assert "stopped" in rest
     assert [name for name, pid in pids.items() if _alive(pid)] == [], "no stray process"
     assert list(tmp_path.glob("*.pid")) == []
@@ -139,7 +143,7 @@ def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: 
         output = _wait_for_line(make, "Press Ctrl-C")
         tree = _descendants(make.pid)
         pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
-        assert set(pids) == {"kafka", "ferretdb", "enrolment", "scheduling", "reporting"}
+        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting"}
         everything = tree | set(pids.values())
         demo_pid = next(
             pid
