@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from web.routes.deps import Api, Form, page, session_of, text_fields
 from web.store.oidc import claims_of
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 #: Only site-relative paths are followed after sign-in (no open redirect).
 _SAFE_NEXT = "/"
@@ -39,7 +41,11 @@ async def callback(
     session = session_of(request)
     if api.provider is None or state not in session.pending or not code:
         return page(request, "sign_in.html", {"provider": api.provider is not None, "failed": True}, 400)
-    next_path = await api.provider.finish(session, state, code)
+    try:
+        next_path = await api.provider.finish(session, state, code)
+    except Exception:  # noqa: BLE001 - a refused or failed code exchange: say so, log no token or code
+        log.warning("sign-in: the provider refused the code exchange")
+        return page(request, "sign_in.html", {"provider": True, "failed": True}, 400)
     return RedirectResponse(next_path, status_code=303)
 
 

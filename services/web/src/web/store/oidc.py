@@ -50,7 +50,10 @@ def remember(session: Session, token: dict[str, Any]) -> None:
 
 
 class Provider:
-    def __init__(self, issuer: str, client_id: str, redirect_uri: str) -> None:
+    def __init__(
+        self, issuer: str, client_id: str, redirect_uri: str, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.transport = transport  # tests: a stand-in provider
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
         self.redirect_uri = redirect_uri
@@ -63,7 +66,7 @@ class Provider:
 
     async def endpoints(self) -> Endpoints:
         if self._endpoints is None:
-            async with httpx.AsyncClient(timeout=10) as http:
+            async with httpx.AsyncClient(timeout=10, transport=self.transport) as http:
                 response = await http.get(f"{self.issuer}/.well-known/openid-configuration")
                 response.raise_for_status()
                 document = response.json()
@@ -74,7 +77,12 @@ class Provider:
 
     def _client(self) -> AsyncOAuth2Client:
         return AsyncOAuth2Client(
-            self.client_id, redirect_uri=self.redirect_uri, scope="openid", code_challenge_method="S256"
+            self.client_id,
+            redirect_uri=self.redirect_uri,
+            scope="openid",
+            code_challenge_method="S256",
+            timeout=15,
+            transport=self.transport,
         )
 
     async def sign_in_url(self, session: Session, next_path: str) -> str:
