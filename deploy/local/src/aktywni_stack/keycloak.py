@@ -246,14 +246,17 @@ class EmbeddedKeycloak:
     def prepare(self, dist: Path) -> None:
         """This instance's home: scripts copied, the distribution linked, a data directory of its own."""
         self.home.mkdir(parents=True, exist_ok=True)
+        links = [self.home / name for name in LINKED]
+        if any(link.is_symlink() and link.resolve() != (dist / link.name).resolve() for link in links):
+            # Another Keycloak version since this state dir was made: its scripts and links anew.
+            shutil.rmtree(self.home / "bin", ignore_errors=True)
+            for link in links:
+                link.unlink(missing_ok=True)
         if not (self.home / "bin").exists():
             shutil.copytree(dist / "bin", self.home / "bin", symlinks=True)
-        for name in LINKED:
-            link = self.home / name
-            if link.is_symlink() and link.resolve() != (dist / name).resolve():
-                link.unlink()  # another Keycloak version since this state dir was made
+        for link in links:
             if not link.exists():
-                link.symlink_to(dist / name, target_is_directory=True)
+                link.symlink_to(dist / link.name, target_is_directory=True)
         if self.seeded:
             seed = seed_database()
             h2 = self.home / "data" / "h2"
