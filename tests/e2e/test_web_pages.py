@@ -10,6 +10,7 @@ must fit a 390 px phone, and is saved as a screenshot in the test's directory.
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,6 +122,26 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     page.goto(f"{staff.base}/projects/{project_id}")
     expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
     staff.check("projekt-ta")
+
+    # indicators from a template (once reporting has learned of the project), then a target changed
+    page.get_by_role("link", name="Wskaźniki i cele").click()
+    deadline = time.monotonic() + 30
+    while True:
+        page.get_by_label("Szablon").select_option("trener-aktywnosci")
+        page.get_by_role("button", name="Zastosuj szablon").click()
+        if page.locator("#bledy").count() == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    target = page.get_by_label("TA-ON-SUPPORTED", exact=False)
+    expect(target).to_be_visible()
+    target.fill("dużo")
+    page.get_by_role("button", name="Zapisz wartości docelowe").click()
+    expect(page.locator("#blad-target-TA-ON-SUPPORTED")).to_contain_text("liczba całkowita")
+    staff.check("wskazniki-bledy")
+    page.get_by_label("TA-ON-SUPPORTED", exact=False).fill("42")
+    page.get_by_role("button", name="Zapisz wartości docelowe").click()
+    expect(page.get_by_label("TA-ON-SUPPORTED", exact=False)).to_have_value("42")
+    staff.check("wskazniki")
 
     page.get_by_role("button", name="Wyloguj").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wylogowano")

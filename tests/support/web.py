@@ -154,6 +154,7 @@ def indicator(code: str, value: int, target: int, *, will_meet: bool) -> Json:
 class FakeReporting:
     reports: dict[str, Json] = field(default_factory=dict)
     downloads: list[str] = field(default_factory=list)
+    definitions: dict[str, list[Json]] = field(default_factory=dict)
 
     async def report(self, token: str, project_id: str) -> Json:
         if project_id not in self.reports:
@@ -161,7 +162,20 @@ class FakeReporting:
         return self.reports[project_id]
 
     async def indicators(self, token: str, project_id: str) -> Json:
-        return {"indicators": []}
+        return {"indicators": self.definitions.get(project_id, [])}
+
+    async def templates(self, token: str) -> Json:
+        return {"trener-aktywnosci": [], "wma": []}
+
+    async def apply_template(self, token: str, project_id: str, template: str) -> Json:
+        if template not in await self.templates(token):
+            raise Refused(422, {"detail": [{"loc": ["body", "template"], "msg": "unknown", "type": "value_error"}]})
+        self.definitions[project_id] = [{"code": "A-1", "name": "Osoby", "target": 10, "kind": "output"}]
+        return {"indicators": self.definitions[project_id]}
+
+    async def define(self, token: str, project_id: str, body: Json) -> Json:
+        self.definitions[project_id] = list(body["indicators"])
+        return body
 
     async def download(self, token: str, path: str) -> Download:
         self.downloads.append(path)

@@ -124,3 +124,18 @@ async def test_exports_come_from_the_service_that_makes_them() -> None:
     await reports.download(enrolment, reporting, "tok", "TA-2026", "sm-efs.csv")
     assert reporting.downloads == ["/projects/TA-2026/exports/indicators.xlsx"]
     assert enrolment.calls == [("download", "tok", "/projects/TA-2026/exports/participants.csv")]
+
+
+async def test_a_template_then_new_targets_keep_the_rest_of_each_definition() -> None:
+    from web.use_cases import indicators
+
+    reporting = FakeReporting()
+    assert not (await indicators.apply_template(reporting, "tok", "TA-2026", "nieznany")).ok
+    assert (await indicators.apply_template(reporting, "tok", "TA-2026", "trener-aktywnosci")).ok
+    page = await indicators.indicators_page(reporting, "tok", "TA-2026")
+    assert page.templates == ["trener-aktywnosci", "wma"]
+    refused = await indicators.set_targets(reporting, "tok", "TA-2026", {"target-A-1": "dużo"})
+    assert [e.field for e in refused.errors] == ["target-A-1"]
+    assert reporting.definitions["TA-2026"][0]["target"] == 10
+    assert (await indicators.set_targets(reporting, "tok", "TA-2026", {"target-A-1": " 25 "})).ok
+    assert reporting.definitions["TA-2026"] == [{"code": "A-1", "name": "Osoby", "target": 25, "kind": "output"}]

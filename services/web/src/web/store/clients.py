@@ -106,6 +106,16 @@ class ReportingClient(ServiceClient):
     async def indicators(self, token: str, project_id: str) -> Json:
         return dict(await self.call("GET", f"/projects/{project_id}/indicators", token))
 
+    async def templates(self, token: str) -> Json:
+        return dict(await self.call("GET", "/indicator-templates", token))
+
+    async def apply_template(self, token: str, project_id: str, template: str) -> Json:
+        path = f"/projects/{project_id}/indicators/template"
+        return dict(await self.call("POST", path, token, json={"template": template}))
+
+    async def define(self, token: str, project_id: str, body: Json) -> Json:
+        return dict(await self.call("PUT", f"/projects/{project_id}/indicators", token, json=body))
+
 
 class SchedulingClient(ServiceClient):
     async def ready(self) -> bool:
