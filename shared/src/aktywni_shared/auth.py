@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Protocol
 
 import jwt
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
@@ -70,7 +70,7 @@ class Tokens:
             raise InvalidToken("token claims org/role are missing or invalid") from error
 
 
-_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
+bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
 
 
 Authenticate = Callable[[HTTPAuthorizationCredentials | None], Awaitable[Principal]]
@@ -80,7 +80,7 @@ def authentication(tokens: TokenVerifier) -> Authenticate:
     """A FastAPI dependency that yields the caller's :class:`Principal`, or answers 401."""
 
     async def current_principal(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
         if credentials is None:
             raise HTTPException(401, detail="missing bearer token", headers={"WWW-Authenticate": "Bearer"})
@@ -94,6 +94,14 @@ def authentication(tokens: TokenVerifier) -> Authenticate:
     return current_principal
 
 
+async def caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    """A router's dependency: the signed-in caller, by the authentication the app put on its state."""
+    authenticate: Authenticate = request.app.state.authenticate
+    return await authenticate(credentials)
+
+
 __all__ = [
     "Authenticate",
     "InvalidToken",
@@ -102,5 +110,7 @@ __all__ = [
     "TokenVerifier",
     "Tokens",
     "authentication",
+    "bearer",
+    "caller",
     "require_role",
 ]

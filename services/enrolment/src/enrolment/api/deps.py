@@ -9,22 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.auth import Principal, caller
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from enrolment.use_cases import Enrolment
-
-#: The same scheme as aktywni_shared.auth's (one security scheme in the OpenAPI document).
-_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
-
-
-async def caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """The signed-in caller (401 without a valid bearer token)."""
-    authenticate: Authenticate = request.app.state.authenticate
-    return await authenticate(credentials)
 
 
 def use_cases(request: Request) -> Enrolment:

@@ -10,24 +10,12 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.auth import Principal, caller
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, PROJECT_ID_PATTERN
 from reporting.domain.indicators import INDICATOR_CODE_PATTERN
 from reporting.use_cases.live import Changes
 from reporting.use_cases.reports import Reports
-
-#: The same scheme as aktywni_shared.auth's dependency, so that the OpenAPI document names one.
-_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
-
-
-async def caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """The signed-in caller (401 without a valid bearer token)."""
-    authenticate: Authenticate = request.app.state.authenticate
-    return await authenticate(credentials)
 
 
 def use_cases(request: Request) -> Reports:

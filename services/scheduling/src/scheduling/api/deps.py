@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from aktywni_shared.auth import Authenticate, Principal
+from aktywni_shared.auth import Principal, caller
 from aktywni_shared.contracts.envelope import PROJECT_ID_PATTERN
 from scheduling.domain.venues import SLUG
 from scheduling.use_cases.attendance import Attendance
@@ -20,17 +19,6 @@ from scheduling.use_cases.calendars import Calendars
 from scheduling.use_cases.participants import Participants
 from scheduling.use_cases.planning import Planning
 from scheduling.use_cases.service import UseCases
-
-#: The same scheme as aktywni_shared.auth's dependency, so that the OpenAPI document names one.
-_bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider (OpenID Connect)")
-
-
-async def caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """The signed-in caller (401 without a valid bearer token)."""
-    authenticate: Authenticate = request.app.state.authenticate
-    return await authenticate(credentials)
 
 
 def use_cases(request: Request) -> UseCases:
