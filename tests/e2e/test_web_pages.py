@@ -195,6 +195,7 @@ def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
     assert page.locator("#bledy").count() == 0, page.locator("#bledy").inner_text()
     expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: Anna Przykładowa")
     expect(page.locator("#status")).to_have_text("kandydat")
+    expect(page.get_by_text("kobieta, 1971")).to_be_visible()
     card = page.url
     staff.check("karta-kandydat")
 
@@ -240,6 +241,11 @@ def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
     expect(page.locator("#status")).to_have_text("dane usunięte")
     expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: dane osobowe usunięte")
     staff.check("karta-usuniete")
+
+    # the web application's log names routes only: no PESEL, name or token
+    log = system.services["web"].process.log_file.read_text(encoding="utf-8")
+    for secret in ("71030512348", "Przykładowa", system.token(demo_data.EUDAJMONIA, Role.PARTNER_STAFF)[:40]):
+        assert secret not in log
 
 
 def test_the_coordinator_imports_a_file_with_a_refused_row_and_downloads_the_reports(
