@@ -122,6 +122,16 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     page.goto(f"{staff.base}/projects/{project_id}")
     expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
     staff.check("projekt-ta")
+    page.get_by_label("Rodzaj deklaracji").select_option("cooperate")
+    page.get_by_label("Nazwa instytucji").fill("Spółdzielnia Socjalna Razem")
+    page.get_by_role("button", name="Zapisz deklarację").click()
+    expect(page.locator("#blad-declared_on")).to_have_text("To pole jest wymagane.")
+    staff.check("deklaracja-bledy")
+    page.get_by_label("Rodzaj instytucji").select_option("employer")
+    page.get_by_label("Data deklaracji").fill("2012-03-01")
+    page.get_by_label("Znak dokumentu").fill("DEK/1/2012")
+    page.get_by_role("button", name="Zapisz deklarację").click()
+    expect(page.get_by_text("Spółdzielnia Socjalna Razem: współpraca przy wdrażaniu")).to_be_visible()
 
     # indicators from a template (once reporting has learned of the project), then a target changed
     page.get_by_role("link", name="Wskaźniki i cele").click()

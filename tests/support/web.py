@@ -32,6 +32,7 @@ class FakeEnrolment:
     people: dict[str, Json] = field(default_factory=dict)
     calls: list[tuple[str, str, Any]] = field(default_factory=list)
     refuse_enrolment: tuple[int, Any] | None = None
+    declared: list[Json] = field(default_factory=list)
 
     async def organisations(self, token: str) -> list[Json]:
         return [{"organisation_id": "fundacja-rozwoju-demokracji-lokalnej", "name": "FRDL", "kind": "ngo"}]
@@ -60,7 +61,15 @@ class FakeEnrolment:
         return body
 
     async def declarations(self, token: str, project_id: str) -> list[Json]:
-        return []
+        return self.declared
+
+    async def declare(self, token: str, project_id: str, body: Json) -> Json:
+        missing = [n for n in ("kind", "institution_name", "declared_on") if n not in body]
+        if missing:
+            detail = [{"loc": ["body", n], "msg": "Field required", "type": "missing"} for n in missing]
+            raise Refused(422, {"detail": detail})
+        self.declared.append(body)
+        return body
 
     async def participants(self, token: str, project_id: str, filters: dict[str, str | int]) -> Json:
         self.calls.append(("participants", token, dict(filters)))

@@ -139,3 +139,15 @@ async def test_a_template_then_new_targets_keep_the_rest_of_each_definition() ->
     assert reporting.definitions["TA-2026"][0]["target"] == 10
     assert (await indicators.set_targets(reporting, "tok", "TA-2026", {"target-A-1": " 25 "})).ok
     assert reporting.definitions["TA-2026"] == [{"code": "A-1", "name": "Osoby", "target": 25, "kind": "output"}]
+
+
+async def test_a_declaration_leaves_empty_fields_out_so_the_api_names_them() -> None:
+    enrolment = FakeEnrolment()
+    refused = await projects.declare(enrolment, "tok", "TA-2026", {"kind": "cooperate", "institution_name": " "})
+    assert [(e.field, e.label) for e in refused.errors] == [
+        ("institution_name", "Nazwa instytucji"),
+        ("declared_on", "Data deklaracji"),
+    ]
+    form = {"kind": "cooperate", "institution_name": "Spółdzielnia", "declared_on": "2026-03-01"}
+    assert (await projects.declare(enrolment, "tok", "TA-2026", form)).ok
+    assert enrolment.declared == [form]

@@ -49,6 +49,11 @@ FIELD_LABELS = {
     "ends_on": "Koniec realizacji",
     "target_groups": "Grupy docelowe",
     "file": "Plik",
+    "kind": "Rodzaj deklaracji",
+    "institution_name": "Nazwa instytucji",
+    "institution_kind": "Rodzaj instytucji",
+    "declared_on": "Data deklaracji",
+    "document_reference": "Znak dokumentu",
 }
 
 #: Pydantic's error kinds in Polish (the message the API sends is English and may name internals).

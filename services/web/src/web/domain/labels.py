@@ -60,3 +60,16 @@ def label(table: dict[str, str], value: object) -> str:
     """The Polish name of ``value``, or the value itself when the table does not know it."""
     text = str(value) if value is not None else ""
     return table.get(text, text)
+
+
+DECLARATION_KIND = {
+    "implement_model": "wdrożenie modelu (jednostka pomocy społecznej)",
+    "cooperate": "współpraca przy wdrażaniu (organizacja, pracodawca)",
+}
+ORGANISATION_KIND = {
+    "social_assistance_centre": "ośrodek pomocy społecznej",
+    "foundation": "fundacja",
+    "ngo": "organizacja pozarządowa",
+    "employer": "pracodawca",
+    "public_body": "instytucja publiczna",
+}

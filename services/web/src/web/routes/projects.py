@@ -42,4 +42,14 @@ async def project(request: Request, project_id: str, caller: Caller, api: Api) -
         found = await cases.project_page(api.enrolment, api.reporting, caller.access_token, project_id)
     except Refused as refused:
         return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
-    return page(request, "project.html", {"page": found, "reporting_url": api.reporting_url})
+    return page(request, "project.html", {"page": found, "values": {}, "errors": []})
+
+
+@router.post("/projects/{project_id}/declarations", response_class=HTMLResponse)
+async def declare(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    values = text_fields(form)
+    outcome = await cases.declare(api.enrolment, caller.access_token, project_id, values)
+    if outcome.ok:
+        return RedirectResponse(f"/projects/{project_id}#deklaracje", status_code=303)
+    found = await cases.project_page(api.enrolment, api.reporting, caller.access_token, project_id)
+    return page(request, "project.html", {"page": found, "values": values, "errors": outcome.errors}, 422)

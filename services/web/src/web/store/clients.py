@@ -76,6 +76,9 @@ class EnrolmentClient(ServiceClient):
     async def declarations(self, token: str, project_id: str) -> list[Json]:
         return list(await self.call("GET", f"/projects/{project_id}/declarations", token))
 
+    async def declare(self, token: str, project_id: str, body: Json) -> Json:
+        return dict(await self.call("POST", f"/projects/{project_id}/declarations", token, json=body))
+
     async def participants(self, token: str, project_id: str, filters: dict[str, str | int]) -> Json:
         # server to server: the PESEL filter travels in the query to enrolment, whose access log
         # records route templates only; it never appears in the browser's address

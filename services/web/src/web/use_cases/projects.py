@@ -53,3 +53,15 @@ async def create(enrolment: Enrolment, token: str, body: Json) -> Outcome:
     except Refused as refused:
         errors = field_errors(refused.status, refused.body)
         return Outcome(errors=errors or [FieldError(None, "Nie udało się utworzyć projektu.")])
+
+
+DECLARATION_FIELDS = ("kind", "institution_name", "institution_kind", "declared_on", "document_reference")
+
+
+async def declare(enrolment: Enrolment, token: str, project_id: str, form: Mapping[str, str]) -> Outcome:
+    """Record an institution's declaration; an empty field is left out, so the API names it."""
+    body = {name: form[name].strip() for name in DECLARATION_FIELDS if form.get(name, "").strip()}
+    try:
+        return Outcome(record=await enrolment.declare(token, project_id, body))
+    except Refused as refused:
+        return Outcome(errors=field_errors(refused.status, refused.body))
