@@ -50,6 +50,12 @@ class Staff:
     def sign_in(self, system: RunningSystem, organisation: str, role: Role) -> None:
         self.page.goto(f"{self.base}/")
         expect(self.page).to_have_url(f"{self.base}/sign-in")
+        # by keyboard: the first Tab reaches the skip link, shown with a visible focus outline
+        self.page.keyboard.press("Tab")
+        focused = self.page.evaluate(
+            "() => [document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]"
+        )
+        assert focused == ["Przejdź do treści", "solid"], focused
         self.check("logowanie")
         self.page.get_by_label("Token dostępu").fill(system.token(organisation, role, user=f"{role.value}-testowy"))
         self.page.get_by_role("button", name="Zaloguj się").click()
@@ -307,3 +313,10 @@ def test_the_coordinator_imports_a_file_with_a_refused_row_and_downloads_the_rep
     with page.expect_download() as indicators:
         page.get_by_role("link", name="Wskaźniki (CSV)").click()
     assert indicators.value.suggested_filename.endswith(".csv")
+
+    # the auditor's start page: the indicators at risk of every project it may read
+    auditor = _staff(chrome, system, shots)
+    auditor.sign_in(system, demo_data.MOPS, Role.AUDITOR)
+    expect(auditor.page.get_by_role("heading", name="Wskaźniki zagrożone")).to_be_visible()
+    expect(auditor.page.get_by_role("heading", name="Kandydaci czekający na kwalifikację")).to_have_count(0)
+    auditor.check("start-audytor")
