@@ -80,7 +80,7 @@ async def test_sign_in(request: Request, form: Form) -> Response:
     claims = claims_of(token)
     session.access_token = token
     session.expires_at = float(claims.get("exp", 0))
-    session.user = str(claims.get("sub", ""))
+    session.user = str(claims.get("preferred_username") or claims.get("sub", ""))
     session.organisation_id = str(claims.get("org", ""))
     session.role = str(claims.get("role", ""))
     return RedirectResponse(_safe(fields.get("next", "/")), status_code=303)
