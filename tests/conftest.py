@@ -2,7 +2,8 @@
 
 Which ones: ``KAFKA_BOOTSTRAP_SERVERS`` + ``MONGODB_URI`` if set, else testcontainers if Docker
 answers, else the embedded stack on free ports in a temporary directory. If none can start, the
-tests that need them fail with the reason; they are never skipped.
+tests that need them fail with the reason; they are never skipped. The identity provider (one
+embedded Keycloak, ``keycloak``) starts on first use, once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from aktywni_stack.embedded import StackPorts
 from aktywni_stack.selection import Infrastructure, select
+from tests.support.keycloak import keycloak  # noqa: F401 - the session's identity provider, a fixture
 
 LAYERS = ("unit", "integration", "e2e", "deploy", "fault")
 

@@ -12,18 +12,22 @@ from typing import Any
 import httpx
 import pytest
 
-from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_shared.auth import Principal, Role
 from aktywni_stack import assets, demo_data
 from aktywni_stack.ports import free_port
+from aktywni_stack.provider_tokens import ProviderTokens
 from aktywni_stack.selection import Infrastructure
-from aktywni_stack.services import DEMO_ENV, SERVICES, WEB, ServiceProcess, local_secret, start_all, web_process
+from aktywni_stack.services import DEMO_ENV, SERVICES, WEB, ServiceProcess, start_all, web_process
+from tests.support.keycloak import Provider
 
 
 @dataclass
 class RunningSystem:
     infra: Infrastructure
     services: dict[str, ServiceProcess]
-    tokens: Tokens
+    #: The provider's tokens for any principal (real sign-ins at the session's Keycloak).
+    tokens: ProviderTokens
+    provider: Provider
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -43,17 +47,24 @@ class RunningSystem:
 
 
 @pytest.fixture(scope="session")
-def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+def system(
+    infra: Infrastructure, keycloak: Provider, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSystem]:
     state_dir: Path = tmp_path_factory.mktemp("services")
-    # As the demo runs them: docs examples and the demo's seeding use the demo's projects' indicators.
-    services = {name: ServiceProcess(name, state_dir, free_port(), DEMO_ENV.get(name)) for name in SERVICES}
-    tokens = Tokens(local_secret(state_dir, "AKTYWNI_JWT_SECRET"))
+    # As the demo runs them: docs examples and the demo's seeding use the demo's projects' indicators;
+    # every service accepts only the session's identity provider's tokens.
+    # No leeway: the tests' expired tokens are the provider's, expired a second ago (same clock).
+    identity = {"AKTYWNI_OIDC_ISSUER": keycloak.issuer, "AKTYWNI_OIDC_LEEWAY_SECONDS": "0"}
+    services = {
+        name: ServiceProcess(name, state_dir, free_port(), {**DEMO_ENV.get(name, {}), **identity}) for name in SERVICES
+    }
+    tokens = ProviderTokens(keycloak.server.url)
     try:
         start_all(list(services.values()), infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
         # the staff web application over the three (its tests sign in through the test-only seam)
         services[WEB] = web_process(state_dir, free_port(), dict(services), assets.web_assets(), test_sign_in=True)
         start_all([services[WEB]], infra.kafka_bootstrap_servers, infra.mongodb_uri, bound_to_parent=True)
-        running = RunningSystem(infra, services, tokens)
+        running = RunningSystem(infra, services, tokens, keycloak)
         with running.client("enrolment", demo_data.MOPS, Role.ADMINISTRATOR) as admin:
             for organisation in [*demo_data.ORGANISATIONS, OTHER_ORGANISATION]:
                 response = admin.post("/organisations", json=organisation)
@@ -62,6 +73,7 @@ def system(infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         for service in services.values():
             service.stop()
+        tokens.close()
 
 
 #: An organisation that takes part in no test project: it must never see anything of them.

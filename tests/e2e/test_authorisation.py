@@ -5,15 +5,15 @@ A participant a caller may not see is "not found", and the answer carries nothin
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from aktywni_shared.auth import ALGORITHM, ISSUER, Principal, Role, Tokens
+from aktywni_shared.auth import Principal, Role, Tokens
 from aktywni_stack import demo_data
 from aktywni_stack.services import local_secret
 from tests.e2e.conftest import OTHER_ORGANISATION, RunningSystem
@@ -36,30 +36,31 @@ def _expired(system: RunningSystem) -> str:
     return system.tokens.issue(principal, ttl_seconds=-10)
 
 
-def _foreign(_: RunningSystem) -> str:
+def _forged(system: RunningSystem) -> str:
+    """The provider's own token, its claims raised to administrator and signed with another key."""
     principal = Principal(user="coordinator", organisation_id=demo_data.EUDAJMONIA, role=Role.COORDINATOR)
-    return Tokens("another-secret-of-at-least-32-bytes-long!").issue(principal)
+    real = system.tokens.issue(principal)
+    claims = jwt.decode(real, options={"verify_signature": False}) | {"role": "administrator"}
+    forger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(claims, forger, algorithm="RS256", headers={"kid": jwt.get_unverified_header(real)["kid"]})
+
+
+def _shared_secret(system: RunningSystem) -> str:
+    """HS256 with the key the services held before the provider: no service accepts it any more."""
+    principal = Principal(user="coordinator", organisation_id=demo_data.EUDAJMONIA, role=Role.COORDINATOR)
+    return Tokens(local_secret(system.services["enrolment"].state_dir, "AKTYWNI_JWT_SECRET")).issue(principal)
 
 
 def _unknown_role(system: RunningSystem) -> str:
-    """Signed with the stack's own key, but naming a role the system does not have."""
-    now = int(time.time())
-    claims = {
-        "iss": ISSUER,
-        "sub": "janitor@fundacja-eudajmonia",
-        "org": demo_data.EUDAJMONIA,
-        "role": "janitor",
-        "iat": now,
-        "exp": now + 600,
-    }
-    secret = local_secret(system.services["enrolment"].state_dir, "AKTYWNI_JWT_SECRET")
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    """Signed by the provider, but naming a role the system does not have."""
+    return system.tokens.issue_as("janitor-eudajmonia", demo_data.EUDAJMONIA, "janitor")
 
 
 #: kind of bad token -> (how to make it, what the 401 says about it)
 BAD_TOKENS = {
     "expired": (_expired, "expired"),
-    "signed with another secret": (_foreign, "signature"),
+    "signed with another key": (_forged, "signature"),
+    "signed with the old shared secret": (_shared_secret, "signing key"),
     "unknown role": (_unknown_role, "role"),
 }
 

@@ -42,6 +42,7 @@ def _demo_env(tmp_path: Path) -> dict[str, str]:
         AKTYWNI_ENROLMENT_PORT=str(free_port()),
         AKTYWNI_SCHEDULING_PORT=str(free_port()),
         AKTYWNI_REPORTING_PORT=str(free_port()),
+        AKTYWNI_WEB_PORT=str(free_port()),
     )
     return env
 
@@ -69,7 +70,7 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
         output = "".join(lines)
         assert "Press Ctrl-C" in output, output
         pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
-        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting"}
+        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting", "web"}
         assert all(_alive(pid) for pid in pids.values())
 
         demo.send_signal(signal.SIGINT)
@@ -87,6 +88,8 @@ def test_demo_starts_everything_enrols_the_examples_and_ctrl_c_stops_every_proce
     for variable in demo_data.EXAMPLE_TOKENS:
         assert f"  export {variable}=ey" in output, output
     assert "  export ENROLMENT=http://127.0.0.1:" in output
+    assert f"  export ISSUER=http://127.0.0.1:{env['AKTYWNI_KEYCLOAK_PORT']}/realms/aktywni" in output, output
+    assert f"Staff web application: http://127.0.0.1:{env['AKTYWNI_WEB_PORT']}/" in output, output
     year = today_in_warsaw().year
     assert f"({year}-01-01 – {year}-12-31): http://127.0.0.1:" in output, output
     assert "409" not in output
@@ -143,7 +146,7 @@ def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: 
         output = _wait_for_line(make, "Press Ctrl-C")
         tree = _descendants(make.pid)
         pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
-        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting"}
+        assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting", "web"}
         everything = tree | set(pids.values())
         demo_pid = next(
             pid

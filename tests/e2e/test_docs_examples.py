@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from aktywni_shared.auth import Role
 from aktywni_stack import demo_data, demo_support
 from aktywni_stack.http_client import JsonApi
 from tests.e2e.conftest import RunningSystem
@@ -75,11 +76,14 @@ def demo(system: RunningSystem, tmp_path_factory: pytest.TempPathFactory) -> tup
         "ENROLMENT": system.url("enrolment"),
         "SCHEDULING": system.url("scheduling"),
         "REPORTING": system.url("reporting"),
+        "ISSUER": system.provider.issuer,
         **{
             variable: demo_data.token(system.tokens, organisation, role)
             for variable, (organisation, role) in demo_data.EXAMPLE_TOKENS.items()
         },
     }
+    variable, organisation, user = demo_data.EXAMPLE_TRAINER
+    env[variable] = demo_data.token(system.tokens, organisation, Role.TRAINER, user)
     return checkout, env
 
 

@@ -288,7 +288,8 @@ def at_target(ta: TaRun, system: RunningSystem) -> dict[str, Any]:
         mine = [
             r
             for r in records
-            if (e := envelope_of(r)) is not None and e["project_id"] == ta.project_id and e["type"] == "ParticipantActivated"
+            if (e := envelope_of(r)) is not None
+            and (e["project_id"], e["type"]) == (ta.project_id, "ParticipantActivated")
         ]
         return mine if len(mine) == len(ta.trainees) + len(ta.persons) + len(ta.family) else None
 

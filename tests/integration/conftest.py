@@ -1,5 +1,5 @@
-"""Fixtures for integration tests: a started broker and a fresh database on the session's stack, and
-the session's Keycloak (``keycloak``, started once on first use: tests/support/keycloak.py)."""
+"""Fixtures for integration tests: a started broker and a fresh database on the session's stack (the
+session's Keycloak, ``keycloak``, comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared import mongo
 from aktywni_shared.messaging.kafka import make_broker
 from aktywni_stack.selection import Infrastructure
-from tests.support.keycloak import keycloak  # noqa: F401 - the session's identity provider, a fixture
 
 
 @pytest.fixture

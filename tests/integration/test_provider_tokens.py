@@ -8,8 +8,8 @@ import pytest
 
 from aktywni_shared.identity import Principal, Role
 from aktywni_shared.oidc import InvalidToken, OidcVerifier
+from aktywni_stack.provider_tokens import ProviderTokens
 from tests.support.keycloak import Provider
-from tests.support.provider_tokens import ProviderTokens
 
 pytestmark = pytest.mark.integration
 
@@ -47,6 +47,14 @@ def test_a_disabled_person_gets_no_new_token_and_the_last_one_lapses_within_five
     tokens.forget(jan)
     with pytest.raises(AssertionError, match=r"sign-in of .*: HTTP 400"):
         tokens.issue(jan)
+
+
+def test_an_expired_token_of_the_provider_is_refused(tokens: ProviderTokens, keycloak: Provider) -> None:
+    eva = Principal(user=f"eva-{uuid.uuid4().hex[:6]}", organisation_id="mops-wroclaw", role=Role.AUDITOR)
+    expired = tokens.issue(eva, ttl_seconds=-10)
+    with pytest.raises(InvalidToken, match="expired"):
+        OidcVerifier(keycloak.issuer, keycloak.audience, leeway_seconds=0).verify(expired)
+    assert OidcVerifier(keycloak.issuer, keycloak.audience).verify(tokens.issue(eva)) == eva
 
 
 def test_a_token_of_another_realm_is_refused(keycloak: Provider) -> None:

@@ -27,6 +27,12 @@ ISSUER = "aktywni"
 MIN_SECRET_BYTES = 32
 
 
+class TokenIssuer(Protocol):
+    """Gives a caller's token (tests and the local demo: the provider's sign-in, or HS256 :class:`Tokens`)."""
+
+    def issue(self, principal: Principal, ttl_seconds: int = ...) -> str: ...
+
+
 class TokenVerifier(Protocol):
     """Turns a bearer token into the caller, or raises :class:`InvalidToken` saying why."""
 
@@ -107,6 +113,7 @@ __all__ = [
     "InvalidToken",
     "Principal",
     "Role",
+    "TokenIssuer",
     "TokenVerifier",
     "Tokens",
     "authentication",

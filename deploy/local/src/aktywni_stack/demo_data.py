@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_shared.auth import Principal, Role, TokenIssuer
 from aktywni_shared.clock import today_in_warsaw
 from aktywni_stack.http_client import JsonApi
 
@@ -161,7 +161,11 @@ EXAMPLE_TOKENS: dict[str, tuple[str, Role]] = {
 }
 
 
-def token(tokens: Tokens, organisation_id: str, role: Role, user: str | None = None) -> str:
+#: The trainer the scheduling examples record attendance as (a person of the demo realm, made by the demo).
+EXAMPLE_TRAINER = ("TRAINER_TOKEN", EUDAJMONIA, "doradca-przyklad")
+
+
+def token(tokens: TokenIssuer, organisation_id: str, role: Role, user: str | None = None) -> str:
     return tokens.issue(
         Principal(user=user or f"{role.value}@{organisation_id}", organisation_id=organisation_id, role=role)
     )
@@ -176,7 +180,7 @@ def outcome(what: str, status: int, body: Any = None) -> str:
     return f"{what}: refused, HTTP {status} {body}"
 
 
-def set_up(enrolment: JsonApi, tokens: Tokens) -> list[str]:
+def set_up(enrolment: JsonApi, tokens: TokenIssuer) -> list[str]:
     """Organisations, both projects and a family of the TA project; lines describing what happened.
 
     Running it again changes nothing: what exists already is reported as such, never created twice.

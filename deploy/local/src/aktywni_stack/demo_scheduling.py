@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aktywni_shared.auth import Role, Tokens
+from aktywni_shared.auth import Role, TokenIssuer
 from aktywni_stack import demo_data
 from aktywni_stack.http_client import JsonApi
 
@@ -186,7 +186,7 @@ def _instant(value: str) -> datetime:
 
 
 def set_up(
-    scheduling: JsonApi, tokens: Tokens, project_id: str = "TA-2012", first_monday: date = date(2012, 10, 1)
+    scheduling: JsonApi, tokens: TokenIssuer, project_id: str = "TA-2012", first_monday: date = date(2012, 10, 1)
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Venues, staff, the TA activities and their sessions; lines describing it, and session ids per activity.
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aktywni_shared.auth import Role, Tokens
+from aktywni_shared.auth import Role, TokenIssuer
 from aktywni_stack import demo_data, demo_scheduling
 from aktywni_stack.http_client import JsonApi
 
@@ -30,7 +30,7 @@ def _eventually(check: Callable[[], Any], timeout: float = 60.0) -> Any:
     return result
 
 
-def set_up(scheduling: JsonApi, reporting: JsonApi, tokens: Tokens, project_id: str = "TA-2012") -> list[str]:
+def set_up(scheduling: JsonApi, reporting: JsonApi, tokens: TokenIssuer, project_id: str = "TA-2012") -> list[str]:
     """Schedule, book and attend; lines describing what happened."""
     coordinator = scheduling.as_user(demo_data.token(tokens, demo_data.EUDAJMONIA, Role.COORDINATOR))
 
