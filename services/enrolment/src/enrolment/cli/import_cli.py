@@ -47,8 +47,8 @@ DEVICE_CLIENT = "aktywni-cli"
 
 
 class ProgressBar:
-    def __init__(self, total: int, out: TextIO = sys.stderr, width: int = 30) -> None:
-        self.total, self.out, self.width = total, out, width
+    def __init__(self, total: int, out: TextIO | None = None, width: int = 30) -> None:
+        self.total, self.out, self.width = total, out or sys.stderr, width
         self.started = time.monotonic()
 
     def show(self, done: int) -> None:
