@@ -26,7 +26,14 @@ from enrolment.domain.participants import EnrolParticipant, Participant, Status
 from enrolment.domain.personal import personal_values
 from enrolment.domain.projects import Project, RegisterProject
 from enrolment.use_cases import Enrolment, organisations, projects
-from enrolment.use_cases.ports import AlreadyExists, DuplicateParticipant, ParticipantQuery, StoredParticipant
+from enrolment.use_cases.ports import (
+    AlreadyExists,
+    AuditQuery,
+    AuditRecord,
+    DuplicateParticipant,
+    ParticipantQuery,
+    StoredParticipant,
+)
 
 
 class FakeOutbox:
@@ -229,11 +236,16 @@ class AuditEntry:
     project_id: str
     participant_ids: tuple[str, ...]
     fields: frozenset[str]
+    organisation_id: str = ""
+    role: str = ""
+    at: datetime = datetime(2012, 9, 15, 10, tzinfo=UTC)
 
 
 class FakeAudit:
     def __init__(self) -> None:
         self.entries: list[AuditEntry] = []
+        #: the moment the next entries are stamped with (a test moves it)
+        self.now = datetime(2012, 9, 15, 10, tzinfo=UTC)
 
     async def record(
         self,
@@ -243,7 +255,46 @@ class FakeAudit:
         participant_ids: Iterable[str],
         fields: Iterable[str] = (),
     ) -> None:
-        self.entries.append(AuditEntry(principal.user, action, project_id, tuple(participant_ids), frozenset(fields)))
+        self.entries.append(
+            AuditEntry(
+                principal.user,
+                action,
+                project_id,
+                tuple(participant_ids),
+                frozenset(fields),
+                principal.organisation_id,
+                principal.role.value,
+                self.now,
+            )
+        )
+
+    async def page(self, query: AuditQuery, *, skip: int, limit: int) -> tuple[int, list[AuditRecord]]:
+        def matches(e: AuditEntry) -> bool:
+            return (
+                e.project_id == query.project_id
+                and (query.participant_id is None or query.participant_id in e.participant_ids)
+                and query.user in (None, e.user)
+                and query.action in (None, e.action)
+                and (query.since is None or e.at >= query.since)
+                and (query.until is None or e.at < query.until)
+            )
+
+        found = [
+            AuditRecord(
+                e.at,
+                e.user,
+                e.organisation_id,
+                e.role,
+                e.action,
+                e.project_id,
+                e.participant_ids,
+                tuple(sorted(e.fields)),
+            )
+            for e in reversed(self.entries)
+            if matches(e)
+        ]
+        found.sort(key=lambda r: r.at, reverse=True)
+        return len(found), found[skip : skip + limit]
 
     @property
     def actions(self) -> list[str]:

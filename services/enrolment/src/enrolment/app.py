@@ -11,7 +11,7 @@ from aktywni_shared.http_errors import install_error_handlers
 from aktywni_shared.messaging.consumer import EventConsumer
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from enrolment.api import declarations, exports, imports, lifecycle, participants, projects
+from enrolment.api import audit, declarations, exports, imports, lifecycle, participants, projects
 from enrolment.events.handlers import handlers
 from enrolment.settings import EnrolmentSettings
 from enrolment.store.audit import AuditLog
@@ -81,7 +81,7 @@ def build(settings: EnrolmentSettings) -> FastAPI:
     app = create_app(
         runtime,
         description="Organisations, projects and participants (personal data, encrypted at rest).",
-        routers=[r.router for r in (projects, participants, lifecycle, declarations, imports, exports)],
+        routers=[r.router for r in (projects, participants, lifecycle, declarations, imports, exports, audit)],
     )
     app.state.enrolment = enrolment
     app.state.authenticate = runtime.authenticate

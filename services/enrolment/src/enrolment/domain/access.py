@@ -7,6 +7,7 @@ Administrators register organisations; a coordinator registers a project (their 
 it), and the leader's coordinator manages and exports it; a coordinator of a participating
 organisation records declarations and closes a participant's path; coordinators and partner staff
 import lists of participants.
+The audit log of a project is read by the auditor and by the leading organisation's coordinator.
 Participants a caller may not see are reported as not found, so that nothing about them leaks.
 """
 
@@ -77,3 +78,12 @@ ENROLLERS = (Role.COORDINATOR, Role.PARTNER_STAFF)
 
 def may_import(principal: Principal) -> bool:
     return principal.role in ENROLLERS
+
+
+#: The roles that may read an audit log at all (the coordinator only of a project their organisation leads).
+AUDIT_READERS = (Role.AUDITOR, Role.COORDINATOR)
+
+
+def may_read_audit(principal: Principal, project: Project) -> bool:
+    """The auditor reads every project's audit log; a coordinator only that of a project they lead."""
+    return principal.role is Role.AUDITOR or may_manage_project(principal, project)

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
+from enrolment.use_cases.ports import AuditQuery, AuditRecord
 
 
 class AuditLog:
@@ -20,6 +21,7 @@ class AuditLog:
     async def create_indexes(self) -> None:
         await self.collection.create_index([("participant_ids", ASCENDING), ("at", DESCENDING)])
         await self.collection.create_index([("project_id", ASCENDING), ("at", DESCENDING)])
+        await self.collection.create_index([("project_id", ASCENDING), ("user", ASCENDING), ("at", DESCENDING)])
 
     async def record(
         self,
@@ -48,3 +50,36 @@ class AuditLog:
             query["participant_ids"] = participant_id
         cursor = self.collection.find(query, {"_id": 0}).sort("at", DESCENDING).limit(limit)
         return [doc async for doc in cursor]
+
+    async def page(self, query: AuditQuery, *, skip: int, limit: int) -> tuple[int, list[AuditRecord]]:
+        filters: Document = {"project_id": query.project_id}
+        if query.participant_id:
+            filters["participant_ids"] = query.participant_id
+        if query.user:
+            filters["user"] = query.user
+        if query.action:
+            filters["action"] = query.action
+        moments: Document = {}
+        if query.since:
+            moments["$gte"] = query.since.astimezone(UTC)
+        if query.until:
+            moments["$lt"] = query.until.astimezone(UTC)
+        if moments:
+            filters["at"] = moments
+        total = await self.collection.count_documents(filters)
+        cursor = self.collection.find(filters).sort([("at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
+        return total, [_record(doc) async for doc in cursor]
+
+
+def _record(doc: Document) -> AuditRecord:
+    at: datetime = doc["at"]
+    return AuditRecord(
+        at=at if at.tzinfo is not None else at.replace(tzinfo=UTC),
+        user=str(doc.get("user", "")),
+        organisation_id=str(doc.get("organisation_id", "")),
+        role=str(doc.get("role", "")),
+        action=str(doc.get("action", "")),
+        project_id=str(doc["project_id"]),
+        participant_ids=tuple(str(p) for p in doc.get("participant_ids", [])),
+        fields=tuple(str(f) for f in doc.get("fields", [])),
+    )

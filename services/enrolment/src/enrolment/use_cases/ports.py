@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from aktywni_shared.contracts.envelope import Envelope
@@ -140,8 +140,40 @@ class CompletionLog(Protocol):
         """Note one completed activity; the forms of every distinct activity completed so far."""
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which entries of a project's audit log a page lists (``None``: any); ``until`` is exclusive."""
+
+    project_id: str
+    participant_id: str | None = None
+    user: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry of the audit log: who (login, organisation, role) did what to whose data, when.
+
+    ``fields`` names the personal fields touched, never their values.
+    """
+
+    at: datetime
+    user: str
+    organisation_id: str
+    role: str
+    action: str
+    project_id: str
+    participant_ids: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
 class AuditTrail(Protocol):
     """Who read or changed whose personal data."""
+
+    async def page(self, query: AuditQuery, *, skip: int, limit: int) -> tuple[int, list[AuditRecord]]:
+        """How many entries match ``query``, and one page of them, the newest first."""
 
     async def record(
         self,
