@@ -126,6 +126,36 @@ async def participants(
     )
 
 
+class ParticipantSearch(BaseModel):
+    """What to find participants by; the name and PESEL travel in this body, never in an address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(
+        None, min_length=1, max_length=200, description="words that begin the first or last name (any case, diacritics)"
+    )
+    pesel: str | None = Field(None, pattern=r"^\d{11}$")
+    status: Status | None = None
+    category: ParticipantCategory | None = None
+    organisation_id: str | None = Field(None, pattern=ORG_ID_PATTERN)
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.post(
+    "/projects/{project_id}/participants/search",
+    summary="Find participants by name, PESEL, status, category, organisation (yours, or all for the leader; audited)",
+)
+async def search(
+    project_id: ProjectId, body: ParticipantSearch, enrolment: UseCases, caller: Caller
+) -> ParticipantPage:
+    criteria = cases.Search(body.name, body.pesel, body.status, body.category, body.organisation_id)
+    total, rows = await cases.search(enrolment, caller, project_id, criteria, page=body.page, page_size=body.page_size)
+    return ParticipantPage(
+        total=total, page=body.page, page_size=body.page_size, items=[_view(row, personal) for row, personal in rows]
+    )
+
+
 @router.get("/participants/{participant_id}", summary="One participant with personal data (audited)")
 async def participant(participant_id: uuid.UUID, enrolment: UseCases, caller: Caller) -> ParticipantView:
     return _view(*await cases.participant(enrolment, caller, participant_id))

@@ -7,6 +7,7 @@ organisation) is refused as a conflict that names them only to a caller who may 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from enrolment.domain.errors import Conflict, DomainError, Forbidden
 from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Status
 from enrolment.domain.personal import personal_changes, personal_values
 from enrolment.domain.projects import Project
+from enrolment.domain.search import name_matches
 from enrolment.use_cases.context import Enrolment, guard, wrap
 from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, StoredParticipant
 
@@ -107,15 +109,7 @@ async def participants_page(
     page_size: int,
 ) -> tuple[int, list[tuple[StoredParticipant, dict[str, Any]]]]:
     """One page of the participants the caller may see (yours, or all for the leader); audited."""
-    project = await enrolment.project(principal, project_id)
-    scope = access.participant_scope(principal, project)
-    if scope is access.Scope.NONE:
-        raise Forbidden("your role sees no personal data")
-    if scope is access.Scope.OWN_ORGANISATION:
-        if organisation_id not in (None, principal.organisation_id):
-            raise Forbidden("you see only your organisation's participants")
-        organisation_id = principal.organisation_id
-    query = ParticipantQuery(project_id, organisation_id or None, status, category, pesel)
+    query = await _visible_query(enrolment, principal, project_id, organisation_id, status, category, pesel)
     total, rows = await enrolment.participants.page(query, skip=(page - 1) * page_size, limit=page_size)
     result = [(row, await enrolment.participants.personal_data(row)) for row in rows]
     if result:
@@ -126,6 +120,81 @@ async def participants_page(
             [str(row.participant.participant_id) for row, _ in result],
             {name for _, personal in result for name in personal},
         )
+    return total, result
+
+
+async def _visible_query(
+    enrolment: Enrolment,
+    principal: Principal,
+    project_id: str,
+    organisation_id: str | None,
+    status: Status | None,
+    category: ParticipantCategory | None,
+    pesel: str | None,
+) -> ParticipantQuery:
+    """The query of the participants the caller may see: a partner's only its own organisation's."""
+    project = await enrolment.project(principal, project_id)
+    scope = access.participant_scope(principal, project)
+    if scope is access.Scope.NONE:
+        raise Forbidden("your role sees no personal data")
+    if scope is access.Scope.OWN_ORGANISATION:
+        if organisation_id not in (None, principal.organisation_id):
+            raise Forbidden("you see only your organisation's participants")
+        organisation_id = principal.organisation_id
+    return ParticipantQuery(project_id, organisation_id or None, status, category, pesel)
+
+
+#: How many participants a name search decrypts at a time (it reads the visible ones page by page).
+SEARCH_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class Search:
+    """What staff search by; ``name`` and ``pesel`` come in a request's body, never in its address."""
+
+    name: str | None = None
+    pesel: str | None = None
+    status: Status | None = None
+    category: ParticipantCategory | None = None
+    organisation_id: str | None = None
+
+
+async def search(
+    enrolment: Enrolment, principal: Principal, project_id: str, search: Search, *, page: int, page_size: int
+) -> tuple[int, list[tuple[StoredParticipant, dict[str, Any]]]]:
+    """One page of the visible participants matching ``search``; every search is audited ("search").
+
+    PESEL is found through its blind index; a name by decrypting the visible participants of the
+    project a chunk at a time (names are stored encrypted), keeping only those who match.
+    """
+    query = await _visible_query(
+        enrolment, principal, project_id, search.organisation_id, search.status, search.category, search.pesel
+    )
+    skip = (page - 1) * page_size
+    if not search.name:
+        total, rows = await enrolment.participants.page(query, skip=skip, limit=page_size)
+        result = [(row, await enrolment.participants.personal_data(row)) for row in rows]
+    else:
+        matches: list[tuple[StoredParticipant, dict[str, Any]]] = []
+        offset, total_visible = 0, 1
+        while offset < total_visible:
+            total_visible, chunk = await enrolment.participants.page(query, skip=offset, limit=SEARCH_CHUNK)
+            if not chunk:
+                break
+            offset += len(chunk)
+            for row in chunk:
+                personal = await enrolment.participants.personal_data(row)
+                if name_matches(search.name, str(personal.get("first_name", "")), str(personal.get("last_name", ""))):
+                    matches.append((row, personal))
+        total, result = len(matches), matches[skip : skip + page_size]
+    criteria = [f"by:{name}" for name, value in (("name", search.name), ("pesel", search.pesel)) if value]
+    await enrolment.audit.record(
+        principal,
+        "search",
+        project_id,
+        [str(row.participant.participant_id) for row, _ in result],
+        {name for _, personal in result for name in personal} | set(criteria),
+    )
     return total, result
 
 
