@@ -194,3 +194,6 @@ class FakeReporting:
 class FakeScheduling:
     async def ready(self) -> bool:
         return True
+
+    async def sessions(self, token: str, project_id: str, first: str, last: str) -> list[Json]:
+        return []

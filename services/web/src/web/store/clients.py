@@ -123,3 +123,27 @@ class ReportingClient(ServiceClient):
 class SchedulingClient(ServiceClient):
     async def ready(self) -> bool:
         return (await self.http.get("/ready")).status_code == 200
+
+    async def sessions(self, token: str, project_id: str, first: str, last: str) -> list[Json]:
+        params = {"from": first, "to": last}
+        return list(await self.call("GET", f"/projects/{project_id}/sessions", token, params=params))
+
+    async def session(self, token: str, session_id: str) -> Json:
+        return dict(await self.call("GET", f"/sessions/{session_id}", token))
+
+    async def book(self, token: str, session_id: str, participant_id: str) -> Json:
+        body = {"participant_id": participant_id}
+        return dict(await self.call("POST", f"/sessions/{session_id}/bookings", token, json=body))
+
+    async def cancel_booking(self, token: str, session_id: str, participant_id: str) -> Json:
+        return dict(await self.call("DELETE", f"/sessions/{session_id}/bookings/{participant_id}", token))
+
+    async def record_attendance(self, token: str, session_id: str, records: list[Json]) -> list[Json]:
+        body = {"records": records}
+        return list(await self.call("POST", f"/sessions/{session_id}/attendance", token, json=body))
+
+    async def bookable(self, token: str, project_id: str) -> list[Json]:
+        return list(await self.call("GET", f"/projects/{project_id}/participants", token))
+
+    async def venue(self, token: str, venue_id: str) -> Json:
+        return dict(await self.call("GET", f"/venues/{venue_id}", token))

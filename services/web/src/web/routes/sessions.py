@@ -1,0 +1,125 @@
+"""Sessions ("Zajęcia"): a project's day or week, a session's bookings, booking and cancelling,
+the attendance sheet (one POST for the whole session) and the printable attendance list.
+
+Participant ids travel in POSTed forms only (never in an address); scheduling and enrolment decide,
+with the signed-in person's token, what they may see and do.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from web.domain import roles
+from web.domain import sessions as rules
+from web.routes.deps import Api, Caller, Form, page, text_fields, today
+from web.store.sessions import Session
+from web.use_cases import sessions as cases
+
+router = APIRouter(include_in_schema=False)
+
+#: Roles that book participants into sessions (scheduling checks again).
+BOOKERS = frozenset({"coordinator", "partner_staff"})
+
+
+def _context(caller: Session, found: cases.SessionPage, **more: object) -> dict[str, object]:
+    session = found.session or {}
+    return {
+        "s": session,
+        "found": found,
+        "rules": rules,
+        "errors": found.errors,
+        "books": caller.role in BOOKERS,
+        "is_trainer": caller.role == "trainer",
+        "can_record": caller.role in {"trainer", "coordinator", "administrator"},
+        **more,
+    }
+
+
+@router.get("/projects/{project_id}/sessions", response_class=HTMLResponse)
+async def listing(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+    day = rules.parse_day(request.query_params.get("day"), today(request))
+    period = rules.Period.of(day, week=request.query_params.get("view") != "day")
+    found, errors = await cases.listing(api.scheduling, caller.access_token, project_id, period)
+    context = {
+        "project_id": project_id,
+        "period": period,
+        "days": rules.by_day(found, period),
+        "rules": rules,
+        "errors": errors,
+        "today": today(request),
+    }
+    return page(request, "sessions.html", context, 200 if not errors else 404)
+
+
+async def _session(
+    request: Request, caller: Session, api: Api, session_id: str, status: int = 200, **more: object
+) -> Response:
+    found = await cases.session_page(
+        api.scheduling, api.enrolment, caller.access_token, session_id, with_bookable=caller.role in BOOKERS
+    )
+    if found.session is None:
+        return page(request, "refused.html", {"errors": found.errors}, 404)
+    return page(request, "session.html", _context(caller, found, **more), status)
+
+
+@router.get("/sessions/{session_id}", response_class=HTMLResponse)
+async def session(request: Request, session_id: str, caller: Caller, api: Api) -> Response:
+    return await _session(request, caller, api, session_id)
+
+
+@router.post("/sessions/{session_id}/bookings", response_class=HTMLResponse)
+async def book(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    participant_id = text_fields(form).get("participant_id", "").strip()
+    booked, errors = await cases.book(api.scheduling, caller.access_token, session_id, participant_id)
+    if booked is None:
+        return await _session(request, caller, api, session_id, 409, action_errors=errors)
+    return await _session(request, caller, api, session_id, booked_state=booked.get("state"))
+
+
+@router.post("/sessions/{session_id}/cancellation", response_class=HTMLResponse)
+async def cancel(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    participant_id = text_fields(form).get("participant_id", "").strip()
+    errors = await cases.cancel(api.scheduling, caller.access_token, session_id, participant_id)
+    if errors:
+        return await _session(request, caller, api, session_id, 409, action_errors=errors)
+    return RedirectResponse(f"/sessions/{session_id}?anulowano=1", status_code=303)
+
+
+async def _sheet(
+    request: Request, caller: Session, api: Api, session_id: str, status: int = 200, **more: object
+) -> Response:
+    found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
+    if found.session is None:
+        return page(request, "refused.html", {"errors": found.errors}, 404)
+    marks = {str(b["participant_id"]): b.get("attendance") for b in found.lists.seated} if found.lists else {}
+    return page(request, "attendance.html", _context(caller, found, marks=marks, **more), status)
+
+
+@router.get("/sessions/{session_id}/attendance", response_class=HTMLResponse)
+async def sheet(request: Request, session_id: str, caller: Caller, api: Api) -> Response:
+    return await _sheet(request, caller, api, session_id)
+
+
+@router.post("/sessions/{session_id}/attendance", response_class=HTMLResponse)
+async def record(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
+    if found.session is None or found.lists is None:
+        return page(request, "refused.html", {"errors": found.errors}, 404)
+    seated = [str(b["participant_id"]) for b in found.lists.seated]
+    outcome = await cases.record(api.scheduling, caller.access_token, session_id, text_fields(form), seated)
+    if outcome.errors:
+        return await _sheet(request, caller, api, session_id, 422, action_errors=outcome.errors)
+    return await _sheet(request, caller, api, session_id, recorded=outcome.recorded, unmarked=outcome.unmarked)
+
+
+@router.get("/sessions/{session_id}/list", response_class=HTMLResponse)
+async def printable(request: Request, session_id: str, caller: Caller, api: Api) -> Response:
+    found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
+    if found.session is None:
+        return page(request, "refused.html", {"errors": found.errors}, 404)
+    return page(request, "attendance_list.html", _context(caller, found, printed_on=today(request)))
+
+
+#: The roles whose start page lists today's sessions.
+SESSION_ROLES = frozenset({"trainer", *roles.RECRUITERS})

@@ -1,0 +1,314 @@
+"""The web application's sessions: Warsaw times, periods, booking lists, the attendance sheet, conflicts
+in Polish; and the pages on fakes (CSRF, names only where enrolment gives them, one POST per sheet)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from aktywni_shared.auth import Principal, Role, Tokens
+from aktywni_shared.clock import WARSAW, FixedClock
+from tests.support.web import FakeEnrolment, FakeReporting, FakeScheduling, person
+from web.app import build
+from web.domain import sessions as rules
+from web.routes.deps import Services
+from web.settings import WebSettings
+from web.use_cases import sessions as cases
+from web.use_cases.ports import Json, Refused
+
+pytestmark = pytest.mark.unit
+SECRET = "y" * 40
+SESSION_ID = str(uuid.UUID(int=7))
+ANNA, BOB, CEZ = (str(uuid.UUID(int=n)) for n in (1, 2, 3))
+
+
+def _booking(pid: str, state: str, minute: int, **more: Any) -> Json:
+    return {
+        "booking_id": str(uuid.UUID(int=100 + minute)),
+        "session_id": SESSION_ID,
+        "participant_id": pid,
+        "state": state,
+        "from_waitlist": False,
+        "requested_at": f"2026-03-01T10:{minute:02d}:00+00:00",
+        "confirm_by": None,
+        "attendance": None,
+        **more,
+    }
+
+
+def _session(**more: Any) -> Json:
+    return {
+        "session_id": SESSION_ID,
+        "activity_id": str(uuid.UUID(int=8)),
+        "project_id": "TA-2026",
+        "organisation_id": "fundacja-eudajmonia",
+        "form": "workshop",
+        "title": "Warsztaty aktywizacyjne",
+        "starts_at": "2026-03-02T09:00:00+00:00",  # 10:00 in Warsaw (winter time)
+        "ends_at": "2026-03-02T11:30:00+00:00",
+        "venue_id": "centrum",
+        "room_id": "duza",
+        "off_site": False,
+        "staff_ids": ["trener-nowak"],
+        "capacity": 1,
+        "status": "scheduled",
+        "free": 0,
+        "confirmed": 1,
+        "offered": 0,
+        "waitlisted": 1,
+        "bookings": [_booking(BOB, "waitlisted", 5), _booking(ANNA, "confirmed", 1)],
+        **more,
+    }
+
+
+def test_times_are_shown_in_warsaw_with_the_weekday_and_the_hours() -> None:
+    assert rules.when(_session()) == "poniedziałek 2026-03-02, 10:00–12:30"
+    assert rules.hours(_session()) == 2.5
+    summer = _session(starts_at="2026-07-01T08:00:00+00:00", ends_at="2026-07-01T09:00:00+00:00")
+    assert rules.when(summer) == "środa 2026-07-01, 10:00–11:00"
+
+
+def test_a_week_runs_monday_to_sunday_and_steps_by_seven_days() -> None:
+    week = rules.Period.of(date(2026, 3, 4), week=True)
+    assert (week.first, week.last, week.before, week.after) == (
+        date(2026, 3, 2),
+        date(2026, 3, 8),
+        date(2026, 2, 23),
+        date(2026, 3, 9),
+    )
+    day = rules.Period.of(date(2026, 3, 4), week=False)
+    assert (day.first, day.last, day.before, day.after) == (date(2026, 3, 4),) * 2 + (
+        date(2026, 3, 3),
+        date(2026, 3, 5),
+    )
+    assert rules.parse_day("nonsense", date(2026, 1, 1)) == date(2026, 1, 1)
+    assert rules.parse_day("2026-05-06", date(2026, 1, 1)) == date(2026, 5, 6)
+
+
+def test_sessions_are_grouped_by_their_warsaw_day_in_starting_order() -> None:
+    late = _session(session_id="b", starts_at="2026-03-03T15:00:00+00:00", ends_at="2026-03-03T16:00:00+00:00")
+    early = _session(session_id="a", starts_at="2026-03-03T07:00:00+00:00", ends_at="2026-03-03T08:00:00+00:00")
+    # 23:30 UTC on the 3rd is already the 4th in Warsaw
+    night = _session(session_id="c", starts_at="2026-03-03T23:30:00+00:00", ends_at="2026-03-04T00:30:00+00:00")
+    days = dict(rules.by_day([late, night, early], rules.Period.of(date(2026, 3, 3), week=True)))
+    assert len(days) == 7
+    assert [s["session_id"] for s in days[date(2026, 3, 3)]] == ["a", "b"]
+    assert [s["session_id"] for s in days[date(2026, 3, 4)]] == ["c"]
+
+
+def test_booking_lists_keep_the_waitlist_in_the_order_people_asked() -> None:
+    lists = rules.booking_lists(
+        [
+            _booking(CEZ, "waitlisted", 9),
+            _booking(BOB, "waitlisted", 3),
+            _booking(ANNA, "offered", 2, confirm_by="2026-03-02T10:00:00+00:00"),
+            _booking("x", "cancelled", 1),
+        ]
+    )
+    assert [b["participant_id"] for b in lists.waitlisted] == [BOB, CEZ]
+    assert [b["participant_id"] for b in lists.seated] == [ANNA]
+    assert lists.confirmed == []
+
+
+def test_people_without_a_readable_name_are_numbered_never_shown_by_their_id_alone() -> None:
+    people = rules.numbered([ANNA, BOB], {ANNA: "Anna Nowak"})
+    assert people[ANNA].handle == "Anna Nowak"
+    assert people[BOB].handle.startswith("Osoba nr 2 (identyfikator ")
+
+
+def test_the_sheet_sends_only_marked_people_with_a_known_status() -> None:
+    form = {f"obecnosc-{ANNA}": "present", f"obecnosc-{BOB}": "maybe", "csrf_token": "t"}
+    records, unmarked = rules.attendance_records(form, [ANNA, BOB, CEZ])
+    assert records == [{"participant_id": ANNA, "status": "present"}]
+    assert unmarked == [BOB, CEZ]
+
+
+def test_scheduling_conflicts_are_said_in_polish_once_each() -> None:
+    body = {
+        "detail": [
+            {"loc": ["body", "participant_id"], "msg": "no step-free", "type": "conflict.not_step_free"},
+            {"loc": ["body", "participant_id"], "msg": "again", "type": "conflict.not_step_free"},
+            {"loc": ["body", "participant_id"], "msg": "x", "type": "conflict.participant_double_booked"},
+        ]
+    }
+    assert [e.message for e in rules.refusal(409, body)] == [
+        rules.CONFLICTS["not_step_free"],
+        rules.CONFLICTS["participant_double_booked"],
+    ]
+    assert [e.message for e in rules.refusal(404, {"detail": [{"loc": ["path"], "type": "not_found"}]})] == [
+        rules.NOT_FOUND
+    ]
+    assert [e.message for e in rules.refusal(403, {"detail": "forbidden"})] == [rules.FORBIDDEN]
+    assert rules.refusal(409, {"detail": [{"type": "conflict.something_new"}]})[0].message == rules.UNKNOWN
+
+
+@dataclass
+class Scheduling(FakeScheduling):
+    """Scheduling's API for one session, with a seat for one (the next goes to the waitlist)."""
+
+    stored: Json = field(default_factory=_session)
+    recorded: list[list[Json]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+    async def sessions(self, token: str, project_id: str, first: str, last: str) -> list[Json]:
+        self.tokens.append(token)
+        if project_id != "TA-2026":
+            raise Refused(404, {"detail": [{"loc": ["path", "project_id"], "type": "not_found"}]})
+        return [self.stored] if first <= self.stored["starts_at"][:10] <= last else []
+
+    async def session(self, token: str, session_id: str) -> Json:
+        if session_id != SESSION_ID:
+            raise Refused(404, {"detail": [{"loc": ["path", "session_id"], "type": "not_found"}]})
+        return self.stored
+
+    async def book(self, token: str, session_id: str, participant_id: str) -> Json:
+        if participant_id == CEZ:
+            raise Refused(409, {"detail": [{"loc": ["body", "participant_id"], "type": "conflict.not_step_free"}]})
+        seated = sum(b["state"] == "confirmed" for b in self.stored["bookings"])
+        booking = _booking(participant_id, "confirmed" if seated < self.stored["capacity"] else "waitlisted", 30)
+        self.stored["bookings"].append(booking)
+        return booking
+
+    async def cancel_booking(self, token: str, session_id: str, participant_id: str) -> Json:
+        for booking in self.stored["bookings"]:
+            if booking["participant_id"] == participant_id:
+                booking["state"] = "cancelled"
+        waiting = [b for b in self.stored["bookings"] if b["state"] == "waitlisted"]
+        if waiting:
+            waiting[0]["state"] = "offered"
+        return {"state": "cancelled"}
+
+    async def record_attendance(self, token: str, session_id: str, records: list[Json]) -> list[Json]:
+        self.recorded.append(records)
+        return [{**r, "changed": True, "hours_attended": 2.5, "completed": False} for r in records]
+
+    async def bookable(self, token: str, project_id: str) -> list[Json]:
+        return [{"participant_id": pid, "status": "enrolled"} for pid in (ANNA, BOB, CEZ)]
+
+    async def venue(self, token: str, venue_id: str) -> Json:
+        rooms = [{"room_id": "duza", "name": "Duża sala", "capacity": 20}]
+        return {
+            "venue_id": venue_id,
+            "name": "Centrum Aktywności",
+            "address": {"street": "ul. Długa 1", "city": "Wrocław"},
+            "rooms": rooms,
+        }
+
+
+def _enrolment() -> FakeEnrolment:
+    people = {ANNA: person(ANNA), BOB: person(BOB), CEZ: person(CEZ)}
+    people[BOB]["personal"] = {"first_name": "Bogdan", "last_name": "Zieliński"}
+    people[CEZ]["personal"] = {"first_name": "Cezary", "last_name": "Wójcik"}
+    return FakeEnrolment(people=people)
+
+
+def _app(enrolment: FakeEnrolment, scheduling: Scheduling) -> httpx.AsyncClient:
+    app = build(WebSettings(session_secret=SECRET, test_sign_in=True, insecure_cookies=True))  # type: ignore[call-arg]
+    clock = FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=WARSAW))
+    app.state.services = Services(enrolment, FakeReporting(), scheduling, None, clock, "")
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://web.test")
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+async def _sign_in(client: httpx.AsyncClient, role: Role) -> str:
+    page = await client.get("/sign-in")
+    token = Tokens(SECRET).issue(Principal(user="ewa", organisation_id="fundacja-eudajmonia", role=role))
+    answer = await client.post("/test/sign-in", data={"csrf_token": _csrf(page.text), "access_token": token})
+    assert answer.status_code == 303
+    return _csrf((await client.get("/")).text)
+
+
+async def test_the_week_and_the_start_page_list_the_sessions_with_the_callers_token() -> None:
+    scheduling = Scheduling()
+    async with _app(_enrolment(), scheduling) as client:
+        await _sign_in(client, Role.TRAINER)
+        start = await client.get("/")
+        assert "Dzisiejsze zajęcia" in start.text
+        assert "poniedziałek 2026-03-02, 10:00–12:30: Warsztaty aktywizacyjne" in start.text
+        week = await client.get("/projects/TA-2026/sessions?day=2026-03-04")
+        assert week.status_code == 200
+        assert "Tydzień 2026-03-02 – 2026-03-08" in week.text
+        assert f'href="/sessions/{SESSION_ID}"' in week.text
+        assert (await client.get("/projects/NIEZNANY/sessions")).status_code == 404
+    assert scheduling.tokens
+    assert all(t == scheduling.tokens[0] for t in scheduling.tokens)
+
+
+async def test_a_coordinator_books_is_refused_in_polish_and_a_cancellation_offers_the_seat() -> None:
+    scheduling = Scheduling()
+    async with _app(_enrolment(), scheduling) as client:
+        csrf = await _sign_in(client, Role.COORDINATOR)
+        page = await client.get(f"/sessions/{SESSION_ID}")
+        assert "Anna Przykładowa" in page.text
+        assert "Bogdan Zieliński" in page.text
+        assert "Centrum Aktywności" in page.text
+        assert "Duża sala" in page.text
+        assert '<option value="' + CEZ + '">Cezary Wójcik</option>' in page.text
+        forged = await client.post(f"/sessions/{SESSION_ID}/bookings", data={"participant_id": CEZ})
+        assert forged.status_code == 403
+        refused = await client.post(
+            f"/sessions/{SESSION_ID}/bookings", data={"participant_id": CEZ, "csrf_token": csrf}
+        )
+        assert refused.status_code == 409
+        assert rules.CONFLICTS["not_step_free"] in refused.text
+        cancelled = await client.post(
+            f"/sessions/{SESSION_ID}/cancellation", data={"participant_id": ANNA, "csrf_token": csrf}
+        )
+        assert cancelled.status_code == 303
+        after = await client.get(cancelled.headers["location"])
+        assert "Zaproponowane miejsca (1)" in after.text
+        assert ANNA not in cancelled.headers["location"]
+
+
+async def test_a_trainer_records_the_whole_sheet_in_one_request_and_sees_numbers_not_names() -> None:
+    scheduling = Scheduling()
+    enrolment = _enrolment()
+
+    async def refused(token: str, participant_id: str) -> Json:
+        raise Refused(404, {"detail": "participant not found"})
+
+    enrolment.participant = refused  # type: ignore[method-assign]  # a trainer reads no personal data
+    async with _app(enrolment, scheduling) as client:
+        csrf = await _sign_in(client, Role.TRAINER)
+        sheet = await client.get(f"/sessions/{SESSION_ID}/attendance")
+        assert "Osoba nr 1" in sheet.text
+        assert "Przykładowa" not in sheet.text
+        assert f'name="obecnosc-{ANNA}" value="present"' in sheet.text
+        empty = await client.post(f"/sessions/{SESSION_ID}/attendance", data={"csrf_token": csrf})
+        assert empty.status_code == 422
+        assert "Zaznacz obecność" in empty.text
+        done = await client.post(
+            f"/sessions/{SESSION_ID}/attendance", data={"csrf_token": csrf, f"obecnosc-{ANNA}": "present"}
+        )
+        assert done.status_code == 200
+        assert "Zapisano obecność: 1 osoba" in done.text
+    # the waitlisted person is not on the sheet; the seated one sent once
+    assert scheduling.recorded == [[{"participant_id": ANNA, "status": "present"}]]
+
+
+async def test_the_printable_list_has_the_project_the_session_and_a_signature_row_per_person() -> None:
+    async with _app(_enrolment(), Scheduling()) as client:
+        await _sign_in(client, Role.COORDINATOR)
+        printed = await client.get(f"/sessions/{SESSION_ID}/list")
+        assert printed.status_code == 200
+        for text in ("Lista obecności", "Trener Aktywności", "FEDS", "10:00–12:30", "Centrum Aktywności", "Podpis"):
+            assert text in printed.text
+        assert printed.text.count('class="sign"') == 1  # Anna only: the waitlisted do not sign
+        assert (await client.get(f"/sessions/{uuid.uuid4()}/list")).status_code == 404
+
+
+async def test_names_are_read_only_where_enrolment_answers() -> None:
+    enrolment = _enrolment()
+    found = await cases.names(enrolment, "t", [ANNA, str(uuid.uuid4())])
+    assert found == {ANNA: "Anna Przykładowa"}
