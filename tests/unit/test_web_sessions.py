@@ -312,3 +312,9 @@ async def test_names_are_read_only_where_enrolment_answers() -> None:
     enrolment = _enrolment()
     found = await cases.names(enrolment, "t", [ANNA, str(uuid.uuid4())])
     assert found == {ANNA: "Anna Przykładowa"}
+
+
+def test_scheduling_refusals_of_the_sheet_are_said_in_polish() -> None:
+    body = {"detail": [{"loc": ["body", "records"], "msg": "attendance is recorded once the session has started"}]}
+    assert [e.message for e in rules.refusal(422, body)] == ["Obecność można zapisać dopiero po rozpoczęciu zajęć."]
+    assert rules.refusal(422, {"detail": ["not a dict"]})[0].message == rules.UNKNOWN

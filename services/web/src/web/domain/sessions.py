@@ -51,6 +51,12 @@ CONFLICTS = {
     "room_double_booked": "Sala jest w tym czasie zajęta.",
     "staff_double_booked": "Prowadzący ma w tym czasie inne zajęcia.",
 }
+#: Fragments of scheduling's English messages of a 422, in Polish.
+MESSAGES = {
+    "once the session has started": "Obecność można zapisać dopiero po rozpoczęciu zajęć.",
+    "holds no confirmed booking": "Ta osoba nie ma potwierdzonego miejsca na tych zajęciach.",
+    "listed twice": "Ta sama osoba jest na liście dwa razy.",
+}
 NOT_FOUND = "Nie znaleziono (albo nie masz do tego dostępu)."
 FORBIDDEN = "Nie masz uprawnień do tej czynności."
 UNKNOWN = "Nie udało się zapisać zmiany."
@@ -171,13 +177,17 @@ def refusal(status: int, body: Any) -> list[FieldError]:
     detail = body.get("detail") if isinstance(body, dict) else None
     messages: list[str] = []
     if isinstance(detail, list):
-        for item in detail:
-            kind = str(item.get("type", "")) if isinstance(item, dict) else ""
+        for entry in detail:
+            item = entry if isinstance(entry, dict) else {}
+            kind, said = str(item.get("type", "")), str(item.get("msg", ""))
             code = kind.removeprefix("conflict.")
+            told = [polish for fragment, polish in MESSAGES.items() if fragment in said]
             if status == 404:
                 text = NOT_FOUND
             elif code in CONFLICTS:
                 text = CONFLICTS[code]
+            elif told:
+                text = told[0]
             elif kind in {"missing", "uuid_parsing", "enum"}:
                 text = "Wybierz uczestnika i stan obecności z listy."
             else:

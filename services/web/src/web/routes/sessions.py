@@ -92,7 +92,7 @@ async def _sheet(
     found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
     if found.session is None:
         return page(request, "refused.html", {"errors": found.errors}, 404)
-    marks = {str(b["participant_id"]): b.get("attendance") for b in found.lists.seated} if found.lists else {}
+    marks = {str(b["participant_id"]): b.get("attendance") for b in found.lists.confirmed} if found.lists else {}
     return page(request, "attendance.html", _context(caller, found, marks=marks, **more), status)
 
 
@@ -106,8 +106,8 @@ async def record(request: Request, session_id: str, caller: Caller, api: Api, fo
     found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
     if found.session is None or found.lists is None:
         return page(request, "refused.html", {"errors": found.errors}, 404)
-    seated = [str(b["participant_id"]) for b in found.lists.seated]
-    outcome = await cases.record(api.scheduling, caller.access_token, session_id, text_fields(form), seated)
+    confirmed = [str(b["participant_id"]) for b in found.lists.confirmed]
+    outcome = await cases.record(api.scheduling, caller.access_token, session_id, text_fields(form), confirmed)
     if outcome.errors:
         return await _sheet(request, caller, api, session_id, 422, action_errors=outcome.errors)
     return await _sheet(request, caller, api, session_id, recorded=outcome.recorded, unmarked=outcome.unmarked)
