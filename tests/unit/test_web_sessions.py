@@ -17,6 +17,7 @@ from aktywni_shared.clock import WARSAW, FixedClock
 from tests.support.web import FakeEnrolment, FakeReporting, FakeScheduling, person
 from web.app import build
 from web.domain import sessions as rules
+from web.domain import venues as places
 from web.routes.deps import Services
 from web.settings import WebSettings
 from web.use_cases import sessions as cases
@@ -200,6 +201,26 @@ class Scheduling(FakeScheduling):
             "rooms": rooms,
         }
 
+    links: list[Json] = field(default_factory=list)
+
+    async def venues(self, token: str) -> list[Json]:
+        return [await self.venue(token, "centrum")]
+
+    async def staff(self, token: str) -> list[Json]:
+        return [{"staff_id": "trener-nowak"}]
+
+    async def subscriptions(self, token: str) -> list[Json]:
+        return [{k: v for k, v in link.items() if k != "url"} for link in self.links]
+
+    async def subscribe(self, token: str, kind: str, feed_id: str) -> Json:
+        secret = "s" * 43
+        link = {"subscription_id": str(uuid.uuid4()), "kind": kind, "id": feed_id, "created_at": "2026-03-02T09:00:00Z"}
+        self.links.append({**link, "url": f"http://scheduling.test/calendars/links/{secret}.ics"})
+        return self.links[-1]
+
+    async def revoke(self, token: str, subscription_id: str) -> None:
+        self.links = [link for link in self.links if link["subscription_id"] != subscription_id]
+
 
 def _enrolment() -> FakeEnrolment:
     people = {ANNA: person(ANNA), BOB: person(BOB), CEZ: person(CEZ)}
@@ -318,3 +339,38 @@ def test_scheduling_refusals_of_the_sheet_are_said_in_polish() -> None:
     body = {"detail": [{"loc": ["body", "records"], "msg": "attendance is recorded once the session has started"}]}
     assert [e.message for e in rules.refusal(422, body)] == ["Obecność można zapisać dopiero po rozpoczęciu zajęć."]
     assert rules.refusal(422, {"detail": ["not a dict"]})[0].message == rules.UNKNOWN
+
+
+def test_a_venue_tells_its_hours_its_exceptions_and_which_rooms_are_step_free() -> None:
+    venue = {
+        "step_free_entrance": True,
+        "lift": False,
+        "opening_hours": {"mon": [{"opens": "08:00:00", "closes": "15:30:00"}]},
+        "exceptions": [{"kind": "date", "on": "2026-12-24", "hours": [], "note": "Wigilia"}],
+        "closed_on_public_holidays": True,
+    }
+    assert places.opening_hours(venue)[:2] == [("poniedziałek", "08:00–15:30"), ("wtorek", "zamknięte")]
+    assert places.exceptions(venue) == ["2026-12-24: zamknięte (Wigilia)", "święta państwowe: zamknięte"]
+    assert places.step_free(venue, {"floor": 0})
+    assert not places.step_free(venue, {"floor": 2})  # no lift
+    assert not places.step_free({**venue, "lift": True}, {"floor": 2, "step_free": False})
+
+
+async def test_the_calendar_link_is_shown_once_and_revoked_by_a_form() -> None:
+    scheduling = Scheduling()
+    async with _app(_enrolment(), scheduling) as client:
+        csrf = await _sign_in(client, Role.TRAINER)
+        venues = await client.get("/venues/centrum")
+        assert "Duża sala" in venues.text
+        page = await client.get("/calendar")
+        assert '<option value="staff:trener-nowak">' in page.text
+        created = await client.post("/calendar/subscriptions", data={"csrf_token": csrf, "feed": "staff:trener-nowak"})
+        assert created.status_code == 201
+        assert "s" * 43 in created.text
+        again = await client.get("/calendar")
+        assert "s" * 43 not in again.text  # the secret address is shown only when created
+        assert "prowadzący: trener-nowak" in again.text
+        link_id = scheduling.links[0]["subscription_id"]
+        revoked = await client.post("/calendar/revocation", data={"csrf_token": csrf, "subscription_id": link_id})
+        assert revoked.status_code == 303
+        assert scheduling.links == []

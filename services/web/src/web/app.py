@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.http_server import AccessLog
-from web.routes import auth, imports, indicators, participants, projects, reports, start
+from web.routes import auth, imports, indicators, participants, projects, reports, start, venues
 from web.routes import sessions as session_pages
 from web.routes.deps import CsrfRefused, Services, SignInNeeded, page
 from web.routes.security import content_security_policy, session_middleware
@@ -54,7 +54,7 @@ def build(settings: WebSettings) -> FastAPI:
     app.middleware("http")(session_middleware(sessions, secure=not settings.insecure_cookies, csp=csp))
 
     _operations(app)
-    routers = (auth, start, projects, participants, imports, reports, indicators, session_pages)
+    routers = (auth, start, projects, participants, imports, reports, indicators, session_pages, venues)
     for router in (module.router for module in routers):
         app.include_router(router)
     if settings.test_sign_in:

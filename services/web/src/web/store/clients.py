@@ -147,3 +147,19 @@ class SchedulingClient(ServiceClient):
 
     async def venue(self, token: str, venue_id: str) -> Json:
         return dict(await self.call("GET", f"/venues/{venue_id}", token))
+
+    async def venues(self, token: str) -> list[Json]:
+        return list(await self.call("GET", "/venues", token))
+
+    async def staff(self, token: str) -> list[Json]:
+        return list(await self.call("GET", "/staff", token))
+
+    async def subscriptions(self, token: str) -> list[Json]:
+        return list(await self.call("GET", "/calendars/subscriptions", token))
+
+    async def subscribe(self, token: str, kind: str, feed_id: str) -> Json:
+        body = {"kind": kind, "id": feed_id}
+        return dict(await self.call("POST", "/calendars/subscriptions", token, json=body))
+
+    async def revoke(self, token: str, subscription_id: str) -> None:
+        await self.call("DELETE", f"/calendars/subscriptions/{subscription_id}", token)
