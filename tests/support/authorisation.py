@@ -81,6 +81,11 @@ class Rule:
     reveals_personal_data: bool = False  # the allowed callers of the owning organisation see personal data
     conflict_ok: bool = False  # 409 counts as allowed: the same write repeated by another allowed caller
     stream: bool = False  # server-sent events: only the first event is read
+    project_in_query: bool = False  # the project is named by the query's project_id (outsiders: 404)
+    reveals_participant_ids: bool = False  # every allowed caller sees participant ids (an audit log), no data
+
+    def project_scoped(self, path: str) -> bool:
+        return self.project_in_query or any(p in path for p in PROJECT_SCOPED)
 
     def whose(self, role: Role) -> Whose | None:
         return self.allowed.get(role)
@@ -151,6 +156,15 @@ POLICY: dict[Operation, Rule] = {
     ),
     ("enrolment", "GET", "/projects/{project_id}/exports/participants.csv"): Rule(
         LEADERS_COORDINATOR, reveals_personal_data=True
+    ),
+    ("enrolment", "POST", "/projects/{project_id}/participants/search"): Rule(
+        {Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT}, reveals_personal_data=True
+    ),
+    # who did what to which participant ids: the auditor of any project, the leader's coordinator of theirs
+    ("enrolment", "GET", "/audit"): Rule(
+        {Role.AUDITOR: Whose.ANY, Role.COORDINATOR: Whose.LEADER},
+        project_in_query=True,
+        reveals_participant_ids=True,
     ),
     # --- scheduling --------------------------------------------------------------------------------------
     ("scheduling", "GET", "/health"): PUBLIC,
@@ -238,7 +252,7 @@ def refusals(operation: Operation, role: Role, context: Context) -> tuple[int, .
     (a trainer importing participants) may be told so with 403, which says nothing of the project.
     """
     bound = role in ORGANISATION_BOUND and POLICY[operation].whose(role) is not None
-    if context is Context.OTHER and bound and any(p in operation[2] for p in PROJECT_SCOPED):
+    if context is Context.OTHER and bound and POLICY[operation].project_scoped(operation[2]):
         return (404,)
     return DENIED
 

@@ -60,6 +60,7 @@ router = APIRouter(tags=["audit"])
         "Who read, listed, searched, changed, exported or erased whose data, and when, the newest first. "
         "Another role is refused with 403; a caller whose organisation takes no part in the project gets 404."
     ),
+    responses={404: {"description": "No such project, or your organisation takes no part in it"}},
 )
 async def audit(
     enrolment: UseCases,
