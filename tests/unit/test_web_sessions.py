@@ -185,6 +185,13 @@ class Scheduling(FakeScheduling):
             waiting[0]["state"] = "offered"
         return {"state": "cancelled"}
 
+    async def confirm_offer(self, token: str, session_id: str, participant_id: str) -> Json:
+        for booking in self.stored["bookings"]:
+            if booking["participant_id"] == participant_id and booking["state"] == "offered":
+                booking["state"] = "confirmed"
+                return booking
+        raise Refused(409, {"detail": [{"loc": ["body", "participant_id"], "type": "conflict.no_offer"}]})
+
     async def record_attendance(self, token: str, session_id: str, records: list[Json]) -> list[Json]:
         self.recorded.append(records)
         return [{**r, "changed": True, "hours_attended": 2.5, "completed": False} for r in records]
@@ -290,6 +297,16 @@ async def test_a_coordinator_books_is_refused_in_polish_and_a_cancellation_offer
         after = await client.get(cancelled.headers["location"])
         assert "Zaproponowane miejsca (1)" in after.text
         assert ANNA not in cancelled.headers["location"]
+        confirmed = await client.post(
+            f"/sessions/{SESSION_ID}/offer-confirmation", data={"participant_id": BOB, "csrf_token": csrf}
+        )
+        assert confirmed.status_code == 303
+        assert "Potwierdzone miejsca (1)" in (await client.get(confirmed.headers["location"])).text
+        again = await client.post(
+            f"/sessions/{SESSION_ID}/offer-confirmation", data={"participant_id": BOB, "csrf_token": csrf}
+        )
+        assert again.status_code == 409
+        assert rules.CONFLICTS["no_offer"] in again.text
 
 
 async def test_a_trainer_records_the_whole_sheet_in_one_request_and_sees_numbers_not_names() -> None:
@@ -374,3 +391,14 @@ async def test_the_calendar_link_is_shown_once_and_revoked_by_a_form() -> None:
         revoked = await client.post("/calendar/revocation", data={"csrf_token": csrf, "subscription_id": link_id})
         assert revoked.status_code == 303
         assert scheduling.links == []
+
+
+def test_people_are_counted_in_polish() -> None:
+    assert [rules.persons(n) for n in (1, 2, 5, 12, 22, 25)] == [
+        "1 osoba",
+        "2 osoby",
+        "5 osób",
+        "12 osób",
+        "22 osoby",
+        "25 osób",
+    ]

@@ -74,6 +74,14 @@ def when(session: Mapping[str, Any]) -> str:
     return f"{WEEKDAYS[start.weekday()]} {start:%Y-%m-%d}, {start:%H:%M}–{end:%H:%M}"
 
 
+def persons(count: int) -> str:
+    """``1 osoba``, ``3 osoby``, ``5 osób``, ``22 osoby`` (Polish plural forms)."""
+    if count == 1:
+        return "1 osoba"
+    few = count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14)
+    return f"{count} {'osoby' if few else 'osób'}"
+
+
 def hours(session: Mapping[str, Any]) -> float:
     return round((local(session["ends_at"]) - local(session["starts_at"])).total_seconds() / 3600, 2)
 

@@ -86,6 +86,15 @@ async def cancel(request: Request, session_id: str, caller: Caller, api: Api, fo
     return RedirectResponse(f"/sessions/{session_id}?anulowano=1", status_code=303)
 
 
+@router.post("/sessions/{session_id}/offer-confirmation", response_class=HTMLResponse)
+async def confirm(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    participant_id = text_fields(form).get("participant_id", "").strip()
+    errors = await cases.confirm(api.scheduling, caller.access_token, session_id, participant_id)
+    if errors:
+        return await _session(request, caller, api, session_id, 409, action_errors=errors)
+    return RedirectResponse(f"/sessions/{session_id}?potwierdzono=1", status_code=303)
+
+
 async def _sheet(
     request: Request, caller: Session, api: Api, session_id: str, status: int = 200, **more: object
 ) -> Response:

@@ -84,6 +84,13 @@ class EnrolmentClient(ServiceClient):
         # records route templates only; it never appears in the browser's address
         return dict(await self.call("GET", f"/projects/{project_id}/participants", token, params=filters))
 
+    async def search_participants(self, token: str, project_id: str, body: dict[str, str | int]) -> Json:
+        # name and PESEL travel in the body: no address (and so no access log) carries them
+        return dict(await self.call("POST", f"/projects/{project_id}/participants/search", token, json=body))
+
+    async def audit(self, token: str, filters: dict[str, str | int]) -> Json:
+        return dict(await self.call("GET", "/audit", token, params=filters))
+
     async def participant(self, token: str, participant_id: str) -> Json:
         return dict(await self.call("GET", f"/participants/{participant_id}", token))
 
@@ -137,6 +144,10 @@ class SchedulingClient(ServiceClient):
 
     async def cancel_booking(self, token: str, session_id: str, participant_id: str) -> Json:
         return dict(await self.call("DELETE", f"/sessions/{session_id}/bookings/{participant_id}", token))
+
+    async def confirm_offer(self, token: str, session_id: str, participant_id: str) -> Json:
+        path = f"/sessions/{session_id}/bookings/{participant_id}/confirmation"
+        return dict(await self.call("POST", path, token))
 
     async def record_attendance(self, token: str, session_id: str, records: list[Json]) -> list[Json]:
         body = {"records": records}

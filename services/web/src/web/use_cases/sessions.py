@@ -140,6 +140,15 @@ async def cancel(scheduling: Scheduling, token: str, session_id: str, participan
     return []
 
 
+async def confirm(scheduling: Scheduling, token: str, session_id: str, participant_id: str) -> list[FieldError]:
+    """Accept a seat offered from the waitlist (on the participant's word, by the staff who booked)."""
+    try:
+        await scheduling.confirm_offer(token, session_id, participant_id)
+    except Refused as refused:
+        return rules.refusal(refused.status, refused.body)
+    return []
+
+
 @dataclass
 class AttendanceOutcome:
     recorded: list[Json] = field(default_factory=list)
