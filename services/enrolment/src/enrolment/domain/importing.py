@@ -444,7 +444,13 @@ def documentation() -> str:
 
 `POST /projects/{{project_id}}/imports` (coordinators and partner staff) takes a CSV file (UTF-8 or
 Windows-1250, separated by `;`, `,` or a tab) or an XLSX file with the columns below; `aktywni-import FILE
---project ID --token T [--errors bledy.csv] [--enrolled zapisani.csv]` sends a large file in chunks.
+--project ID --issuer URL [--errors bledy.csv] [--enrolled zapisani.csv]` sends a large file in chunks.
+`aktywni-import` signs in at the identity provider (`--issuer`, or `AKTYWNI_OIDC_ISSUER`) after it has
+checked the file: a person at a terminal with the device authorization grant of the public client
+`aktywni-cli` (the default `--client-id`; it prints an address and a code to enter in any browser and
+waits), a partner's system with the client credentials grant (`--client-id ID --client-secret-file
+FILE`, or the secret in `AKTYWNI_CLIENT_SECRET`; never on the command line). The access token is
+renewed while a long file is sent. `--token T` (or `AKTYWNI_TOKEN`) still takes a token got elsewhere.
 `GET /imports/template.xlsx` is an empty file to fill in: the header row frozen, a drop-down list for
 every column with a closed set of values, and a sheet (`Objaśnienia`) explaining each column.
 `GET /imports/template.csv` is the same header as CSV.
