@@ -33,6 +33,8 @@ class FakeEnrolment:
     calls: list[tuple[str, str, Any]] = field(default_factory=list)
     refuse_enrolment: tuple[int, Any] | None = None
     declared: list[Json] = field(default_factory=list)
+    audit_entries: list[Json] = field(default_factory=list)
+    refuse_audit: tuple[int, Any] | None = None
 
     async def organisations(self, token: str) -> list[Json]:
         return [{"organisation_id": "fundacja-rozwoju-demokracji-lokalnej", "name": "FRDL", "kind": "ngo"}]
@@ -79,6 +81,37 @@ class FakeEnrolment:
             if p["project_id"] == project_id and filters.get("status") in (None, p["status"])
         ]
         return {"total": len(found), "page": 1, "page_size": filters.get("page_size", 50), "items": found}
+
+    async def search_participants(self, token: str, project_id: str, body: dict[str, str | int]) -> Json:
+        self.calls.append(("search_participants", token, dict(body)))
+        name = str(body.get("name", "")).casefold()
+        found = [
+            p
+            for p in self.people.values()
+            if p["project_id"] == project_id
+            and body.get("status") in (None, p["status"])
+            and body.get("pesel") in (None, (p.get("personal") or {}).get("pesel"))
+            and name in " ".join(str(v) for k, v in (p.get("personal") or {}).items() if k.endswith("name")).casefold()
+        ]
+        return {"total": len(found), "page": 1, "page_size": body.get("page_size", 50), "items": found}
+
+    async def audit(self, token: str, filters: dict[str, str | int]) -> Json:
+        self.calls.append(("audit", token, dict(filters)))
+        if self.refuse_audit is not None:
+            raise Refused(*self.refuse_audit)
+        found = [
+            e
+            for e in self.audit_entries
+            if filters.get("project_id") == e["project_id"] and filters.get("action") in (None, e["action"])
+        ]
+        size = int(filters.get("page_size", 50))
+        start = (int(filters.get("page", 1)) - 1) * size
+        return {
+            "total": len(found),
+            "page": filters.get("page", 1),
+            "page_size": size,
+            "items": found[start : start + size],
+        }
 
     async def participant(self, token: str, participant_id: str) -> Json:
         if participant_id not in self.people:

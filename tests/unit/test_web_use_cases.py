@@ -37,7 +37,17 @@ async def test_the_coordinators_start_page_lists_indicators_at_risk_and_says_wha
 async def test_search_sends_only_the_filled_filters() -> None:
     enrolment = FakeEnrolment()
     await participants.search(enrolment, "tok", "TA-2026", {"status": "candidate", "pesel": " ", "category": ""})
-    assert enrolment.calls[-1] == ("participants", "tok", {"status": "candidate", "page_size": 100})
+    assert enrolment.calls[-1] == ("search_participants", "tok", {"status": "candidate", "page_size": 100})
+
+
+async def test_search_sends_the_name_and_pesel_to_the_search_in_its_body() -> None:
+    enrolment = FakeEnrolment()
+    await participants.search(enrolment, "tok", "TA-2026", {"name": " Przykł ", "pesel": "71030512348"})
+    assert enrolment.calls[-1] == (
+        "search_participants",
+        "tok",
+        {"name": "Przykł", "pesel": "71030512348", "page_size": 100},
+    )
 
 
 async def test_a_refused_enrolment_comes_back_as_field_errors() -> None:

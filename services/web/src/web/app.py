@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.http_server import AccessLog
+from web.routes import audit as audit_pages
 from web.routes import auth, imports, indicators, participants, projects, reports, start, venues
 from web.routes import sessions as session_pages
 from web.routes.deps import CsrfRefused, Services, SignInNeeded, page
@@ -57,6 +58,7 @@ def build(settings: WebSettings) -> FastAPI:
     routers = (auth, start, projects, participants, imports, reports, indicators, session_pages, venues)
     for router in (module.router for module in routers):
         app.include_router(router)
+    app.include_router(audit_pages.router)  # the audit log ("Dziennik dostępu")
     if settings.test_sign_in:
         app.include_router(auth.test_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -12,7 +12,7 @@ from web.domain.errors import FieldError, field_errors
 from web.domain.forms import enrolment_body
 from web.use_cases.ports import Enrolment, Json, Refused
 
-SEARCH_FILTERS = ("status", "category", "organisation_id", "pesel")
+SEARCH_FILTERS = ("name", "status", "category", "organisation_id", "pesel")
 
 
 @dataclass
@@ -35,7 +35,8 @@ def search_filters(form: Mapping[str, str]) -> dict[str, str | int]:
 
 async def search(enrolment: Enrolment, token: str, project_id: str, form: Mapping[str, str]) -> Outcome:
     try:
-        return Outcome(record=await enrolment.participants(token, project_id, search_filters(form)))
+        # name and PESEL go to enrolment's search in the request's body, never in an address
+        return Outcome(record=await enrolment.search_participants(token, project_id, search_filters(form)))
     except Refused as refused:
         return Outcome(errors=field_errors(refused.status, refused.body))
 
