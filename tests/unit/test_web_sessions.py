@@ -3,6 +3,7 @@ in Polish; and the pages on fakes (CSRF, names only where enrolment gives them, 
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
+import pypdf
 import pytest
 
 from aktywni_shared.auth import Principal, Role, Tokens
@@ -402,3 +404,30 @@ def test_people_are_counted_in_polish() -> None:
         "22 osoby",
         "25 osób",
     ]
+
+
+async def test_the_attendance_list_pdf_embeds_a_polish_font_and_reads_back() -> None:
+    async with _app(_enrolment(), Scheduling()) as client:
+        await _sign_in(client, Role.COORDINATOR)
+        answer = await client.get(f"/sessions/{SESSION_ID}/list.pdf")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"] == 'attachment; filename="lista-obecnosci-2026-03-02.pdf"'
+    reader = pypdf.PdfReader(io.BytesIO(answer.content))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    for expected in (
+        "Lista obecności",
+        "Trener Aktywności (TA-2026)",
+        "FEDS",
+        "poniedziałek 2026-03-02, 10:00–12:30 (2.5 godz.)",
+        "Centrum Aktywności, ul. Długa 1, Wrocław; sala: Duża sala",
+        "trener-nowak",
+        "Anna Przykładowa",
+        "Podpis",
+    ):
+        assert expected in text, (expected, text)
+    assert "Zieliński" not in text  # waitlisted: not on the list
+    embedded = [
+        page["/Resources"]["/Font"][name].get_object() for page in reader.pages for name in page["/Resources"]["/Font"]
+    ]
+    assert any("Roboto" in str(font["/BaseFont"]) for font in embedded)

@@ -86,6 +86,23 @@ def hours(session: Mapping[str, Any]) -> float:
     return round((local(session["ends_at"]) - local(session["starts_at"])).total_seconds() / 3600, 2)
 
 
+def place(session: Mapping[str, Any], venue: Mapping[str, Any] | None) -> str:
+    """``Centrum, ul. Długa 1, Wrocław; sala: Duża sala`` (or the ids when the venue cannot be read)."""
+    if session.get("off_site"):
+        return "poza placówką"
+    if not venue:
+        room = f", sala {session['room_id']}" if session.get("room_id") else ""
+        return f"{session.get('venue_id') or ''}{room}"
+    address = venue.get("address") or {}
+    text = str(venue.get("name", ""))
+    if address:
+        text += f", {address.get('street', '')}, {address.get('city', '')}"
+    for room in venue.get("rooms") or []:
+        if room.get("room_id") == session.get("room_id"):
+            text += f"; sala: {room.get('name', '')}"
+    return text
+
+
 @dataclass(frozen=True)
 class Period:
     """The days a list of sessions shows: one day, or the Monday-to-Sunday week holding it."""

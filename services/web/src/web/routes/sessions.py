@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web import documents
 from web.domain import roles
 from web.domain import sessions as rules
 from web.routes.deps import Api, Caller, Form, page, text_fields, today
@@ -128,6 +129,28 @@ async def printable(request: Request, session_id: str, caller: Caller, api: Api)
     if found.session is None:
         return page(request, "refused.html", {"errors": found.errors}, 404)
     return page(request, "attendance_list.html", _context(caller, found, printed_on=today(request)))
+
+
+@router.get("/sessions/{session_id}/list.pdf")
+async def printable_pdf(request: Request, session_id: str, caller: Caller, api: Api) -> Response:
+    found = await cases.session_page(api.scheduling, api.enrolment, caller.access_token, session_id)
+    if found.session is None or found.lists is None:
+        return page(request, "refused.html", {"errors": found.errors}, 404)
+    s, project = found.session, found.project or {}
+    sheet = documents.AttendanceList(
+        project=f"{project.get('title', '')} ({s['project_id']})".strip(),
+        funding=str(project.get("funding_programme") or ""),
+        session=f"{s['title']} ({rules.FORM.get(s['form'], s['form'])})",
+        when=rules.when(s),
+        hours=rules.hours(s),
+        venue=rules.place(s, found.venue),
+        trainer=", ".join(s.get("staff_ids") or []) or "nie wyznaczono",
+        names=[found.people[str(b["participant_id"])].handle for b in found.lists.seated],
+        printed_on=today(request).isoformat(),
+    )
+    filename = f"lista-obecnosci-{rules.local(s['starts_at']).date().isoformat()}.pdf"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    return Response(documents.attendance_list_pdf(sheet), media_type="application/pdf", headers=headers)
 
 
 #: The roles whose start page lists today's sessions.
