@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pymongo import MongoClient
 
 from aktywni_shared.auth import Role
 from aktywni_stack import demo_data
+from aktywni_stack import keycloak as kc
 from enrolment.domain.importing import COLUMNS
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
 from tests.support.people import person
@@ -255,6 +257,45 @@ def test_the_import_command_shows_progress_and_lists_refused_rows_by_file_row(
     assert "39 enrolled, 0 already enrolled, 1 refused" in result.stdout
     assert "row 37: PESEL: nieprawidłowy numer PESEL" in result.stdout, "the file's own row number (header is row 1)"
     assert errors.read_text(encoding="utf-8").splitlines()[1].startswith("37;PESEL;")
+
+
+def test_the_import_command_signs_in_with_client_credentials_from_a_secret_file(
+    system: RunningSystem, project_id: str, tmp_path: Path
+) -> None:
+    # The partner's system: the confidential client's service account is partner staff of FRDL.
+    rows = trener_aktywnosci_rows(seed=11)[:5]  # persons with a disability, no one linked to another
+    for cells in rows:
+        cells[HEADERS.index("Organizacja")] = demo_data.FRDL
+    source = tmp_path / "partner.csv"
+    source.write_bytes(_csv(rows))
+    secret_file = tmp_path / "integration-secret"
+    secret_file.write_text(kc.INTEGRATION_SECRET + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "enrolment.cli.import_cli",
+            str(source),
+            "--project",
+            project_id,
+            "--url",
+            system.url("enrolment"),
+            "--issuer",
+            system.provider.issuer,
+            "--client-id",
+            kc.INTEGRATION_CLIENT,
+            "--client-secret-file",
+            str(secret_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k not in {"AKTYWNI_TOKEN", "AKTYWNI_CLIENT_SECRET"}},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 enrolled, 0 already enrolled, 0 refused" in result.stdout
+    assert kc.INTEGRATION_SECRET not in result.stdout + result.stderr
 
 
 def _listed(system: RunningSystem, project_id: str) -> dict[str, str]:
