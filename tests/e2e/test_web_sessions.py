@@ -223,3 +223,47 @@ def test_the_coordinator_books_and_the_trainer_ticks_attendance_on_a_phone(
     log = system.services["web"].process.log_file.read_text(encoding="utf-8")
     for secret in (first, second, third):
         assert secret not in log
+
+
+def test_the_coordinator_reads_a_venue_and_subscribes_to_its_calendar(
+    chrome: Browser,  # noqa: F811
+    system: RunningSystem,
+    shots: Path,  # noqa: F811
+) -> None:
+    project_id = _project(system)
+    assert project_known(system, project_id)
+    with coordinator(system) as client:
+        _, _, venue = _plan(client, project_id, today_in_warsaw())
+
+    staff = _staff(chrome, system, shots)
+    page = staff.page
+    staff.sign_in(system, demo_data.EUDAJMONIA, Role.COORDINATOR)
+    page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Placówki").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Placówki")
+    staff.check("placowki")
+    page.locator(f'a[href="/venues/{venue["venue_id"]}"]').click()
+    rooms = page.locator("#sale-tabela tbody tr")
+    expect(rooms.filter(has_text="Duża sala")).to_contain_text("tak")
+    expect(rooms.filter(has_text="Sala na piętrze")).to_contain_text("nie")  # floor 2, no lift
+    expect(page.get_by_text("święta państwowe: zamknięte")).to_have_count(0)  # this one opens on holidays
+    staff.check("placowka")
+
+    page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Kalendarz").click()
+    page.get_by_label("Kalendarz", exact=True).select_option(value=f"venue:{venue['venue_id']}")
+    page.get_by_role("button", name="Utwórz link").click()
+    link = page.get_by_label("Link do kalendarza", exact=False)
+    url = link.input_value()
+    assert url.endswith(".ics")
+    assert url not in page.url
+    staff.check("kalendarz-link")
+    feed = httpx.get(url, timeout=15)
+    assert feed.status_code == 200
+    assert "BEGIN:VCALENDAR" in feed.text
+    assert "Warsztaty aktywizacyjne" in feed.text
+
+    page.goto(f"{staff.base}/calendar")
+    expect(page.get_by_label("Link do kalendarza", exact=False)).to_have_count(0)  # shown only once
+    page.locator("li", has_text=venue["venue_id"]).get_by_role("button", name="Unieważnij").click()
+    expect(page.get_by_role("status")).to_have_text("Link unieważniono: nie działa od teraz.")
+    staff.check("kalendarz")
+    assert httpx.get(url, timeout=15).status_code == 404
