@@ -24,7 +24,7 @@ class AuditEntryView(BaseModel):
     user: str = Field(description="the person's login at the identity provider")
     organisation_id: str
     role: str
-    action: AuditAction
+    action: str = Field(description="what was done: " + ", ".join(a.value for a in AuditAction))
     project_id: str
     participant_ids: list[str] = Field(description="whose data (participant ids only, no personal data)")
     fields: list[str] = Field(description="the names of the personal fields read or changed, never their values")
@@ -36,7 +36,7 @@ class AuditEntryView(BaseModel):
             user=record.user,
             organisation_id=record.organisation_id,
             role=record.role,
-            action=AuditAction(record.action),
+            action=record.action,
             project_id=record.project_id,
             participant_ids=list(record.participant_ids),
             fields=list(record.fields),
