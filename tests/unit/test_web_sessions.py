@@ -187,6 +187,16 @@ class Scheduling(FakeScheduling):
             waiting[0]["state"] = "offered"
         return {"state": "cancelled"}
 
+    async def activities(self, token: str, project_id: str) -> list[Json]:
+        return [{"activity_id": "a-1", "title": "Warsztaty", "form": "workshop"}]
+
+    async def schedule(self, token: str, activity_id: str, body: Json) -> Json:
+        if datetime.fromisoformat(body["starts_at"]).weekday() == 6:
+            detail = [{"loc": ["body", "starts_at"], "msg": "closed", "type": "conflict.outside_opening_hours"}]
+            raise Refused(409, {"detail": detail})
+        self.planned.append(body)
+        return {**self.stored, "session_id": SESSION_ID}
+
     async def confirm_offer(self, token: str, session_id: str, participant_id: str) -> Json:
         for booking in self.stored["bookings"]:
             if booking["participant_id"] == participant_id and booking["state"] == "offered":
@@ -211,6 +221,7 @@ class Scheduling(FakeScheduling):
         }
 
     links: list[Json] = field(default_factory=list)
+    planned: list[Json] = field(default_factory=list)
 
     async def venues(self, token: str) -> list[Json]:
         return [await self.venue(token, "centrum")]
@@ -431,3 +442,47 @@ async def test_the_attendance_list_pdf_embeds_a_polish_font_and_reads_back() -> 
         page["/Resources"]["/Font"][name].get_object() for page in reader.pages for name in page["/Resources"]["/Font"]
     ]
     assert any("Roboto" in str(font["/BaseFont"]) for font in embedded)
+
+
+def test_the_planning_form_becomes_scheduling_s_body_in_warsaw_time() -> None:
+    form = {"activity_id": "a-1", "day": "2026-07-01", "starts": "10:00", "ends": "12:00", "room": "centrum/duza"}
+    activity, body, errors = rules.schedule_body({**form, "staff_id": "trener-nowak", "capacity": "12"})
+    assert errors == []
+    assert activity == "a-1"
+    assert body == {
+        "starts_at": "2026-07-01T10:00:00+02:00",
+        "ends_at": "2026-07-01T12:00:00+02:00",
+        "venue_id": "centrum",
+        "room_id": "duza",
+        "staff_ids": ["trener-nowak"],
+        "capacity": 12,
+    }
+    _, _, wrong = rules.schedule_body({**form, "ends": "09:00", "room": "", "capacity": "dużo"})
+    assert [e.message for e in wrong] == [
+        "Zajęcia muszą się kończyć później, niż się zaczynają.",
+        "Wybierz salę.",
+        "Liczba miejsc to liczba całkowita większa od zera.",
+    ]
+    assert rules.schedule_body({"activity_id": "a-1", "day": "jutro"})[2][0].message.startswith("Podaj datę")
+
+
+async def test_a_coordinator_plans_a_session_and_a_sunday_is_refused_in_polish() -> None:
+    scheduling = Scheduling()
+    async with _app(_enrolment(), scheduling) as client:
+        csrf = await _sign_in(client, Role.COORDINATOR)
+        week = await client.get("/projects/TA-2026/sessions")
+        assert "Zaplanuj zajęcia" in week.text
+        assert '<option value="centrum/duza">Centrum Aktywności: Duża sala (20 miejsc, ' in week.text
+        form = {"csrf_token": csrf, "activity_id": "a-1", "starts": "10:00", "ends": "12:00", "room": "centrum/duza"}
+        sunday = await client.post("/projects/TA-2026/sessions", data={**form, "day": "2026-03-08"})
+        assert sunday.status_code == 409
+        assert rules.CONFLICTS["outside_opening_hours"] in sunday.text
+        assert 'value="2026-03-08"' in sunday.text  # the form keeps what was typed
+        monday = await client.post("/projects/TA-2026/sessions", data={**form, "day": "2026-03-09"})
+        assert monday.status_code == 303
+        assert monday.headers["location"] == f"/sessions/{SESSION_ID}"
+    assert [p["starts_at"] for p in scheduling.planned] == ["2026-03-09T10:00:00+01:00"]
+    trainer_view = Scheduling()
+    async with _app(_enrolment(), trainer_view) as client:
+        await _sign_in(client, Role.TRAINER)
+        assert "Zaplanuj zajęcia" not in (await client.get("/projects/TA-2026/sessions")).text

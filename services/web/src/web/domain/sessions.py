@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -222,3 +222,38 @@ def refusal(status: int, body: Any) -> list[FieldError]:
     if not messages:
         messages.append({403: FORBIDDEN, 404: NOT_FOUND}.get(status, UNKNOWN))
     return [FieldError(None, message) for message in messages]
+
+
+def schedule_body(form: Mapping[str, str]) -> tuple[str, dict[str, Any], list[FieldError]]:
+    """The planning form as scheduling's body (times in Warsaw), or what is missing or wrong in it.
+
+    ``room`` is ``<venue_id>/<room_id>``; the activity's id is returned apart (it is in the address).
+    """
+    errors: list[FieldError] = []
+    activity = form.get("activity_id", "").strip()
+    if not activity:
+        errors.append(FieldError(None, "Wybierz formę wsparcia (działanie)."))
+    try:
+        day = date.fromisoformat(form.get("day", "").strip())
+        starts = datetime.combine(day, time.fromisoformat(form.get("starts", "").strip()), WARSAW)
+        ends = datetime.combine(day, time.fromisoformat(form.get("ends", "").strip()), WARSAW)
+    except ValueError:
+        errors.append(FieldError(None, "Podaj datę (RRRR-MM-DD) oraz godziny rozpoczęcia i zakończenia (GG:MM)."))
+        return activity, {}, errors
+    if ends <= starts:
+        errors.append(FieldError(None, "Zajęcia muszą się kończyć później, niż się zaczynają."))
+    body: dict[str, Any] = {"starts_at": starts.isoformat(), "ends_at": ends.isoformat()}
+    venue, _, room = form.get("room", "").partition("/")
+    if venue and room:
+        body.update(venue_id=venue, room_id=room)
+    else:
+        errors.append(FieldError(None, "Wybierz salę."))
+    if form.get("staff_id", "").strip():
+        body["staff_ids"] = [form["staff_id"].strip()]
+    capacity = form.get("capacity", "").strip()
+    if capacity:
+        if capacity.isdigit() and int(capacity) > 0:
+            body["capacity"] = int(capacity)
+        else:
+            errors.append(FieldError(None, "Liczba miejsc to liczba całkowita większa od zera."))
+    return activity, body, errors

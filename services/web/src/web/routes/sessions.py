@@ -37,11 +37,21 @@ def _context(caller: Session, found: cases.SessionPage, **more: object) -> dict[
     }
 
 
-@router.get("/projects/{project_id}/sessions", response_class=HTMLResponse)
-async def listing(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+#: Roles that plan sessions (scheduling checks again).
+PLANNERS = frozenset({"coordinator"})
+
+
+async def _listing(
+    request: Request, project_id: str, caller: Session, api: Api, status: int = 200, **more: object
+) -> Response:
     day = rules.parse_day(request.query_params.get("day"), today(request))
     period = rules.Period.of(day, week=request.query_params.get("view") != "day")
     found, errors = await cases.listing(api.scheduling, caller.access_token, project_id, period)
+    planning = (
+        await cases.planning_choices(api.scheduling, caller.access_token, project_id)
+        if (caller.role in PLANNERS and not errors)
+        else None
+    )
     context = {
         "project_id": project_id,
         "period": period,
@@ -49,8 +59,26 @@ async def listing(request: Request, project_id: str, caller: Caller, api: Api) -
         "rules": rules,
         "errors": errors,
         "today": today(request),
+        "planning": planning,
+        "values": {},
+        **more,
     }
-    return page(request, "sessions.html", context, 200 if not errors else 404)
+    return page(request, "sessions.html", context, status if not errors else 404)
+
+
+@router.get("/projects/{project_id}/sessions", response_class=HTMLResponse)
+async def listing(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+    return await _listing(request, project_id, caller, api)
+
+
+@router.post("/projects/{project_id}/sessions", response_class=HTMLResponse)
+async def schedule(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    values = text_fields(form)
+    created, errors = await cases.schedule(api.scheduling, caller.access_token, values)
+    if created is None:
+        kept = {k: v for k, v in values.items() if k != "csrf_token"}
+        return await _listing(request, project_id, caller, api, 409, action_errors=errors, values=kept)
+    return RedirectResponse(f"/sessions/{created['session_id']}", status_code=303)
 
 
 async def _session(

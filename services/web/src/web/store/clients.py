@@ -162,6 +162,12 @@ class SchedulingClient(ServiceClient):
     async def venues(self, token: str) -> list[Json]:
         return list(await self.call("GET", "/venues", token))
 
+    async def activities(self, token: str, project_id: str) -> list[Json]:
+        return list(await self.call("GET", f"/projects/{project_id}/activities", token))
+
+    async def schedule(self, token: str, activity_id: str, body: Json) -> Json:
+        return dict(await self.call("POST", f"/activities/{activity_id}/sessions", token, json=body))
+
     async def staff(self, token: str) -> list[Json]:
         return list(await self.call("GET", "/staff", token))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from web.domain import sessions as rules
+from web.domain import venues as places
 from web.domain.errors import FieldError
 from web.use_cases.ports import Enrolment, Json, Refused, Scheduling
 
@@ -59,6 +60,43 @@ async def listing(
     except Refused as refused:
         return [], rules.refusal(refused.status, refused.body)
     return found, []
+
+
+@dataclass
+class PlanningChoices:
+    activities: list[tuple[str, str]] = field(default_factory=list)  # (id, title and form)
+    rooms: list[tuple[str, str]] = field(default_factory=list)  # ("venue/room", its description)
+    staff: list[str] = field(default_factory=list)
+
+
+async def planning_choices(scheduling: Scheduling, token: str, project_id: str) -> PlanningChoices:
+    """What the planning form offers: the project's activities, the organisation's rooms and staff."""
+    choices = PlanningChoices()
+    try:
+        choices.activities = [
+            (str(a["activity_id"]), f"{a['title']} ({rules.FORM.get(a['form'], a['form'])})")
+            for a in await scheduling.activities(token, project_id)
+        ]
+        for venue in await scheduling.venues(token):
+            for room in venue.get("rooms") or []:
+                access = "bez schodów" if places.step_free(venue, room) else "ze schodami"
+                text = f"{venue['name']}: {room['name']} ({room['capacity']} miejsc, {access})"
+                choices.rooms.append((f"{venue['venue_id']}/{room['room_id']}", text))
+        choices.staff = [str(m["staff_id"]) for m in await scheduling.staff(token)]
+    except Refused:
+        return choices
+    return choices
+
+
+async def schedule(scheduling: Scheduling, token: str, form: Mapping[str, str]) -> tuple[Json | None, list[FieldError]]:
+    """Plan a session from the form; every conflict scheduling names, in Polish."""
+    activity_id, body, errors = rules.schedule_body(form)
+    if errors:
+        return None, errors
+    try:
+        return await scheduling.schedule(token, activity_id, body), []
+    except Refused as refused:
+        return None, rules.refusal(refused.status, refused.body)
 
 
 async def todays(scheduling: Scheduling, token: str, projects: list[Json], today: date) -> list[Json]:
