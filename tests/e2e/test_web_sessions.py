@@ -248,6 +248,22 @@ def test_the_coordinator_reads_a_venue_and_subscribes_to_its_calendar(
     expect(page.get_by_text("święta państwowe: zamknięte")).to_have_count(0)  # this one opens on holidays
     staff.check("placowka")
 
+    # planning a session from the week: a day outside the project's period is refused in Polish, then saved
+    page.goto(f"{staff.base}/projects/{project_id}/sessions")
+    page.get_by_text("Zaplanuj zajęcia").click()
+    page.get_by_label("Forma wsparcia").select_option(label="Warsztaty aktywizacyjne (warsztaty)")
+    page.get_by_label("Data").fill("2011-01-03")
+    page.get_by_label("Początek").fill("04:00")
+    page.get_by_label("Koniec").fill("05:00")
+    page.get_by_label("Sala").select_option(value=f"{venue['venue_id']}/duza")
+    page.get_by_role("button", name="Zaplanuj").click()
+    expect(page.get_by_role("alert")).to_contain_text("Termin poza okresem realizacji projektu.")
+    staff.check("zajecia-planowanie-odmowa")
+    page.get_by_label("Data").fill(today_in_warsaw().isoformat())
+    page.get_by_role("button", name="Zaplanuj").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Warsztaty aktywizacyjne")
+    expect(page.locator("#termin")).to_contain_text("04:00–05:00")
+
     page.get_by_role("navigation", name="Menu główne").get_by_role("link", name="Kalendarz").click()
     page.get_by_label("Kalendarz", exact=True).select_option(value=f"venue:{venue['venue_id']}")
     page.get_by_role("button", name="Utwórz link").click()
