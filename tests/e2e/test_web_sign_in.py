@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 from aktywni_stack import assets, browser
 from aktywni_stack import keycloak as kc
 from aktywni_stack.ports import free_port
-from aktywni_stack.services import ServiceProcess, web_process
+from aktywni_stack.services import web_process
 from tests.e2e.conftest import RunningSystem
 from tests.support.keycloak import Provider, keycloak  # noqa: F401 - keycloak: the session's identity provider
 
@@ -43,25 +43,16 @@ def signed_web(
 ) -> Iterator[str]:
     provider: Provider = request.getfixturevalue("keycloak")
     state_dir = tmp_path_factory.mktemp("web-oidc")
-    trusting = ServiceProcess(
-        "enrolment", state_dir, free_port(), {"AKTYWNI_OIDC_ISSUER": provider.issuer, "AKTYWNI_JWT_SECRET": ""}
-    )
-    services = {
-        "enrolment": trusting,
-        "scheduling": system.services["scheduling"],
-        "reporting": system.services["reporting"],
-    }
+    # The session's services accept only this provider's tokens already; the web app signs in at it.
+    services = {name: system.services[name] for name in ("enrolment", "scheduling", "reporting")}
     web = web_process(state_dir, free_port(), services, assets.web_assets(), oidc_issuer=provider.issuer)
     try:
-        for process in (trusting, web):
-            process.launch(system.infra.kafka_bootstrap_servers, system.infra.mongodb_uri, bound_to_parent=True)
-        trusting.wait_ready()
+        web.launch(system.infra.kafka_bootstrap_servers, system.infra.mongodb_uri, bound_to_parent=True)
         web.wait_ready()
         _allow_redirects_to(provider, web.url)
         yield web.url
     finally:
         web.stop()
-        trusting.stop()
 
 
 def test_staff_sign_in_at_the_provider_and_sign_out_of_both(signed_web: str, project_id: str, tmp_path: Path) -> None:

@@ -35,15 +35,22 @@ class ServiceClient:
     async def close(self) -> None:
         await self.http.aclose()
 
+    async def _request(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
+        """One call; a service that cannot be reached (or hangs up) is a 503 the page explains."""
+        try:
+            return await self.http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        except httpx.TransportError as error:
+            raise Refused(503, {"detail": f"usługa niedostępna ({type(error).__name__})"}) from error
+
     async def call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
-        response = await self.http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        response = await self._request(method, path, token, **kwargs)
         _refuse(response)
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
 
     async def download(self, token: str, path: str) -> Download:
-        response = await self.http.get(path, headers={"Authorization": f"Bearer {token}"})
+        response = await self._request("GET", path, token)
         _refuse(response)
         disposition = response.headers.get("content-disposition", "")
         filename = (
