@@ -22,7 +22,7 @@ from aktywni_stack import keycloak as kc
 from aktywni_stack.ports import free_port
 from aktywni_stack.services import web_process
 from tests.e2e.conftest import RunningSystem
-from tests.support.keycloak import Provider, keycloak  # noqa: F401 - keycloak: the session's identity provider
+from tests.support.keycloak import Provider
 
 WEB_CLIENT = "aktywni-web"
 
@@ -41,7 +41,7 @@ def _allow_redirects_to(provider: Provider, web_url: str) -> None:
 def signed_web(
     system: RunningSystem, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    provider: Provider = request.getfixturevalue("keycloak")
+    provider: Provider = system.provider  # the one the session's services trust
     state_dir = tmp_path_factory.mktemp("web-oidc")
     # The session's services accept only this provider's tokens already; the web app signs in at it.
     services = {name: system.services[name] for name in ("enrolment", "scheduling", "reporting")}
