@@ -98,7 +98,7 @@ class OidcVerifier:
         mapping: ClaimMapping | None = None,
         leeway_seconds: int = DEFAULT_LEEWAY_SECONDS,
         key_cache_seconds: float = 300.0,
-        refetch_cooldown_seconds: float = 10.0,
+        refetch_cooldown_seconds: float = 1.0,
     ) -> None:
         self.issuer = issuer
         self.audience = [audience] if isinstance(audience, str) else list(audience)
