@@ -34,6 +34,17 @@ async def test_the_coordinators_start_page_lists_indicators_at_risk_and_says_wha
     assert page.waiting == {}
 
 
+async def test_a_finished_project_s_indicators_are_not_at_risk_on_the_start_page() -> None:
+    enrolment = FakeEnrolment()
+    enrolment.projects_[0] |= {"starts_on": "2012-02-01", "ends_on": "2015-01-31"}
+    reporting = FakeReporting(
+        {"TA-2026": {"project_id": "TA-2026", "title": "TA", "indicators": [indicator("X", 1, 9, will_meet=False)]}}
+    )
+    assert (await start_page(enrolment, reporting, "tok", "coordinator", TODAY)).at_risk == []
+    enrolment.projects_[0] |= {"starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    assert [i.code for i in (await start_page(enrolment, reporting, "tok", "coordinator", TODAY)).at_risk] == ["X"]
+
+
 async def test_search_sends_only_the_filled_filters() -> None:
     enrolment = FakeEnrolment()
     await participants.search(enrolment, "tok", "TA-2026", {"status": "candidate", "pesel": " ", "category": ""})

@@ -15,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request, caller: Caller, api: Api) -> Response:
-    found = await start_page(api.enrolment, api.reporting, caller.access_token, caller.role)
+    found = await start_page(api.enrolment, api.reporting, caller.access_token, caller.role, today(request))
     sessions_today = (
         await todays(api.scheduling, caller.access_token, found.projects, today(request))
         if caller.role in SESSION_ROLES

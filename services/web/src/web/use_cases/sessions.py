@@ -15,6 +15,7 @@ from web.domain import sessions as rules
 from web.domain import venues as places
 from web.domain.errors import FieldError
 from web.use_cases.ports import Enrolment, Json, Refused, Scheduling
+from web.use_cases.start import running
 
 #: The most names read for one page (a session of the seed project seats 30).
 MAX_NAMES = 200
@@ -100,9 +101,12 @@ async def schedule(scheduling: Scheduling, token: str, form: Mapping[str, str]) 
 
 
 async def todays(scheduling: Scheduling, token: str, projects: list[Json], today: date) -> list[Json]:
-    """Today's sessions of every project the caller takes part in (a trainer: those they lead)."""
+    """Today's sessions of every project the caller takes part in (a trainer: those they lead).
+
+    Only running projects are asked: scheduling plans no session outside its project's period.
+    """
     found: list[Json] = []
-    for project in projects:
+    for project in (p for p in projects if running(p, today)):
         try:
             day = today.isoformat()
             for session in await scheduling.sessions(token, str(project["project_id"]), day, day):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from web.domain import roles
@@ -24,7 +25,19 @@ class StartPage:
 CONCURRENCY = 8
 
 
-async def start_page(enrolment: Enrolment, reporting: Reporting, token: str, role: str) -> StartPage:
+def running(project: dict[str, Any], today: date | None) -> bool:
+    """Whether ``project`` runs on ``today`` (a project without dates, or no day given, counts as running).
+
+    Only a running project's indicators can be at risk: a finished one's are met or missed for good.
+    """
+    if today is None or not project.get("starts_on") or not project.get("ends_on"):
+        return True
+    return str(project["starts_on"]) <= today.isoformat() <= str(project["ends_on"])
+
+
+async def start_page(
+    enrolment: Enrolment, reporting: Reporting, token: str, role: str, today: date | None = None
+) -> StartPage:
     page = StartPage()
     try:
         page.projects = await enrolment.projects(token)
@@ -49,10 +62,11 @@ async def start_page(enrolment: Enrolment, reporting: Reporting, token: str, rol
                 page.unavailable.append(f"wskaźniki {project_id}")
                 return []
 
-    ids = [str(project["project_id"]) for project in page.projects]
+    # What needs doing is in the running projects: a finished one qualifies no one and risks nothing.
+    live = [str(p["project_id"]) for p in page.projects if running(p, today)]
     if role in roles.RECRUITERS:
-        await asyncio.gather(*(waiting(project_id) for project_id in ids))
+        await asyncio.gather(*(waiting(project_id) for project_id in live))
     if role in roles.FOLLOWERS:
-        for found in await asyncio.gather(*(risks(project_id) for project_id in ids)):  # in the projects' order
+        for found in await asyncio.gather(*(risks(project_id) for project_id in live)):  # in the projects' order
             page.at_risk.extend(found)
     return page
