@@ -47,6 +47,11 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 0.5
     #: Consumer group id; all instances of one service share it and split the partitions.
     group_id: str = ""
+    #: This instance's stable name in its consumer group (Kafka's static membership, KIP-345): a
+    #: process restarted under the same name takes its partitions back at once instead of waiting
+    #: for the killed one's session to time out. Unique per running instance (a pod's name); empty:
+    #: dynamic membership.
+    instance_id: str = ""
     #: Kafka client security (docs/security.md): ``PLAINTEXT`` (default) or ``SASL_SSL`` with SCRAM.
     kafka_security_protocol: str = Field("PLAINTEXT", validation_alias="AKTYWNI_KAFKA_SECURITY_PROTOCOL")
     kafka_sasl_mechanism: str = Field("SCRAM-SHA-512", validation_alias="AKTYWNI_KAFKA_SASL_MECHANISM")
@@ -93,6 +98,9 @@ class ServiceSettings(BaseSettings):
 
     def consumer_group(self, service: str) -> str:
         return self.group_id or service
+
+    def consumer_instance(self) -> str | None:
+        return self.instance_id or None
 
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)

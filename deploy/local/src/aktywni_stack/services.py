@@ -72,6 +72,8 @@ class ServiceProcess:
             "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
             "MONGODB_URI": mongodb_uri,
             f"{prefix}_PORT": str(self.port),
+            # static membership: relaunched after a kill, it takes its partitions back at once
+            f"{prefix}_INSTANCE_ID": f"{self.name}-{self.port}",
             **{name: local_secret(self.state_dir, name) for name in SECRETS},
             **self.env,
             **(extra_env or {}),

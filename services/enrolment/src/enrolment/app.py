@@ -77,7 +77,9 @@ def build(settings: EnrolmentSettings) -> FastAPI:
     ):
         runtime.broker.publisher(topic.name, schema=Envelope, title=f"{topic.name}:publish", description=description)
     consumer = EventConsumer(NAME, runtime.broker, handlers(enrolment))
-    consumer.subscribe([SCHEDULING_ATTENDANCE], group_id=settings.consumer_group(NAME))
+    consumer.subscribe(
+        [SCHEDULING_ATTENDANCE], group_id=settings.consumer_group(NAME), instance_id=settings.consumer_instance()
+    )
     app = create_app(
         runtime,
         description="Organisations, projects and participants (personal data, encrypted at rest).",

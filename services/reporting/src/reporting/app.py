@@ -41,7 +41,12 @@ def build(settings: ReportingSettings) -> FastAPI:
         changed(project_ids)
 
     consumer = BatchConsumer(NAME, runtime.broker, Projector(view), on_applied=applied)
-    consumer.subscribe(SOURCE_TOPICS, group_id=settings.consumer_group(NAME), max_records=settings.batch_size)
+    consumer.subscribe(
+        SOURCE_TOPICS,
+        group_id=settings.consumer_group(NAME),
+        max_records=settings.batch_size,
+        instance_id=settings.consumer_instance(),
+    )
     runtime.broker.publisher(
         REPORTING_INDICATORS.name,
         schema=Envelope,

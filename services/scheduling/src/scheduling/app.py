@@ -103,7 +103,11 @@ def build(settings: SchedulingSettings) -> FastAPI:
     runtime = ServiceRuntime(NAME, settings)
     use = build_use_cases(runtime, settings)
     consumer = EventConsumer(NAME, runtime.broker, handlers(use.stores, use.bookings))
-    consumer.subscribe([ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS], group_id=settings.consumer_group(NAME))
+    consumer.subscribe(
+        [ENROLMENT_PROJECTS, ENROLMENT_PARTICIPANTS],
+        group_id=settings.consumer_group(NAME),
+        instance_id=settings.consumer_instance(),
+    )
     for topic, description in (
         (SCHEDULING_SESSIONS, "ActivityPlanned (keyed by activity_id); sessions and bookings (keyed by session_id)."),
         (SCHEDULING_ATTENDANCE, "AttendanceRecorded, SupportStarted, SupportCompleted; keyed by participant_id."),

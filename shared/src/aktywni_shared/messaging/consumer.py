@@ -43,12 +43,13 @@ class EventConsumer:
         self.applied = 0
         self.dead_lettered = 0
 
-    def subscribe(self, topics: list[Topic], group_id: str) -> None:
-        """Register one subscriber for ``topics`` in consumer group ``group_id``."""
+    def subscribe(self, topics: list[Topic], group_id: str, instance_id: str | None = None) -> None:
+        """Register one subscriber for ``topics`` in consumer group ``group_id`` (as ``instance_id``, if static)."""
 
         @self.broker.subscriber(
             *(t.name for t in topics),
             group_id=group_id,
+            group_instance_id=instance_id,
             auto_offset_reset="earliest",
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"{self.service}:events",

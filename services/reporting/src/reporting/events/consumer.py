@@ -60,10 +60,13 @@ class BatchConsumer:
         self.applied = 0
         self.dead_lettered = 0
 
-    def subscribe(self, topics: list[Topic], group_id: str, max_records: int = 500) -> None:
+    def subscribe(
+        self, topics: list[Topic], group_id: str, max_records: int = 500, instance_id: str | None = None
+    ) -> None:
         @self.broker.subscriber(
             *(t.name for t in topics),
             group_id=group_id,
+            group_instance_id=instance_id,
             batch=True,
             max_records=max_records,
             batch_timeout_ms=100,
