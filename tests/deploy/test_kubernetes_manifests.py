@@ -83,6 +83,8 @@ def test_every_referenced_key_exists_and_only_enrolment_gets_the_personal_data_k
         for source in sources:
             if "configMapKeyRef" in source:
                 assert source["configMapKeyRef"]["key"] in config
+            elif "fieldRef" in source:
+                assert source["fieldRef"]["fieldPath"] == "metadata.name", "only the pod's name (instance id)"
             else:
                 assert source["secretKeyRef"]["key"] in secret
         secret_keys = {s["secretKeyRef"]["key"] for s in sources if "secretKeyRef" in s}
