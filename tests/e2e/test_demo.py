@@ -7,9 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-import pytest
 
 from aktywni_shared.auth import Role, Tokens
 from aktywni_shared.clock import today_in_warsaw
@@ -127,13 +126,13 @@ def _wait_for_line(process: subprocess.Popen[str], text: str, timeout: float = 2
     raise AssertionError(f"no {text!r} in:\n{''.join(lines)}")
 
 
-@pytest.mark.parametrize(
-    ("target", "how"),
-    [("make", "SIGINT"), ("make", "SIGTERM"), ("make", "make down"), ("demo", "SIGTERM")],
-)
-def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: str, how: str) -> None:
+STOPS = [("make", "SIGINT"), ("make", "SIGTERM"), ("make", "make down"), ("demo", "SIGTERM")]
+
+
+def _start_and_stop(state_dir: Path, target: str, how: str) -> None:
     """`make demo` stopped by a signal to make's pid or the demo's, or by `make down` from elsewhere."""
-    env = _demo_env(tmp_path)
+    state_dir.mkdir()
+    env = _demo_env(state_dir)
     make = subprocess.Popen(
         ["make", "--no-print-directory", "demo"],
         cwd=ROOT,
@@ -143,9 +142,9 @@ def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: 
         text=True,
     )
     try:
-        output = _wait_for_line(make, "Press Ctrl-C")
+        output = _wait_for_line(make, "Press Ctrl-C", timeout=360)
         tree = _descendants(make.pid)
-        pids = {p.stem: int(p.read_text()) for p in tmp_path.glob("*.pid")}
+        pids = {p.stem: int(p.read_text()) for p in state_dir.glob("*.pid")}
         assert set(pids) == {"kafka", "ferretdb", "keycloak", "enrolment", "scheduling", "reporting", "web"}
         everything = tree | set(pids.values())
         demo_pid = next(
@@ -169,7 +168,19 @@ def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path, target: 
         time.sleep(0.2)
     assert left == [], f"left running after {how} to {target}: {left}\n{output}{rest}"
     assert "stopped" in rest, output + rest
-    assert list(tmp_path.glob("*.pid")) == []
+    assert list(state_dir.glob("*.pid")) == []
+
+
+def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path) -> None:
+    """Each way of stopping runs its own demo (own ports, own state), the four side by side."""
+    with ThreadPoolExecutor(max_workers=len(STOPS)) as pool:
+        runs = {
+            f"{how} to {target}": pool.submit(_start_and_stop, tmp_path / f"{target}-{n}", target, how)
+            for n, (target, how) in enumerate(STOPS)
+        }
+        failures = {name: run.exception() for name, run in runs.items()}
+    failed = {name: error for name, error in failures.items() if error is not None}
+    assert not failed, "\n\n".join(f"{name}: {error}" for name, error in failed.items())
 
 
 def _counts(system: RunningSystem, tokens: Tokens) -> tuple[int, int, int, int]:
