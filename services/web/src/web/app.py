@@ -12,8 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.http_server import AccessLog
+from web.routes import activities, auth, imports, indicators, participants, projects, reports, staff, start, venues
 from web.routes import audit as audit_pages
-from web.routes import auth, imports, indicators, participants, projects, reports, start, venues
 from web.routes import sessions as session_pages
 from web.routes.deps import CsrfRefused, Services, SignInNeeded, page
 from web.routes.security import content_security_policy, session_middleware
@@ -59,6 +59,8 @@ def build(settings: WebSettings) -> FastAPI:
     for router in (module.router for module in routers):
         app.include_router(router)
     app.include_router(audit_pages.router)  # the audit log ("Dziennik dostępu")
+    app.include_router(staff.router)  # trainers and specialists ("Prowadzący")
+    app.include_router(activities.router)  # a project's forms of support
     if settings.test_sign_in:
         app.include_router(auth.test_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

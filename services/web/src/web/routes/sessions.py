@@ -1,5 +1,7 @@
-"""Sessions ("Zajęcia"): a project's day or week, a session's bookings, booking and cancelling,
-the attendance sheet (one POST for the whole session) and the printable attendance list.
+"""Sessions ("Zajęcia"): a project's day or week (narrowed to a venue, a staff member or an activity),
+a session's bookings, booking and cancelling, moving or calling off the session (every conflict
+scheduling names, in Polish, nothing saved), the attendance sheet (one POST for the whole session)
+and the printable attendance list.
 
 Participant ids travel in POSTed forms only (never in an address); scheduling and enrolment decide,
 with the signed-in person's token, what they may see and do.
@@ -11,10 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from web import documents
+from web.domain import planning as forms
 from web.domain import roles
 from web.domain import sessions as rules
 from web.routes.deps import Api, Caller, Form, page, text_fields, today
 from web.store.sessions import Session
+from web.use_cases import planning as plans
 from web.use_cases import sessions as cases
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +51,8 @@ async def _listing(
     day = rules.parse_day(request.query_params.get("day"), today(request))
     period = rules.Period.of(day, week=request.query_params.get("view") != "day")
     found, errors = await cases.listing(api.scheduling, caller.access_token, project_id, period)
+    chosen = forms.filters(request.query_params)
+    narrowed = None if errors else await plans.week_filters(api.scheduling, caller.access_token, project_id, found)
     planning = (
         await cases.planning_choices(api.scheduling, caller.access_token, project_id)
         if (caller.role in PLANNERS and not errors)
@@ -55,7 +61,10 @@ async def _listing(
     context = {
         "project_id": project_id,
         "period": period,
-        "days": rules.by_day(found, period),
+        "days": rules.by_day(forms.matching(found, chosen), period),
+        "chosen": chosen,
+        "narrowed": narrowed,
+        "forms": forms,
         "rules": rules,
         "errors": errors,
         "today": today(request),
@@ -89,7 +98,11 @@ async def _session(
     )
     if found.session is None:
         return page(request, "refused.html", {"errors": found.errors}, 404)
-    return page(request, "session.html", _context(caller, found, **more), status)
+    session = found.session
+    if caller.role in PLANNERS and session.get("status") == "scheduled":
+        choices = await cases.planning_choices(api.scheduling, caller.access_token, str(session["project_id"]))
+        more = {"moves": choices, "moving": forms.placement_values(session), "plan_errors": [], **more}
+    return page(request, "session.html", _context(caller, found, forms=forms, **more), status)
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
@@ -122,6 +135,27 @@ async def confirm(request: Request, session_id: str, caller: Caller, api: Api, f
     if errors:
         return await _session(request, caller, api, session_id, 409, action_errors=errors)
     return RedirectResponse(f"/sessions/{session_id}?potwierdzono=1", status_code=303)
+
+
+@router.post("/sessions/{session_id}/reschedule", response_class=HTMLResponse)
+async def reschedule(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    values = {k: v for k, v in text_fields(form).items() if k != "csrf_token"}
+    outcome = await plans.reschedule(api.scheduling, caller.access_token, session_id, values)
+    if outcome.errors:
+        errors = outcome.errors
+        return await _session(request, caller, api, session_id, outcome.status, moving=values, plan_errors=errors)
+    return RedirectResponse(f"/sessions/{session_id}?przeniesiono=1", status_code=303)
+
+
+@router.post("/sessions/{session_id}/call-off", response_class=HTMLResponse)
+async def call_off(request: Request, session_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    reason = text_fields(form).get("reason", "")
+    outcome = await plans.cancel_session(api.scheduling, caller.access_token, session_id, reason)
+    if outcome.errors:
+        kept = {"reason": reason}
+        errors = outcome.errors
+        return await _session(request, caller, api, session_id, outcome.status, cancel_errors=errors, cancelling=kept)
+    return RedirectResponse(f"/sessions/{session_id}?odwolano=1", status_code=303)
 
 
 async def _sheet(

@@ -1,4 +1,4 @@
-"""Venues (rooms, accessibility, opening hours) and calendar subscription links.
+"""Venues (rooms, accessibility, opening hours; a coordinator registers one) and calendar subscription links.
 
 A subscription's secret address is shown once, in the page answering its creation (never in an
 address of this application, never stored here); a link is revoked with a POSTed form.
@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web.domain import planning
 from web.domain import sessions as rules
 from web.domain import venues as places
 from web.routes.deps import Api, Caller, Form, page, text_fields
 from web.store.sessions import Session
+from web.use_cases import planning as cases
 from web.use_cases.ports import Refused
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +26,41 @@ async def venues(request: Request, caller: Caller, api: Api) -> Response:
         found = await api.scheduling.venues(caller.access_token)
     except Refused as refused:
         return page(request, "refused.html", {"errors": rules.refusal(refused.status, refused.body)}, refused.status)
-    return page(request, "venues.html", {"venues": found, "places": places, "errors": []})
+    return page(request, "venues.html", {"venues": found, "places": places, "errors": [], "keeps": _keeps(caller)})
+
+
+def _keeps(caller: Session) -> bool:
+    """Whether the caller registers venues and staff (scheduling checks again)."""
+    return caller.role in {"coordinator", "administrator"}
+
+
+#: What a new venue's form shows at first: open on weekdays 8:00 to 15:30, closed on public holidays.
+NEW_VENUE = {
+    **{
+        f"opening_hours.{day}.{edge}": hour
+        for day in ("mon", "tue", "wed", "thu", "fri")
+        for edge, hour in (("opens", "08:00"), ("closes", "15:30"))
+    },
+    "closed_on_public_holidays": "on",
+    "step_free_entrance": "on",
+    **{f"rooms.{n}.step_free": "on" for n in range(planning.ROOM_ROWS)},
+}
+
+
+@router.get("/venues/new", response_class=HTMLResponse)
+async def new_venue(request: Request, caller: Caller) -> Response:
+    return page(request, "venue_form.html", {"values": NEW_VENUE, "errors": [], "forms": planning, "places": places})
+
+
+@router.post("/venues/new", response_class=HTMLResponse)
+async def add_venue(request: Request, caller: Caller, api: Api, form: Form) -> Response:
+    values = text_fields(form)
+    outcome = await cases.add_venue(api.scheduling, caller.access_token, values)
+    if outcome.record is not None:
+        return RedirectResponse(f"/venues/{outcome.record['venue_id']}?dodano=1", status_code=303)
+    kept = {k: v for k, v in values.items() if k != "csrf_token"}
+    context = {"values": kept, "errors": outcome.errors, "forms": planning, "places": places}
+    return page(request, "venue_form.html", context, outcome.status)
 
 
 @router.get("/venues/{venue_id}", response_class=HTMLResponse)

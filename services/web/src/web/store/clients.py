@@ -187,3 +187,19 @@ class SchedulingClient(ServiceClient):
 
     async def revoke(self, token: str, subscription_id: str) -> None:
         await self.call("DELETE", f"/calendars/subscriptions/{subscription_id}", token)
+
+    async def add_venue(self, token: str, body: Json) -> Json:
+        return dict(await self.call("POST", "/venues", token, json=body))
+
+    async def add_staff(self, token: str, body: Json) -> Json:
+        return dict(await self.call("POST", "/staff", token, json=body))
+
+    async def plan_activity(self, token: str, project_id: str, body: Json) -> Json:
+        return dict(await self.call("POST", f"/projects/{project_id}/activities", token, json=body))
+
+    async def reschedule(self, token: str, session_id: str, body: Json) -> Json:
+        return dict(await self.call("POST", f"/sessions/{session_id}/reschedule", token, json=body))
+
+    async def cancel_session(self, token: str, session_id: str, reason: str) -> Json:
+        body = {"reason": reason}
+        return dict(await self.call("POST", f"/sessions/{session_id}/cancellation", token, json=body))
