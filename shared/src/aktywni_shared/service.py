@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from faststream.specification import AsyncAPI
 
-from aktywni_shared import mongo, structured_logging
+from aktywni_shared import mongo, structured_logging, tracing
 from aktywni_shared.auth import authentication
 from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
 from aktywni_shared.http_server import AccessLog
@@ -36,6 +36,7 @@ class ServiceRuntime:
         self.name = name
         self.settings = settings
         self.kafka_security = settings.kafka_security()
+        tracing.configure(name)  # before the database client: its commands are traced from the start
         self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name, security=self.kafka_security)
         self.mongo = mongo.connect(settings.mongodb_uri)
         self.db = self.mongo[settings.database_name(name)]
@@ -124,4 +125,5 @@ def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[A
     for router in routers:
         app.include_router(router)
     app.add_middleware(AccessLog)
+    tracing.instrument_app(app)
     return app

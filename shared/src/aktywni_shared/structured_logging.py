@@ -1,4 +1,5 @@
-"""One JSON object per log line, with the service's name, for log shippers and `jq`."""
+"""One JSON object per log line, with the service's name (and the trace's id inside a span), for log
+shippers and `jq`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from opentelemetry import trace
 
 #: ``color_message`` is uvicorn's copy of a message with terminal colours: never shipped.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "color_message"}
@@ -33,6 +36,10 @@ class JsonFormatter(logging.Formatter):
             "msg": _plain(record.getMessage()),
         }
         entry.update({k: _plain(v) for k, v in vars(record).items() if k not in _STANDARD})
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # the line belongs to a trace (aktywni_shared.tracing): its ids, as the collector shows them
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from aktywni_shared import tracing
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.http_server import AccessLog
 from web.routes import activities, auth, imports, indicators, participants, projects, reports, staff, start, venues
@@ -28,6 +29,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def build(settings: WebSettings) -> FastAPI:
     if settings.test_sign_in and settings.oidc_issuer:
         raise ValueError("AKTYWNI_WEB_TEST_SIGN_IN is for tests only and refused with an identity provider")
+    tracing.configure("web")  # when traces are on, the calls to the services carry the request's context
     public_url = settings.public_url.rstrip("/")
     provider = (
         Provider(settings.oidc_issuer, settings.oidc_client_id, f"{public_url}/auth/callback")
@@ -67,6 +69,7 @@ def build(settings: WebSettings) -> FastAPI:
     if settings.assets_dir is not None and settings.assets_dir.is_dir():
         app.mount("/vendor", StaticFiles(directory=settings.assets_dir), name="vendor")
     app.add_middleware(AccessLog)
+    tracing.instrument_app(app)
     return app
 
 

@@ -17,6 +17,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from aktywni_shared import tracing
 from aktywni_shared.contracts.registry import MAX_EVENT_BYTES, ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic, dead_letter
 
@@ -57,7 +58,8 @@ class EventConsumer:
             f"{self.dead_letter_topic.name}.",
         )
         async def consume(message: KafkaMessage) -> None:
-            await self.handle(message.raw_message)
+            with tracing.consuming(message.raw_message, self.service):  # continues the record's trace
+                await self.handle(message.raw_message)
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:

@@ -37,6 +37,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from aktywni_shared import tracing
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.registry import encode
 from aktywni_shared.contracts.topics import Topic, record_key, topic_of
@@ -57,13 +58,15 @@ T = TypeVar("T")
 
 
 def outbox_entry(topic: Topic, key: str, envelope: Envelope) -> Document:
-    """What a command appends to its aggregate's ``outbox`` array, in the same write as the change."""
+    """What a command appends to its aggregate's ``outbox`` array, in the same write as the change
+    (with the trace context it was written in, when traces are on: ``aktywni_shared.tracing``)."""
     return {
         "event_id": str(envelope.event_id),
         "topic": topic.name,
         "key": key,
         "type": envelope.type,
         "value": encode(envelope).decode(),
+        **tracing.outbox_context(),
     }
 
 
@@ -282,12 +285,13 @@ class OutboxRelay:
         """Publish one document's events in order; how many went out (all, or up to a failure)."""
         for sent, entry in enumerate(entries):
             try:
-                await self.broker.publish(
-                    entry["value"].encode(),
-                    entry["topic"],
-                    key=entry["key"].encode(),
-                    headers={"event_id": entry["event_id"], "type": entry["type"]},
-                )
+                with tracing.publishing(entry) as trace_headers:  # a span in the trace the event was written in
+                    await self.broker.publish(
+                        entry["value"].encode(),
+                        entry["topic"],
+                        key=entry["key"].encode(),
+                        headers={"event_id": entry["event_id"], "type": entry["type"], **trace_headers},
+                    )
             except Exception:
                 if sent == 0:
                     raise

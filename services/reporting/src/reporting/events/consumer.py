@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
+from aktywni_shared import tracing
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import (
     ENROLMENT_PARTICIPANTS,
@@ -29,6 +30,7 @@ from aktywni_shared.contracts.topics import (
     dead_letter,
 )
 from aktywni_shared.messaging.consumer import publish_dead_letter
+from aktywni_shared.tracing import BatchTrace
 from reporting.events.projection import Projector
 
 log = logging.getLogger(__name__)
@@ -79,9 +81,12 @@ class BatchConsumer:
         )
         async def consume(message: KafkaMessage) -> None:
             raw = message.raw_message  # a tuple of records from aiokafka (a list from FastStream's test broker)
-            await self.handle(list(raw) if isinstance(raw, tuple | list) else [raw])
+            records = list(raw) if isinstance(raw, tuple | list) else [raw]
+            with tracing.consuming_batch(records, self.service) as batch:  # a span in each record's trace
+                await self.handle(records, batch)
 
-    async def handle(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+    async def handle(self, records: list[ConsumerRecord[bytes, bytes]], batch: BatchTrace | None = None) -> None:
+        batch = batch or BatchTrace([])
         events: list[DecodedEvent] = []
         rejected: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
         for record in records:
@@ -90,7 +95,8 @@ class BatchConsumer:
             except ContractViolation as violation:
                 rejected.append((record, violation.reason))
         try:
-            touched = await self.projector.apply(events)
+            with batch.step("reporting view write"):
+                touched = await self.projector.apply(events)
         except Exception:
             log.warning("projection failed; the batch will be delivered again", exc_info=True)
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
@@ -100,7 +106,8 @@ class BatchConsumer:
             await self.send_to_dead_letter(record, reason)
         self.applied += len(events)
         if self.on_applied is not None and touched:
-            await self.on_applied(touched)
+            with batch.step("dashboard update"):
+                await self.on_applied(touched)
 
     async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
         await publish_dead_letter(self.broker, self.service, self.dead_letter_topic, record, reason)
