@@ -165,6 +165,14 @@ def test_the_coordinator_plans_venues_staff_activities_and_moves_and_calls_off_a
     page.goto(f"{staff.base}/projects/{project_id}/sessions?day={monday}&venue=inna-placowka")
     expect(page.get_by_role("link", name="13:00–15:00 Warsztaty planowania")).to_have_count(0)
 
+    # the organisation's week at the venue, across its projects, from the venue's page
+    page.goto(f"{staff.base}/venues/{venue_id}")
+    page.get_by_role("link", name="Tydzień zajęć w tej placówce").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tydzień zajęć: placówka Klub Seniora Planowanie")
+    page.goto(f"{page.url}&day={monday}")
+    expect(page.get_by_role("link", name="13:00–15:00 Warsztaty planowania")).to_be_visible()
+    staff.check("tydzien-placowki")
+
     # called off with a reason
     page.goto(f"{staff.base}/sessions/{session_id}")
     page.get_by_text("Odwołaj zajęcia", exact=True).first.click()

@@ -336,3 +336,21 @@ async def test_the_week_is_narrowed_by_a_filter_kept_when_paging() -> None:
         assert "day=2026-03-09&amp;view=week&amp;venue=filia" in other.text
         same = await client.get("/projects/TA-2026/sessions?day=2026-03-02&staff=trener-nowak")
         assert f'href="/sessions/{SESSION_ID}"' in same.text
+
+
+async def test_the_organisation_s_week_at_a_venue_or_with_a_staff_member_spans_its_projects() -> None:
+    scheduling = Planning()
+    async with _app(_enrolment(), scheduling) as client:
+        await _sign_in(client, Role.COORDINATOR)
+        venue = await client.get("/calendar/week?venue=centrum&day=2026-03-04")
+        assert venue.status_code == 200
+        assert "Tydzień zajęć: placówka Centrum Aktywności" in venue.text
+        assert f'href="/sessions/{SESSION_ID}"' in venue.text
+        assert "(Trener Aktywności; warsztaty;" in venue.text  # the project's title with each session
+        assert "/calendar/week?day=2026-03-09&amp;view=week&amp;venue=centrum" in venue.text
+        other = await client.get("/calendar/week?staff=ktos-inny&day=2026-03-04")
+        assert f'href="/sessions/{SESSION_ID}"' not in other.text
+        later = await client.get("/calendar/week?venue=centrum&day=2028-03-06")  # after the project: not asked
+        assert f'href="/sessions/{SESSION_ID}"' not in later.text
+    assert scheduling.tokens  # each project asked with the caller's token
+    assert len(set(scheduling.tokens)) == 1

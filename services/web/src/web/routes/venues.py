@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from web.domain import planning
 from web.domain import sessions as rules
 from web.domain import venues as places
-from web.routes.deps import Api, Caller, Form, page, text_fields
+from web.routes.deps import Api, Caller, Form, page, text_fields, today
 from web.store.sessions import Session
 from web.use_cases import planning as cases
 from web.use_cases.ports import Refused
@@ -70,6 +70,30 @@ async def venue(request: Request, venue_id: str, caller: Caller, api: Api) -> Re
     except Refused as refused:
         return page(request, "refused.html", {"errors": rules.refusal(refused.status, refused.body)}, refused.status)
     return page(request, "venue.html", {"venue": found, "places": places, "errors": []})
+
+
+@router.get("/calendar/week", response_class=HTMLResponse)
+async def week(request: Request, caller: Caller, api: Api) -> Response:
+    """The week of every project's sessions at a venue or led by a staff member (``?venue=``, ``?staff=``)."""
+    day = rules.parse_day(request.query_params.get("day"), today(request))
+    period = rules.Period.of(day, week=True)
+    chosen = {k: v for k, v in planning.filters(request.query_params).items() if k in {"venue", "staff"}}
+    token = caller.access_token
+    found, errors = await cases.organisation_week(api.scheduling, api.enrolment, token, period, chosen)
+    if errors:
+        return page(request, "refused.html", {"errors": errors}, 404)
+    narrowed = await cases.week_filters(api.scheduling, token, None, found)
+    context = {
+        "period": period,
+        "days": rules.by_day(found, period),
+        "chosen": chosen,
+        "narrowed": narrowed,
+        "rules": rules,
+        "forms": planning,
+        "today": today(request),
+        "errors": [],
+    }
+    return page(request, "week.html", context)
 
 
 async def _calendar(request: Request, caller: Session, api: Api, status: int = 200, **more: object) -> Response:

@@ -3,14 +3,18 @@ cancelled; the week's filters. Every call carries the signed-in person's token (
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from web.domain import planning as forms
 from web.domain.errors import FieldError
-from web.domain.sessions import FORM
-from web.use_cases.ports import Json, Refused, Scheduling
+from web.domain.sessions import FORM, Period, refusal
+from web.use_cases.ports import Enrolment, Json, Refused, Scheduling
+
+#: Projects asked for their sessions at once, for the organisation's week.
+CONCURRENCY = 8
 
 
 @dataclass
@@ -84,7 +88,7 @@ class WeekFilters:
     activities: list[tuple[str, str]] = field(default_factory=list)
 
 
-async def week_filters(scheduling: Scheduling, token: str, project_id: str, sessions: list[Json]) -> WeekFilters:
+async def week_filters(scheduling: Scheduling, token: str, project_id: str | None, sessions: list[Json]) -> WeekFilters:
     """The organisation's venues and staff and the project's activities (what the caller may read),
     and any the week's sessions name besides (a partner's venue, a staff member of another organisation)."""
     found = WeekFilters()
@@ -92,11 +96,12 @@ async def week_filters(scheduling: Scheduling, token: str, project_id: str, sess
         found.venues = [(str(v["venue_id"]), str(v["name"])) for v in await scheduling.venues(token)]
     with contextlib.suppress(Refused):
         found.staff = [(str(m["staff_id"]), str(m["staff_id"])) for m in await scheduling.staff(token)]
-    with contextlib.suppress(Refused):
-        found.activities = [
-            (str(a["activity_id"]), f"{a['title']} ({FORM.get(a['form'], a['form'])})")
-            for a in await scheduling.activities(token, project_id)
-        ]
+    if project_id is not None:  # the organisation's week has no activity filter
+        with contextlib.suppress(Refused):
+            found.activities = [
+                (str(a["activity_id"]), f"{a['title']} ({FORM.get(a['form'], a['form'])})")
+                for a in await scheduling.activities(token, project_id)
+            ]
     for s in sessions:  # what the week names besides, so that each of its sessions can be picked
         _add(found.venues, [str(s["venue_id"])] if s.get("venue_id") else [])
         _add(found.staff, [str(staff_id) for staff_id in s.get("staff_ids") or []])
@@ -107,3 +112,29 @@ async def week_filters(scheduling: Scheduling, token: str, project_id: str, sess
 def _add(options: list[tuple[str, str]], ids: list[str], name: str = "") -> None:
     known = {key for key, _ in options}
     options.extend((key, name or key) for key in ids if key not in known)
+
+
+async def organisation_week(
+    scheduling: Scheduling, enrolment: Enrolment, token: str, period: Period, chosen: Mapping[str, str]
+) -> tuple[list[Json], list[FieldError]]:
+    """The period's sessions of every project the caller takes part in whose period overlaps it, at the
+    chosen venue, led by the chosen staff member (each with its project's title)."""
+    try:
+        projects = await enrolment.projects(token)
+    except Refused as refused:
+        return [], refusal(refused.status, refused.body)
+    first, last = period.first.isoformat(), period.last.isoformat()
+    live = [p for p in projects if str(p.get("starts_on", "")) <= last and str(p.get("ends_on", "9999")) >= first]
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def of(project: Json) -> list[Json]:
+        async with gate:
+            try:
+                found = await scheduling.sessions(token, str(project["project_id"]), first, last)
+            except Refused:
+                return []
+        title = str(project.get("title") or project["project_id"])
+        return [{**s, "project_title": title} for s in forms.matching(found, chosen)]
+
+    sessions = [s for found in await asyncio.gather(*(of(p) for p in live)) for s in found]
+    return sessions, []
