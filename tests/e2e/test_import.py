@@ -512,3 +512,58 @@ def test_a_claim_left_by_a_crashed_enrolment_does_not_keep_the_person_out_for_ev
     enrolled = response.json()["enrolled_rows"]
     assert [e["row"] for e in enrolled] == [2]
     assert _listed(system, project_id) == {enrolled[0]["participant_id"]: who["last_name"]}
+
+
+def test_a_dry_run_answers_the_imports_report_writes_nothing_and_only_the_real_import_is_listed(
+    system: RunningSystem, project_id: str
+) -> None:
+    rng = random.Random(24)
+    on, on_cells = _on(rng, 1)
+    _, refused = _on(rng, 2, PESEL="71030512349")
+    carer = _row(person(rng, 3), demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: on["pesel"]})
+    content = _csv([on_cells, refused, carer])
+
+    preview = _upload(system, project_id, "podglad.csv", content, dry_run="true")
+
+    assert preview.status_code == 200, preview.text
+    checked = preview.json()
+    assert (checked["rows"], checked["enrolled"], checked["invalid_rows"]) == (3, 2, 1)
+    assert checked["enrolled_rows"] == [{"row": 2, "participant_id": None}, {"row": 4, "participant_id": None}]
+    assert [(e["row"], e["field"]) for e in checked["errors"]] == [(3, "PESEL")]
+    assert _listed(system, project_id) == {}, "a dry run enrols nobody (the carer links to an ON of the file)"
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert leader.get(f"/projects/{project_id}/imports").json() == {
+            "total": 0,
+            "page": 1,
+            "page_size": 20,
+            "items": [],
+        }
+
+    report = _upload(system, project_id, "lista.csv", content).json()
+    with system.client("enrolment", demo_data.FRDL, Role.PARTNER_STAFF) as staff:
+        staff_upload = staff.post(
+            f"/projects/{project_id}/imports", files={"file": ("frdl.csv", _csv([], header=HEADERS))}
+        )
+        partners = staff.get(f"/projects/{project_id}/imports").json()
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        leaders = leader.get(f"/projects/{project_id}/imports", params={"page_size": 1}).json()
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.TRAINER) as trainer:
+        trainers = trainer.get(f"/projects/{project_id}/imports")
+
+    assert (report["enrolled"], report["invalid_rows"]) == (2, 1)
+    assert [row["row"] for row in report["enrolled_rows"]] == [2, 4]
+    assert staff_upload.status_code == 200, staff_upload.text
+    assert [(i["filename"], i["organisation_id"], i["rows"]) for i in partners["items"]] == [
+        ("frdl.csv", demo_data.FRDL, 0)
+    ], "a partner reads only its own organisation's imports"
+    assert (leaders["total"], len(leaders["items"])) == (2, 1)
+    newest = leaders["items"][0]
+    assert newest["filename"] == "frdl.csv"
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        second = leader.get(f"/projects/{project_id}/imports", params={"page": 2, "page_size": 1}).json()["items"]
+    assert [(i["filename"], i["rows"], i["enrolled"], i["already_enrolled"], i["refused"]) for i in second] == [
+        ("lista.csv", 3, 2, 0, 1)
+    ]
+    assert on["pesel"] not in str(second)
+    assert on["last_name"] not in str(second)
+    assert trainers.status_code == 403

@@ -154,6 +154,10 @@ POLICY: dict[Operation, Rule] = {
     ("enrolment", "POST", "/projects/{project_id}/imports"): Rule(
         {Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT}
     ),
+    # the summaries of imports (counts, no personal data): a partner reads its own organisation's
+    ("enrolment", "GET", "/projects/{project_id}/imports"): Rule(
+        {Role.AUDITOR: Whose.ANY, Role.COORDINATOR: Whose.PROJECT, Role.PARTNER_STAFF: Whose.PROJECT}
+    ),
     ("enrolment", "GET", "/projects/{project_id}/exports/participants.csv"): Rule(
         LEADERS_COORDINATOR, reveals_personal_data=True
     ),

@@ -31,6 +31,7 @@ from enrolment.use_cases.ports import (
     AuditQuery,
     AuditRecord,
     DuplicateParticipant,
+    ImportSummary,
     ParticipantQuery,
     StoredParticipant,
 )
@@ -301,6 +302,26 @@ class FakeAudit:
         return [e.action for e in self.entries]
 
 
+class FakeImports:
+    """The import log in memory: the summaries, newest first."""
+
+    def __init__(self) -> None:
+        self.summaries: list[ImportSummary] = []
+
+    async def add(self, summary: ImportSummary) -> None:
+        self.summaries.append(summary)
+
+    async def page(
+        self, project_id: str, organisation_id: str | None, *, skip: int, limit: int
+    ) -> tuple[int, list[ImportSummary]]:
+        found = [
+            s
+            for s in reversed(self.summaries)
+            if s.project_id == project_id and organisation_id in (None, s.organisation_id)
+        ]
+        return len(found), found[skip : skip + limit]
+
+
 @dataclass
 class FakeEnrolment:
     """The use cases' ports, all in memory, and what they were given."""
@@ -312,6 +333,7 @@ class FakeEnrolment:
     completions: FakeCompletions
     audit: FakeAudit
     enrolment: Enrolment
+    imports: FakeImports = field(default_factory=FakeImports)
 
 
 def fake_enrolment(today: date) -> FakeEnrolment:
@@ -320,8 +342,9 @@ def fake_enrolment(today: date) -> FakeEnrolment:
     projects, participants = FakeProjects(outbox), FakeParticipants(outbox)
     declarations, completions, audit = FakeDeclarations(outbox), FakeCompletions(), FakeAudit()
     clock = FixedClock(datetime(today.year, today.month, today.day, 10, tzinfo=UTC))
-    enrolment = Enrolment(projects, participants, declarations, completions, audit, clock)
-    return FakeEnrolment(outbox, projects, participants, declarations, completions, audit, enrolment)
+    imports = FakeImports()
+    enrolment = Enrolment(projects, participants, declarations, completions, audit, clock, imports)
+    return FakeEnrolment(outbox, projects, participants, declarations, completions, audit, enrolment, imports)
 
 
 # --- a world to test in: the TA project's three organisations and the project itself ----------------

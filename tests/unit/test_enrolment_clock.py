@@ -17,7 +17,7 @@ NEW_YEAR_IN_WARSAW = FixedClock(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
 
 def _enrolment() -> Enrolment:
     unused = cast(Any, None)  # the stores play no part in the day's rules
-    return Enrolment(unused, unused, unused, unused, unused, NEW_YEAR_IN_WARSAW)
+    return Enrolment(unused, unused, unused, unused, unused, NEW_YEAR_IN_WARSAW, unused)
 
 
 def test_today_is_warsaws_day_by_the_injected_clock() -> None:

@@ -18,6 +18,7 @@ from enrolment.store.audit import AuditLog
 from enrolment.store.completions import SupportCompletions
 from enrolment.store.crypto import Keyring
 from enrolment.store.declarations import DeclarationStore
+from enrolment.store.imports import ImportSummaries
 from enrolment.store.participants import ParticipantStore
 from enrolment.store.projects import ProjectStore
 from enrolment.use_cases import Enrolment
@@ -44,13 +45,14 @@ def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings, clock:
     participant_store = ParticipantStore(runtime.db, keyring(settings), outbox)
     declaration_store = DeclarationStore(runtime.db, outbox)
     audit = AuditLog(runtime.db)
+    imports_log = ImportSummaries(runtime.db)
     relay = OutboxRelay(
         runtime.broker,
         outbox,
         [project_store.collection, participant_store.collection, declaration_store.collection],
         poll_seconds=settings.outbox_poll_seconds,
     )
-    for store in (project_store, participant_store, declaration_store, audit):
+    for store in (project_store, participant_store, declaration_store, audit, imports_log):
         runtime.startup_hooks.append(store.create_indexes)
     runtime.background.append(relay.run)
     # the service's one clock: every "today" of its use cases is Warsaw's day by it
@@ -61,6 +63,7 @@ def build_use_cases(runtime: ServiceRuntime, settings: EnrolmentSettings, clock:
         SupportCompletions(runtime.db),
         audit,
         clock or SystemClock(),
+        imports_log,
     )
 
 

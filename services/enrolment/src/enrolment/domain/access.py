@@ -80,6 +80,13 @@ def may_import(principal: Principal) -> bool:
     return principal.role in ENROLLERS
 
 
+def import_scope(principal: Principal, project: Project) -> Scope:
+    """Whose imports' summaries (counts, no personal data) a caller reads: as participants, plus the auditor all."""
+    if principal.role is Role.AUDITOR:
+        return Scope.WHOLE_PROJECT
+    return participant_scope(principal, project)
+
+
 #: The roles that may read an audit log at all (the coordinator only of a project their organisation leads).
 AUDIT_READERS = (Role.AUDITOR, Role.COORDINATOR)
 

@@ -16,5 +16,6 @@ class AuditAction(StrEnum):
     QUALIFY = "qualify"
     UPDATE = "update"
     IMPORT = "import"
+    IMPORT_PREVIEW = "import_preview"
     EXPORT = "export"
     ERASE = "erase"

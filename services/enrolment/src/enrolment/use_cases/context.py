@@ -19,6 +19,7 @@ from enrolment.use_cases.ports import (
     AuditTrail,
     CompletionLog,
     DeclarationRepository,
+    ImportLog,
     ParticipantRepository,
     ProjectRepository,
     StoredParticipant,
@@ -38,6 +39,7 @@ class Enrolment:
     completions: CompletionLog
     audit: AuditTrail
     clock: Clock
+    imports: ImportLog
 
     def today(self) -> date:
         """Today in Warsaw, by the service's clock."""

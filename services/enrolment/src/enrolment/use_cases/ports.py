@@ -169,6 +169,36 @@ class AuditRecord:
     fields: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ImportSummary:
+    """One import as staff look back on it: who, when, which file, how many rows enrolled and refused.
+
+    No personal data: the counts, the file's name as sent and the importer's login and organisation.
+    """
+
+    import_id: str
+    project_id: str
+    organisation_id: str
+    user: str
+    at: datetime
+    filename: str
+    rows: int
+    enrolled: int
+    already_enrolled: int
+    refused: int
+
+
+class ImportLog(Protocol):
+    """The summaries of a project's imports (never a row of a file)."""
+
+    async def add(self, summary: ImportSummary) -> None: ...
+
+    async def page(
+        self, project_id: str, organisation_id: str | None, *, skip: int, limit: int
+    ) -> tuple[int, list[ImportSummary]]:
+        """How many imports of the project (of ``organisation_id`` only, if given), one page, newest first."""
+
+
 class AuditTrail(Protocol):
     """Who read or changed whose personal data."""
 

@@ -23,6 +23,7 @@ ACTIONS = {
     "qualify": "kwalifikacja",
     "update": "zmiana danych",
     "import": "import z pliku",
+    "import_preview": "podgląd importu (bez zapisu)",
     "export": "eksport danych",
     "erase": "usunięcie danych osobowych",
 }
