@@ -3,6 +3,7 @@ span may carry, the trace id in log lines, and nothing of it when traces are off
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -21,6 +22,8 @@ from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
 from aktywni_shared.messaging.outbox import outbox_entry
 from aktywni_shared.structured_logging import JsonFormatter
 from tests.support.tracing import captured_spans, leaks
+from web.app import build as build_web
+from web.settings import WebSettings
 
 PARTICIPANT = "0192f0c4-5d1e-4a3b-9c2d-5e6f7a8b9c0d"
 
@@ -250,3 +253,38 @@ def test_a_log_line_inside_a_span_carries_its_trace_and_span_ids() -> None:
     assert "span_id" not in outside
     assert inside["trace_id"] == format(span.get_span_context().trace_id, "032x")
     assert inside["span_id"] == format(span.get_span_context().span_id, "016x")
+
+
+async def test_the_web_application_s_calls_to_the_services_carry_the_page_s_trace() -> None:
+    received: list[dict[str, str]] = []
+
+    async def service(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")[1:]
+        received.append({k.lower(): v for k, _, v in (line.partition(": ") for line in head if line)})
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(service, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with captured_spans("web") as exported:
+            app = build_web(WebSettings(session_secret="x" * 40, enrolment_url=f"http://127.0.0.1:{port}"))  # type: ignore[call-arg]
+            assert getattr(app, "_is_instrumented_by_opentelemetry", False), "the web's requests are spans"
+            tracer = trace.get_tracer("test", tracer_provider=tracing._state.provider)
+            with tracer.start_as_current_span("GET /participants/{participant_id}") as page:
+                assert await app.state.services.enrolment.call("GET", f"/participants/{PARTICIPANT}", "t0ken") == {}
+            await app.state.services.enrolment.close()
+    finally:
+        server.close()
+        await server.wait_closed()
+    (headers,) = received
+    call = next(s for s in exported.get_finished_spans() if s.kind is SpanKind.CLIENT)
+    assert _parts(headers[tracing.TRACEPARENT]) == (
+        f"{_ids(page)[0]:032x}",
+        f"{call.context.span_id:016x}",
+        True,
+    ), "the service continues the page's trace below the web's client span"
+    assert call.parent is not None
+    assert call.parent.span_id == _ids(page)[1]
+    assert leaks([call], [PARTICIPANT, "t0ken"]) == []
