@@ -18,7 +18,8 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from aktywni_shared import tracing
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import ParticipantEnrolledV1
-from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS
+from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, dead_letter
+from aktywni_shared.messaging.consumer import publish_dead_letter
 from aktywni_shared.messaging.outbox import outbox_entry
 from aktywni_shared.structured_logging import JsonFormatter
 from tests.support.tracing import captured_spans, leaks
@@ -36,6 +37,9 @@ class Record:
     headers: list[tuple[str, bytes]] = field(default_factory=list)
     partition: int = 0
     offset: int = 7
+    value: bytes = b"{}"
+    key: bytes | None = None
+    timestamp: int = 0
 
 
 def _entry() -> dict[str, str]:
@@ -288,3 +292,20 @@ async def test_the_web_application_s_calls_to_the_services_carry_the_page_s_trac
     assert call.parent is not None
     assert call.parent.span_id == _ids(page)[1]
     assert leaks([call], [PARTICIPANT, "t0ken"]) == []
+
+
+async def test_a_dead_letter_carries_the_trace_of_the_consumer_that_refused_it() -> None:
+    published: list[dict[str, str]] = []
+
+    class Broker:
+        async def publish(self, value: bytes, topic: str, *, key: bytes | None, headers: dict[str, str]) -> None:
+            published.append(headers)
+
+    record = Record(ENROLMENT_PARTICIPANTS.name, value=b"{not json")
+    await publish_dead_letter(Broker(), "reporting", dead_letter("reporting"), record, "not JSON")  # type: ignore[arg-type]
+    with captured_spans(), tracing.consuming(record, "reporting"):
+        consumer = trace.get_current_span()
+        await publish_dead_letter(Broker(), "reporting", dead_letter("reporting"), record, "not JSON")  # type: ignore[arg-type]
+    untraced, traced = published
+    assert tracing.TRACEPARENT not in untraced
+    assert _parts(traced[tracing.TRACEPARENT]) == (f"{_ids(consumer)[0]:032x}", f"{_ids(consumer)[1]:016x}", True)

@@ -105,6 +105,7 @@ async def publish_dead_letter(
         "source_topic": record.topic,
         "source_partition": str(record.partition),
         "source_offset": str(record.offset),
+        **tracing.outbox_context(),  # the trace of the consumer that refused it, when traces are on
     }
     if len(value) > MAX_EVENT_BYTES:
         headers["dlq_truncated_from"] = str(len(value))
