@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from aktywni_shared.auth import Role
+from aktywni_shared.clock import WARSAW
 from aktywni_stack import browser, demo_data
 from tests.e2e.conftest import OTHER_ORGANISATION, RunningSystem
 from tests.e2e.test_import import HEADERS, _row
@@ -289,21 +291,64 @@ def test_the_coordinator_imports_a_file_with_a_refused_row_and_downloads_the_rep
     staff.sign_in(system, demo_data.EUDAJMONIA, Role.COORDINATOR)
     page.goto(f"{staff.base}/projects/{project_id}")
     page.get_by_role("link", name="Import z pliku").click()
-    page.get_by_role("button", name="Importuj").click()
+    page.get_by_role("button", name="Sprawdź plik").click()
     expect(page.locator("#blad-file")).to_have_text("Wybierz plik CSV albo XLSX.")
     staff.check("import")
     page.get_by_label("Plik z uczestnikami").set_input_files(str(upload))
-    page.get_by_role("button", name="Importuj").click()
+    page.get_by_role("button", name="Sprawdź plik").click()
+    # the preview: the refused row and its field highlighted, in Polish; nobody enrolled yet
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Podgląd importu")
+    expect(page.locator("#do-przyjecia")).to_have_text("1")
+    expect(page.locator("#odrzucone")).to_have_text("1")
+    refused = page.locator('tr.bad[data-row="3"]')
+    expect(refused.locator("mark")).to_have_text("Kod pocztowy")
+    expect(refused.locator("td").nth(1)).not_to_be_empty()
+    staff.check("import-podglad")
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert leader.get(f"/projects/{project_id}/participants").json()["total"] == 0, "a preview enrols nobody"
+    page.get_by_role("button", name="Zatwierdź import").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Raport importu")
     assert page.locator("#bledy").count() == 0, page.locator("#bledy").inner_text()
+    expect(page.locator("#przyjeci")).to_have_text("1")
     expect(page.locator("#odrzucone")).to_have_text("1")
     refused = page.locator('tr.bad[data-row="3"]')
     expect(refused.locator("mark")).to_have_text("Kod pocztowy")
     staff.check("import-raport")
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        enrolled = leader.get(f"/projects/{project_id}/participants").json()["items"]
+    assert [p["personal"]["last_name"] for p in enrolled] == [good["last_name"]], "confirm enrols the rest"
     with page.expect_download() as report:
         page.get_by_role("button", name="Pobierz raport (CSV)").click()
     text = Path(report.value.path()).read_text(encoding="utf-8-sig")
     assert "3;Kod pocztowy;" in text, text
+
+    # the start page lists a running project's latest import with refused rows ("what needs doing")
+    running = demo_data.ta_project(f"WEB-{uuid.uuid4().hex[:8].upper()}")
+    today = datetime.now(WARSAW).date()
+    running |= {
+        "title": "Projekt z importem",
+        "starts_on": f"{today.year - 1}-01-01",
+        "ends_on": f"{today.year + 1}-12-31",
+    }
+    day = {
+        "Data rozpoczęcia udziału w projekcie": today.isoformat(),
+        "Data zgody na przetwarzanie danych": today.isoformat(),
+    }
+    lines = [HEADERS, _row(person(rng, 3), demo_data.EUDAJMONIA, "Osoba niepełnosprawna (ON)", **on, **day)]
+    lines.append(_row(person(rng, 4), demo_data.EUDAJMONIA, "Osoba niepełnosprawna (ON)", **on, **day, PESEL="123"))
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        assert leader.post("/projects", json=running).status_code == 201
+        content = "\n".join(";".join(line) for line in lines).encode()
+        files = {"file": ("nabor-marzec.csv", content)}
+        imported = leader.post(f"/projects/{running['project_id']}/imports", files=files).json()
+    assert (imported["enrolled"], imported["invalid_rows"]) == (1, 1), imported
+    page.goto(f"{staff.base}/")
+    listed = page.locator("#importy-odrzucone li").filter(
+        has=page.locator(f'a[href="/projects/{running["project_id"]}/import"]')
+    )
+    expect(listed).to_contain_text("nabor-marzec.csv")
+    expect(listed).to_contain_text("odrzucone wiersze: 1")
+    staff.check("start-importy")
 
     page.goto(f"{staff.base}/projects/{project_id}/reports")
     expect(page.get_by_role("heading", name="Pliki do pobrania")).to_be_visible()

@@ -35,6 +35,8 @@ class FakeEnrolment:
     declared: list[Json] = field(default_factory=list)
     audit_entries: list[Json] = field(default_factory=list)
     refuse_audit: tuple[int, Any] | None = None
+    imported: list[bytes] = field(default_factory=list)
+    import_log: list[Json] = field(default_factory=list)
 
     async def organisations(self, token: str) -> list[Json]:
         return [{"organisation_id": "fundacja-rozwoju-demokracji-lokalnej", "name": "FRDL", "kind": "ngo"}]
@@ -132,9 +134,19 @@ class FakeEnrolment:
         self.people[participant_id]["status"] = status.get(action, "completed")
         return self.people[participant_id]
 
-    async def import_file(self, token: str, project_id: str, filename: str, content: bytes) -> Json:
-        self.calls.append(("import", token, filename))
+    async def import_file(
+        self, token: str, project_id: str, filename: str, content: bytes, *, dry_run: bool = False
+    ) -> Json:
+        self.calls.append(("import_preview" if dry_run else "import", token, filename))
+        self.imported.append(content)
+        if dry_run:
+            return IMPORT_REPORT | {"enrolled_rows": [{"row": 4, "participant_id": None}]}
         return IMPORT_REPORT
+
+    async def imports(self, token: str, project_id: str, filters: dict[str, str | int]) -> Json:
+        self.calls.append(("imports", token, dict(filters)))
+        found = [i for i in self.import_log if i.get("project_id", project_id) == project_id]
+        return {"total": len(found), "page": 1, "page_size": filters.get("page_size", 20), "items": found}
 
     async def download(self, token: str, path: str) -> Download:
         self.calls.append(("download", token, path))

@@ -122,3 +122,14 @@ def test_an_import_report_groups_refusals_by_row_and_downloads_as_csv() -> None:
     assert "3;PESEL;niepoprawny PESEL\r\n" in text
     assert accepted_file("Lista.XLSX")
     assert not accepted_file("lista.pdf")
+
+
+def test_the_preview_carries_the_file_as_base64_and_refuses_what_is_not() -> None:
+    from web.domain.imports import MAX_CARRIED, carried, carry, with_refusals
+
+    content = "Imię;Nazwisko\r\nŁucja;Żółć\r\n".encode("cp1250")
+    assert carried(carry(content)) == content
+    assert carried("") is None
+    assert carried("to nie jest base64!") is None
+    assert carried("A" * (MAX_CARRIED + 4)) is None
+    assert with_refusals([{"refused": 0}, {"refused": 2}, {}]) == [{"refused": 2}]

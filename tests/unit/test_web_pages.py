@@ -118,19 +118,42 @@ async def test_a_refused_field_is_shown_next_to_it_and_the_pesel_stays_out_of_th
 
 
 async def test_the_import_wizard_shows_each_refused_row_and_downloads_its_report() -> None:
-    async with _app(FakeEnrolment()) as client:
+    enrolment = FakeEnrolment()
+    async with _app(enrolment) as client:
         await _signed_in(client, Role.COORDINATOR)
         form = await client.get("/projects/TA-2026/import")
         csrf = _csrf(form.text)
         missing = await client.post("/projects/TA-2026/import", data={"csrf_token": csrf})
         assert missing.status_code == 422
         assert 'id="blad-file"' in missing.text
-        answer = await client.post(
+        preview = await client.post(
             "/projects/TA-2026/import", data={"csrf_token": csrf}, files={"file": ("lista.csv", b"a;b\n")}
+        )
+        assert preview.status_code == 200
+        assert "Podgląd importu" in preview.text
+        assert preview.text.count('class="bad" data-row="3"') == 2
+        assert "<mark>PESEL</mark>" in preview.text
+        carried = re.search(r'name="content" value="([^"]+)"', preview.text)
+        assert carried
+        assert carried.group(1) == "YTtiCg==", "the page carries the file itself, base64"
+        lost = await client.post("/projects/TA-2026/import/confirm", data={"csrf_token": csrf, "filename": "x.csv"})
+        assert lost.status_code == 422
+        assert 'id="blad-file"' in lost.text
+        forged = await client.post("/projects/TA-2026/import/confirm", data={"filename": "x.csv", "content": "YQ=="})
+        assert forged.status_code == 403
+        big = "A" * (2 * 1024 * 1024)  # above the parser's default 1 MB per field: still taken
+        answer = await client.post(
+            "/projects/TA-2026/import/confirm", data={"csrf_token": csrf, "filename": "lista.csv", "content": big}
+        )
+        assert answer.status_code == 200
+        answer = await client.post(
+            "/projects/TA-2026/import/confirm",
+            data={"csrf_token": csrf, "filename": "lista.csv", "content": carried.group(1)},
         )
         assert answer.status_code == 200
         assert answer.text.count('class="bad" data-row="3"') == 2
-        assert "<mark>PESEL</mark>" in answer.text
+        assert enrolment.imported[-1] == b"a;b\n"
+        assert [c[0] for c in enrolment.calls if c[0].startswith("import")] == ["import_preview", "import", "import"]
         report = re.search(r'name="report" value="([^"]+)"', answer.text)
         assert report
         import html

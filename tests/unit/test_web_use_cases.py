@@ -45,6 +45,15 @@ async def test_a_finished_project_s_indicators_are_not_at_risk_on_the_start_page
     assert [i.code for i in (await start_page(enrolment, reporting, "tok", "coordinator", TODAY)).at_risk] == ["X"]
 
 
+async def test_the_recruiters_start_page_lists_imports_with_refused_rows_and_the_auditors_does_not_ask() -> None:
+    enrolment = FakeEnrolment(import_log=[{"import_id": "a", "filename": "lista.csv", "enrolled": 1, "refused": 2}])
+    page = await start_page(enrolment, FakeReporting(), "tok", "partner_staff", TODAY)
+    assert [(i["filename"], i["project_id"]) for i in page.refused_imports] == [("lista.csv", "TA-2026")]
+    auditor = FakeEnrolment(import_log=list(enrolment.import_log))
+    assert (await start_page(auditor, FakeReporting(), "tok", "auditor", TODAY)).refused_imports == []
+    assert [c for c in auditor.calls if c[0] == "imports"] == []
+
+
 async def test_search_sends_only_the_filled_filters() -> None:
     enrolment = FakeEnrolment()
     await participants.search(enrolment, "tok", "TA-2026", {"status": "candidate", "pesel": " ", "category": ""})
@@ -131,10 +140,30 @@ async def test_an_import_refuses_a_missing_or_foreign_file_before_calling_enrolm
     assert (await imports.import_file(enrolment, "tok", "TA-2026", "", b"")).errors[0].field == "file"
     assert "CSV albo XLSX" in (await imports.import_file(enrolment, "tok", "TA-2026", "a.pdf", b"x")).errors[0].message
     assert enrolment.calls == []
+    checked = await imports.import_file(enrolment, "tok", "TA-2026", "a.csv", b"x", dry_run=True)
     done = await imports.import_file(enrolment, "tok", "TA-2026", "a.csv", b"x")
+    assert checked.record is not None
+    assert checked.record["enrolled_rows"] == [{"row": 4, "participant_id": None}]
     assert done.record is not None
     assert done.record["invalid_rows"] == 2
-    assert enrolment.calls == [("import", "tok", "a.csv")]
+    assert enrolment.calls == [("import_preview", "tok", "a.csv"), ("import", "tok", "a.csv")]
+
+
+async def test_the_start_page_lists_only_the_latest_imports_that_refused_rows() -> None:
+    from tests.support.web import PROJECT
+    from web.use_cases import imports
+
+    enrolment = FakeEnrolment(
+        import_log=[
+            {"import_id": "b", "filename": "druga.csv", "rows": 4, "enrolled": 2, "refused": 2},
+            {"import_id": "a", "filename": "pierwsza.csv", "rows": 3, "enrolled": 3, "refused": 0},
+        ]
+    )
+
+    found = await imports.recent_refusals(enrolment, "tok", PROJECT)
+
+    assert [(i["import_id"], i["project_title"]) for i in found] == [("b", "Trener Aktywności")]
+    assert enrolment.calls == [("imports", "tok", {"page_size": imports.RECENT})]
 
 
 async def test_exports_come_from_the_service_that_makes_them() -> None:

@@ -1,12 +1,16 @@
-"""An import's report as staff read it: refused rows with their fields, and the report as a CSV file.
+"""An import's preview and report as staff read them: refused rows with their fields, the report as CSV.
 
-The enrolment service enrols every valid row at once (it has no preview) and names each refused
-row's column by the template's Polish header, with a Polish reason; the web application keeps
-nothing, so the report's download is rendered from the report the page holds.
+The enrolment service checks a file without writing (its dry run: the preview) and enrols its valid
+rows when staff confirm; it names each refused row's column by the template's Polish header, with
+a Polish reason. The web application keeps nothing: between the preview and the confirmation the
+file travels in the preview page itself (:func:`carry`, a hidden field of the confirmation form)
+and comes back in the form's post; the report's download is rendered from the report the page holds.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 from dataclasses import dataclass
@@ -14,6 +18,10 @@ from typing import Any
 
 #: The file types the import accepts.
 ACCEPTED = (".csv", ".xlsx")
+#: The largest file the wizard takes (the enrolment service's limit).
+MAX_BYTES = 20 * 1024 * 1024
+#: The largest carried file (base64 of :data:`MAX_BYTES`), for the confirmation form's parser.
+MAX_CARRIED = 4 * ((MAX_BYTES + 2) // 3)
 
 
 @dataclass(frozen=True)
@@ -47,3 +55,23 @@ def report_csv(report: dict[str, Any]) -> str:
 
 def accepted_file(filename: str) -> bool:
     return filename.lower().endswith(ACCEPTED)
+
+
+def carry(content: bytes) -> str:
+    """The file as the preview page carries it to the confirmation (base64 text of a hidden field)."""
+    return base64.b64encode(content).decode("ascii")
+
+
+def carried(text: str) -> bytes | None:
+    """The file the confirmation posted back; ``None`` if the field is missing, too long or not base64."""
+    if not text or len(text) > MAX_CARRIED:
+        return None
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+
+
+def with_refusals(imports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The imports whose refused rows still wait to be corrected (the start page's "what needs doing")."""
+    return [i for i in imports if int(i.get("refused", 0)) > 0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 RECRUITERS = frozenset({"administrator", "coordinator", "partner_staff"})
 #: Roles that follow the indicators (their start page lists indicators at risk).
 FOLLOWERS = frozenset({"administrator", "coordinator", "auditor"})
+#: Roles that import lists of participants (their start page lists the latest imports with refused rows).
+IMPORTERS = frozenset({"coordinator", "partner_staff"})
 #: Roles that may change participants (the API decides; the page only hides what would be refused).
 WRITERS = RECRUITERS
 

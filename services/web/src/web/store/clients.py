@@ -108,9 +108,16 @@ class EnrolmentClient(ServiceClient):
     async def act(self, token: str, participant_id: str, action: str, body: Json) -> Json:
         return dict(await self.call("POST", f"/participants/{participant_id}/{ACTION_PATHS[action]}", token, json=body))
 
-    async def import_file(self, token: str, project_id: str, filename: str, content: bytes) -> Json:
+    async def import_file(
+        self, token: str, project_id: str, filename: str, content: bytes, *, dry_run: bool = False
+    ) -> Json:
         files = {"file": (filename, content)}
-        return dict(await self.call("POST", f"/projects/{project_id}/imports", token, files=files, timeout=120))
+        params = {"dry_run": "true"} if dry_run else {}
+        path = f"/projects/{project_id}/imports"
+        return dict(await self.call("POST", path, token, files=files, params=params, timeout=120))
+
+    async def imports(self, token: str, project_id: str, filters: dict[str, str | int]) -> Json:
+        return dict(await self.call("GET", f"/projects/{project_id}/imports", token, params=filters))
 
     async def erase(self, token: str, participant_id: str) -> None:
         await self.call("DELETE", f"/participants/{participant_id}/personal-data", token)

@@ -9,6 +9,7 @@ from typing import Any
 
 from web.domain import roles
 from web.domain.indicators import IndicatorAtRisk, at_risk
+from web.use_cases.imports import recent_refusals
 from web.use_cases.ports import Enrolment, Refused, Reporting
 
 
@@ -17,6 +18,7 @@ class StartPage:
     projects: list[dict[str, Any]] = field(default_factory=list)
     waiting: dict[str, int] = field(default_factory=dict)  # project id → candidates waiting for qualification
     at_risk: list[IndicatorAtRisk] = field(default_factory=list)
+    refused_imports: list[dict[str, Any]] = field(default_factory=list)  # latest imports that refused rows
     unavailable: list[str] = field(default_factory=list)  # what could not be read (shown, not hidden)
 
 
@@ -66,7 +68,26 @@ async def start_page(
     live = [str(p["project_id"]) for p in page.projects if running(p, today)]
     if role in roles.RECRUITERS:
         await asyncio.gather(*(waiting(project_id) for project_id in live))
+    if role in roles.IMPORTERS:
+        await _refused_imports(enrolment, token, page, [p for p in page.projects if running(p, today)], gate)
     if role in roles.FOLLOWERS:
         for found in await asyncio.gather(*(risks(project_id) for project_id in live)):  # in the projects' order
             page.at_risk.extend(found)
     return page
+
+
+async def _refused_imports(
+    enrolment: Enrolment, token: str, page: StartPage, projects: list[dict[str, Any]], gate: asyncio.Semaphore
+) -> None:
+    """The latest imports with refused rows of ``projects``, in the projects' order."""
+
+    async def refusals(project: dict[str, Any]) -> list[dict[str, Any]]:
+        async with gate:
+            try:
+                return await recent_refusals(enrolment, token, project)
+            except Refused:
+                page.unavailable.append(f"importy {project['project_id']}")
+                return []
+
+    for found in await asyncio.gather(*(refusals(p) for p in projects)):
+        page.refused_imports.extend(found)
