@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from web.domain import planning
 from web.domain import sessions as rules
 from web.domain import venues as places
 from web.domain.errors import FieldError
@@ -96,8 +97,8 @@ async def schedule(scheduling: Scheduling, token: str, form: Mapping[str, str]) 
         return None, errors
     try:
         return await scheduling.schedule(token, activity_id, body), []
-    except Refused as refused:
-        return None, rules.refusal(refused.status, refused.body)
+    except Refused as refused:  # each conflict with what scheduling says of it (hours, holiday, clash)
+        return None, planning.session_conflicts(refused.status, refused.body)
 
 
 async def todays(scheduling: Scheduling, token: str, projects: list[Json], today: date) -> list[Json]:
