@@ -3,6 +3,9 @@
 // makes its write commands atomic (wireproxy.go), and with an index that makes lookups by _id
 // use an index instead of a scan (idindex.go).
 //
+// --postgresql-url selects FerretDB's PostgreSQL backend instead (a server run by someone else);
+// it is kept to measure the choice again (docs/decisions/0002-ferretdb-version-and-backend.md).
+//
 // FerretDB is used as a library (github.com/FerretDB/FerretDB/ferretdb) rather than through
 // `go install .../cmd/ferretdb`, whose binary panics at start-up when built outside FerretDB's own
 // repository (its version file is generated there and absent from the module).
@@ -27,7 +30,14 @@ func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data-dir", "", "directory of the SQLite databases (created if missing)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	writeLock := flag.String("write-lock", envOr("AKTYWNI_FERRETDB_WRITE_LOCK", "database"),
+		"database: write commands serialised per database; global: one lock across every database")
+	postgreSQLURL := flag.String("postgresql-url", "", "use FerretDB's PostgreSQL backend at this URL instead of SQLite")
 	flag.Parse()
+	if *writeLock != "database" && *writeLock != "global" {
+		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: --write-lock %q: database or global\n", *writeLock)
+		os.Exit(2)
+	}
 
 	if *dataDir == "" {
 		fmt.Fprintln(os.Stderr, "aktywni-ferretdb: --data-dir is required")
@@ -59,12 +69,16 @@ func main() {
 
 	// FerretDB itself listens on a private Unix socket; clients reach it through the proxy,
 	// which makes write commands atomic (see wireproxy.go).
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
-	})
+	}
+	if *postgreSQLURL != "" {
+		config.Handler, config.SQLiteURL, config.PostgreSQLURL = "postgresql", "", *postgreSQLURL
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
 		os.Exit(1)
@@ -78,7 +92,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
 		os.Exit(1)
 	}
-	proxy := &wireProxy{backendNetwork: "unix", backendAddr: socket, logger: logger}
+	proxy := &wireProxy{backendNetwork: "unix", backendAddr: socket, global: *writeLock == "global", logger: logger}
 	go func() {
 		<-ctx.Done()
 		listener.Close()
@@ -90,11 +104,20 @@ func main() {
 		}
 	}()
 
-	go newIDIndexer(dir, logger).run(ctx, 200*time.Millisecond)
+	if config.Handler == "sqlite" {
+		go newIDIndexer(dir, logger).run(ctx, 200*time.Millisecond)
+	}
 
-	logger.Warn("listening", "addr", *listen, "data_dir", dir)
+	logger.Warn("listening", "addr", *listen, "data_dir", dir, "write_lock", *writeLock, "handler", config.Handler)
 	if err := f.Run(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "aktywni-ferretdb: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+func envOr(name, fallback string) string {
+	if value := os.Getenv(name); value != "" {
+		return value
+	}
+	return fallback
 }
