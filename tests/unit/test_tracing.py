@@ -115,6 +115,8 @@ def test_a_record_without_a_context_starts_a_trace_and_an_entry_without_a_span_k
         with tracing.publishing(entry) as headers:
             pass
         assert tracing.TRACEPARENT in headers
+        with tracing.consuming(Record(ENROLMENT_PARTICIPANTS.name), "scheduling"):  # history: no trace
+            assert not trace.get_current_span().get_span_context().is_valid
     (root,) = exported.get_finished_spans()
     assert root.parent is None
 
@@ -303,9 +305,13 @@ async def test_a_dead_letter_carries_the_trace_of_the_consumer_that_refused_it()
 
     record = Record(ENROLMENT_PARTICIPANTS.name, value=b"{not json")
     await publish_dead_letter(Broker(), "reporting", dead_letter("reporting"), record, "not JSON")  # type: ignore[arg-type]
-    with captured_spans(), tracing.consuming(record, "reporting"):
-        consumer = trace.get_current_span()
-        await publish_dead_letter(Broker(), "reporting", dead_letter("reporting"), record, "not JSON")  # type: ignore[arg-type]
+    with captured_spans():
+        tracer = trace.get_tracer("test", tracer_provider=tracing._state.provider)
+        with tracer.start_as_current_span("request"):
+            headers = [(k, v.encode()) for k, v in tracing.outbox_context().items()]
+        with tracing.consuming(Record(ENROLMENT_PARTICIPANTS.name, headers), "reporting"):
+            consumer = trace.get_current_span()
+            await publish_dead_letter(Broker(), "reporting", dead_letter("reporting"), record, "not JSON")  # type: ignore[arg-type]
     untraced, traced = published
     assert tracing.TRACEPARENT not in untraced
     assert _parts(traced[tracing.TRACEPARENT]) == (f"{_ids(consumer)[0]:032x}", f"{_ids(consumer)[1]:016x}", True)

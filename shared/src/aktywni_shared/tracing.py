@@ -10,7 +10,8 @@ helper here costs one check. On, the process exports over OTLP/HTTP in batches, 
   (:func:`outbox_context`, stored in the outbox entry); the relay publishes it in a producer span,
   child of that context, and puts the producer span's ``traceparent`` into the record's headers;
 - a consumer continues the trace from the record's headers (:func:`consuming`; reporting's batches
-  with :func:`consuming_batch`, one span per record in that record's trace);
+  with :func:`consuming_batch`, one span per record in that record's trace); a record that carries
+  no trace (history written before traces were on, a replay) makes no span;
 - database commands inside a request or an event are spans (never their bodies or filters); those of
   the background loops outside any trace (the relay's polling) are not sampled at all;
 - the web application's HTTPX calls to the services carry the context.
@@ -379,13 +380,15 @@ def _consumer_attributes(record: Any, service: str) -> dict[str, Any]:
 @contextlib.contextmanager
 def consuming(record: Any, service: str) -> Iterator[None]:
     """A consumer span for ``service``'s handling of one Kafka record, continuing the record's trace;
-    the handler's database commands and the events it writes belong to it."""
-    if _state.provider is None:
+    the handler's database commands and the events it writes belong to it. A record without a trace
+    context (written before traces were on, or replayed history) gets none, like in a batch."""
+    parent = record_context(record.headers) if _state.provider is not None else None
+    if parent is None or not trace.get_current_span(parent).get_span_context().is_valid:
         yield
         return
     with _state.tracer.start_as_current_span(
         f"process {record.topic}",
-        context=record_context(record.headers),
+        context=parent,
         kind=SpanKind.CONSUMER,
         attributes=_consumer_attributes(record, service),
     ):
