@@ -230,9 +230,14 @@ async def test_a_request_span_is_named_by_its_route_and_holds_no_id_of_the_path(
         async def participant(project_id: str, participant_id: str) -> dict[str, str]:
             return {"trace": format(trace.get_current_span().get_span_context().trace_id, "032x")}
 
+        @app.get("/health")
+        async def health() -> dict[str, str]:
+            return {"status": "ok"}
+
         tracing.instrument_app(app)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://enrolment") as client:
             response = await client.get(f"/projects/P-1/participants/{PARTICIPANT}", params={"q": "90010112345"})
+            assert (await client.get("/health")).status_code == 200  # a probe's poll: no trace
     (span,) = exported.get_finished_spans()
     assert span.name == "GET /projects/{project_id}/participants/{participant_id}"
     assert span.kind is SpanKind.SERVER

@@ -61,6 +61,9 @@ TRACEPARENT = "traceparent"
 TRACESTATE = "tracestate"
 #: The tracer of this package's own spans (relay, consumers).
 SCOPE = "aktywni"
+#: Requests that make no trace (regular expressions searched in the URL): the probes' and the
+#: scrapers' polls, and the web application's static files.
+UNTRACED_URLS = r"/health$,/ready$,/metrics$,/static/,/vendor/"
 
 #: Span attributes that may leave the process; anything else is dropped at the end of the span.
 SAFE_ATTRIBUTES = frozenset(
@@ -259,10 +262,18 @@ class _ProxyTracer(trace.Tracer):
     def __init__(self, name: str, version: str | None, schema_url: str | None) -> None:
         self.name, self.version, self.schema_url = name, version, schema_url
 
+    _for: TracerProvider | None = None
+    _tracer: trace.Tracer = trace.NoOpTracer()
+
     def _current(self) -> trace.Tracer:
-        if _state.provider is None:
-            return trace.NoOpTracer()
-        return _state.provider.get_tracer(self.name, self.version, self.schema_url)
+        if _state.provider is not self._for:  # installed or uninstalled since the last span
+            self._for = _state.provider
+            self._tracer = (
+                trace.NoOpTracer()
+                if _state.provider is None
+                else _state.provider.get_tracer(self.name, self.version, self.schema_url)
+            )
+        return self._tracer
 
     def start_span(self, *args: Any, **kwargs: Any) -> trace.Span:
         return self._current().start_span(*args, **kwargs)
@@ -293,7 +304,9 @@ def instrument_app(app: FastAPI) -> None:
         return
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor  # noqa: PLC0415 - only when on
 
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=_state.provider, exclude_spans=["receive", "send"])
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=_state.provider, excluded_urls=UNTRACED_URLS, exclude_spans=["receive", "send"]
+    )
 
 
 # --- the trace context through the outbox and Kafka ---------------------------------------------
