@@ -10,6 +10,7 @@ from being enrolled twice, also by two requests at once, and finds them by ``_id
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Sequence
@@ -271,9 +272,13 @@ class ParticipantStore:
             filters["profile.category"] = query.category.value
         if query.pesel:
             filters["pesel_hash"] = self.keyring.lookup_hash(query.pesel)
-        total = await self.collection.count_documents(filters)
-        cursor = self.collection.find(filters, {OUTBOX: 0}).sort("_id", ASCENDING).skip(skip).limit(limit)
-        return total, [_stored(doc) async for doc in cursor]
+        # One pass over the matching documents for their ids (FerretDB evaluates a filter other than
+        # ``_id`` over the whole collection: a count and a sorted find were two such passes, the sort
+        # one more), ordered here; then the page's documents by ``_id``, side by side.
+        ids = sorted([doc["_id"] async for doc in self.collection.find(filters, {"_id": 1})])
+        wanted = ids[skip : skip + limit]
+        docs = await asyncio.gather(*(self.collection.find_one({"_id": i}, {OUTBOX: 0}) for i in wanted))
+        return len(ids), [_stored(doc) for doc in docs if doc is not None]
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0}).sort("_id", ASCENDING)

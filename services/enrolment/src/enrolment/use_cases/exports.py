@@ -9,6 +9,7 @@ from enrolment.domain import access, exporting
 from enrolment.domain.errors import Forbidden
 from enrolment.domain.participants import Participant
 from enrolment.use_cases.context import Enrolment
+from enrolment.use_cases.participants import with_personal_data
 
 
 async def export_participants(
@@ -18,10 +19,8 @@ async def export_participants(
     project = await enrolment.project(principal, project_id)
     if not access.may_manage_project(principal, project):
         raise Forbidden("only the leading organisation's coordinator exports the participant list")
-    rows = [
-        (stored.participant, await enrolment.participants.personal_data(stored))
-        for stored in await enrolment.participants.in_project(project_id)
-    ]
+    stored = await enrolment.participants.in_project(project_id)
+    rows = [(row.participant, personal) for row, personal in await with_personal_data(enrolment, stored)]
     await enrolment.audit.record(
         principal, "export", project_id, [str(p.participant_id) for p, _ in rows], {n for _, d in rows for n in d}
     )
