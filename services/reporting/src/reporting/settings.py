@@ -16,7 +16,7 @@ class ReportingSettings(ServiceSettings):
     port: int = 8003
     #: Records per consumed batch (``REPORTING_BATCH_SIZE``): one chunk insert per touched project per batch,
     #: so bigger batches catch up faster.
-    batch_size: int = 2000
+    batch_size: int = 5000
     #: Give the demo's projects (TA-2012, WMA-2026) their template's indicators at start
     #: (``REPORTING_SEED_DEMO``); off in production, where a coordinator applies a template.
     seed_demo: bool = False

@@ -130,12 +130,41 @@ SHARED_ATTRS_LIMIT = 50_000
 
 
 def _shared(attrs: dict[str, Any]) -> dict[str, Any]:
-    key = tuple((name, type(value), value) for name, value in attrs.items())
-    found = _SHARED_ATTRS.get(key)
+    return _intern_dict(_SHARED_ATTRS, tuple((name, type(value), value) for name, value in attrs.items()), attrs)
+
+
+#: Identical support facts (start, completion, age band: a day, an activity, a form, an organisation and
+#: an attribute set) shared between entries in the same way: people who started the same activity on
+#: the same day with the same attributes hold one dict, not one each.
+_SHARED_SUPPORT: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _intern_dict(
+    cache: dict[tuple[Any, ...], dict[str, Any]], key: tuple[Any, ...], value: dict[str, Any]
+) -> dict[str, Any]:
+    found = cache.get(key)
     if found is None:
-        if len(_SHARED_ATTRS) >= SHARED_ATTRS_LIMIT:
-            _SHARED_ATTRS.clear()
-        found = _SHARED_ATTRS[key] = dict(attrs)
+        if len(cache) >= SHARED_ATTRS_LIMIT:
+            cache.clear()
+        found = cache[key] = dict(value)
+    return found
+
+
+def _support(on: str, activity_id: str, form: str, org: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """The shared dict of a support fact (entries never change one in place)."""
+    shared = _shared(attrs)
+    key = (on, activity_id, form, org, id(shared))  # ``shared`` is kept alive by the cache entry below
+    found = _SHARED_SUPPORT.get(key)
+    if found is None or found["attrs"] is not shared:
+        if len(_SHARED_SUPPORT) >= SHARED_ATTRS_LIMIT:
+            _SHARED_SUPPORT.clear()
+        found = _SHARED_SUPPORT[key] = {
+            "on": intern(on),
+            "activity_id": intern(activity_id),
+            "form": intern(form),
+            "org": intern(org),
+            "attrs": shared,
+        }
     return found
 
 
@@ -161,7 +190,7 @@ def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901, PLR0912 - one 
     if kind == "ParticipantEnrolled":
         entry["lifecycle"] = {
             **entry.get("lifecycle", {}),
-            fact["id"]: {"k": ENROLLED, "on": intern(fact["on"]), "at": fact["at"]},
+            fact["id"]: (ENROLLED, intern(fact["on"]), fact["at"]),
         }
         if fact["at"] > entry.get("attrs_at", ""):
             entry["attrs_at"] = fact["at"]
@@ -180,33 +209,25 @@ def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901, PLR0912 - one 
     elif kind == "ParticipantWithdrawn":
         entry["lifecycle"] = {
             **entry.get("lifecycle", {}),
-            fact["id"]: {"k": WITHDRAWN, "on": fact["on"], "at": fact["at"]},
+            fact["id"]: (WITHDRAWN, intern(fact["on"]), fact["at"]),
         }
     elif kind == "ParticipantErased":
         entry["erased"] = True
     elif kind == "ParticipantActivated":
         if _earlier(entry.get("band"), fact["on"]):
-            entry["band"] = {"on": intern(fact["on"]), "band": intern(fact["band"])}
+            band = {"on": intern(fact["on"]), "band": intern(fact["band"])}
+            entry["band"] = _intern_dict(_SHARED_SUPPORT, ("band", band["on"], band["band"]), band)
     elif kind == "SupportStarted":
         if _earlier(entry.get("start"), fact["on"]):
-            entry["start"] = {
-                "on": intern(fact["on"]),
-                "activity_id": intern(fact["activity_id"]),
-                "form": intern(fact["form"]),
-                "org": intern(fact["org"]),
-                "attrs": _shared(fact["attrs"]),
-            }
+            entry["start"] = _support(fact["on"], fact["activity_id"], fact["form"], fact["org"], fact["attrs"])
     elif kind == "SupportCompleted":
         done = entry.get("done", {})
         if _earlier(done.get(fact["activity_id"]), fact["on"]):
             entry["done"] = {
                 **done,
-                intern(fact["activity_id"]): {
-                    "on": intern(fact["on"]),
-                    "form": intern(fact["form"]),
-                    "org": intern(fact["org"]),
-                    "attrs": _shared(fact["attrs"]),
-                },
+                intern(fact["activity_id"]): _support(
+                    fact["on"], fact["activity_id"], fact["form"], fact["org"], fact["attrs"]
+                ),
             }
     elif kind == "DeclarationRecorded" and _earlier(entry if "on" in entry else None, fact["on"]):
         entry.update(
@@ -223,12 +244,12 @@ def _applied(entry: Entry, fact: Record) -> Entry:  # noqa: C901, PLR0912 - one 
 
 def lifecycle_status(entry: Entry) -> str | None:
     """``enrolled`` or ``withdrawn`` as of the latest lifecycle event, or None if never enrolled."""
-    events = sorted(entry.get("lifecycle", {}).values(), key=lambda e: str(e["at"]))
-    return str(events[-1]["k"]) if events else None
+    events = sorted(entry.get("lifecycle", {}).values(), key=lambda e: str(e[2]))
+    return str(events[-1][0]) if events else None
 
 
 def first_enrolled_on(entry: Entry) -> str | None:
-    days = [str(e["on"]) for e in entry.get("lifecycle", {}).values() if e["k"] == ENROLLED]
+    days = [str(e[1]) for e in entry.get("lifecycle", {}).values() if e[0] == ENROLLED]
     return min(days) if days else None
 
 

@@ -101,6 +101,10 @@ class Announcer:
             return 0
         for _ in range(10):
             rev, before = await self.store.get(project_id)
+            if not before and not (await self.reports.definitions.get(project_id)).indicators:
+                # No indicator, none announced before: the report has nothing to announce (signals of an
+                # empty report are an empty state and no events), so its people need not be folded.
+                return 0
             report = await self.reports.compute(project)
             state, payloads = signals(report, before)
             if not payloads and state == before:
