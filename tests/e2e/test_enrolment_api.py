@@ -476,3 +476,41 @@ def test_reading_a_participant_is_audited_without_personal_values(system: Runnin
     raw = json.dumps(entry, default=str, ensure_ascii=False)
     for secret in ANNA_SECRETS:
         assert secret not in raw, f"{secret} is in the audit log"
+
+
+def test_the_leader_changes_eligibility_consents_and_target_groups_and_the_next_enrolment_follows_them(
+    system: RunningSystem, project_id: str
+) -> None:
+    not_a_client = demo_data.person_with_disability(social_assistance_client=False)
+    looser = {
+        "eligibility": {"person_with_disability": {"min_age": 18}, "environment_person": {"min_age": 16}},
+        "required_consents": ["processing_for_project"],
+    }
+    with leader(system) as client:
+        before = client.post(f"/projects/{project_id}/participants", json=not_a_client)
+        stray = client.patch(f"/projects/{project_id}", json={"target_groups": ["person_with_disability"]})
+        period = client.patch(f"/projects/{project_id}", json={"ends_on": "2030-12-31"})
+        changed = client.patch(f"/projects/{project_id}", json=looser)
+        after = client.post(f"/projects/{project_id}/participants", json=not_a_client)
+        card = client.get(f"/participants/{after.json().get('participant_id')}")
+        stricter = client.patch(
+            f"/projects/{project_id}", json={"required_consents": ["processing_for_project", "image"]}
+        )
+        other = demo_data.person_with_disability(pesel=pesel(date(1980, 1, 2), "K"))
+        refused = client.post(f"/projects/{project_id}/participants", json=other)
+    with partner_staff(system) as client:
+        partner = client.patch(f"/projects/{project_id}", json=looser)
+
+    assert before.status_code == 422, before.text
+    assert stray.status_code == 422, stray.text
+    assert stray.json()["detail"][0]["loc"] == ["body", "eligibility"]
+    assert period.status_code == 422, "the period is not changed by PATCH (no event carries a change)"
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["eligibility"]["person_with_disability"]["requires_social_assistance_client"] is False
+    assert changed.json()["ends_on"] == "2015-01-31"
+    assert after.status_code == 201, after.text
+    assert card.json()["consents"] == ["processing_for_project"], "the card names the consents given"
+    assert stricter.json()["required_consents"] == ["processing_for_project", "image"]
+    assert refused.status_code == 422
+    assert ["body", "consent", "scope"] in [d["loc"] for d in refused.json()["detail"]]
+    assert partner.status_code == 403

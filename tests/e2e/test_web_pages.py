@@ -9,6 +9,7 @@ must fit a 390 px phone, and is saved as a screenshot in the test's directory.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 import uuid
@@ -88,8 +89,12 @@ class Staff:
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    print(f"\n[web] screenshots: {tmp_path}")
-    return tmp_path
+    """The test's own directory, or ``AKTYWNI_SCREENSHOTS_DIR`` (how docs/screenshots/ is made)."""
+    chosen = os.environ.get("AKTYWNI_SCREENSHOTS_DIR")
+    where = Path(chosen).resolve() if chosen else tmp_path
+    where.mkdir(parents=True, exist_ok=True)
+    print(f"\n[web] screenshots: {where}")
+    return where
 
 
 def _staff(chrome: Browser, system: RunningSystem, shots: Path) -> Staff:
@@ -128,6 +133,21 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktywni razem")
     expect(page.get_by_text(demo_data.FRDL)).to_be_visible()
     staff.check("projekt")
+    # the settings: a group unticked with none left is refused next to its fieldset; then saved
+    page.get_by_role("link", name="Zmień ustawienia projektu").click()
+    expect(page.locator("#okres")).to_contain_text("2026-01-01 – 2027-06-30")
+    page.get_by_label("osoba zagrożona wykluczeniem społecznym").uncheck()
+    page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.locator("#blad-target_groups")).to_be_visible()
+    staff.check("projekt-ustawienia-bledy")
+    page.get_by_label("osoba zagrożona wykluczeniem społecznym").check()
+    page.locator("#pole-client_at_risk-min_age").fill("18")
+    page.get_by_label("wykorzystanie wizerunku").check()
+    staff.check("projekt-ustawienia")
+    page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.locator("#wymagane-zgody")).to_have_text(
+        "przetwarzanie danych osobowych na potrzeby projektu, wykorzystanie wizerunku"
+    )
 
     page.goto(f"{staff.base}/projects/{project_id}")
     expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
@@ -216,6 +236,7 @@ def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
     expect(page.get_by_role("heading", level=1)).to_have_text("Karta uczestnika: Anna Przykładowa")
     expect(page.locator("#status")).to_have_text("kandydat")
     expect(page.get_by_text("kobieta, 1971")).to_be_visible()
+    expect(page.locator("#zgody")).to_have_text("przetwarzanie danych osobowych na potrzeby projektu")
     card = page.url
     staff.check("karta-kandydat")
 

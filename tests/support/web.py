@@ -36,6 +36,7 @@ class FakeEnrolment:
     audit_entries: list[Json] = field(default_factory=list)
     refuse_audit: tuple[int, Any] | None = None
     imported: list[bytes] = field(default_factory=list)
+    refuse_change: tuple[int, Any] | None = None
     import_log: list[Json] = field(default_factory=list)
 
     async def organisations(self, token: str) -> list[Json]:
@@ -59,6 +60,9 @@ class FakeEnrolment:
         return body
 
     async def change_project(self, token: str, project_id: str, body: Json) -> Json:
+        self.calls.append(("change_project", token, body))
+        if self.refuse_change is not None:
+            raise Refused(*self.refuse_change)
         return {**await self.project(token, project_id), **body}
 
     async def add_partner(self, token: str, project_id: str, body: Json) -> Json:
@@ -184,6 +188,7 @@ def person(participant_id: str, project_id: str = "TA-2026", status: str = "enro
         "history": [{"status": status, "on": "2026-02-02"}],
         "support_started_on": None,
         "personal": {"first_name": "Anna", "last_name": "Przykładowa", "pesel": "71030512348"},
+        "consents": ["image", "processing_for_project"],
     }
 
 

@@ -95,6 +95,14 @@ class FakeProjects:
         self.projects[project.project_id].path_completion = copy.deepcopy(project.path_completion)
         return True
 
+    async def save_settings(self, project: Project, fields: Sequence[str]) -> bool:
+        if project.project_id not in self.projects:
+            return False
+        stored = self.projects[project.project_id]
+        for name in fields:
+            setattr(stored, name, copy.deepcopy(getattr(project, name)))
+        return True
+
 
 @dataclass
 class _Record:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aktywni_shared.contracts.vocabulary import DeclarationKind, OrganisationKind
+from aktywni_shared.contracts.vocabulary import DeclarationKind, OrganisationKind, ParticipantCategory
 from aktywni_stack import demo_data
 from enrolment.domain.declarations import RecordDeclaration
 from enrolment.domain.errors import Conflict, DomainError, Forbidden, NotFound
@@ -103,6 +103,48 @@ async def test_path_completion_rules_are_the_leaders_to_change_and_name_the_fiel
         await projects.update_project(world.enrolment, LEADER, "TA-2012", stray)
 
     assert refused.value.field == "path_completion"
+
+
+async def test_the_leader_changes_target_groups_eligibility_and_consents_without_an_event() -> None:
+    world = await ta_world()
+    change = UpdateProject.model_validate(
+        {
+            "target_groups": ["person_with_disability", "staff_trainee"],
+            "eligibility": {"person_with_disability": {"min_age": 25}},
+            "required_consents": ["processing_for_project", "image", "image"],
+            "path_completion": {"person_with_disability": {"training": 2}},
+        }
+    )
+
+    changed = await projects.update_project(world.enrolment, LEADER, "TA-2012", change)
+    stored = await projects.project(world.enrolment, PARTNER, "TA-2012")
+
+    assert changed.target_groups == stored.target_groups == ["person_with_disability", "staff_trainee"]
+    assert stored.eligibility[ParticipantCategory.PERSON_WITH_DISABILITY].min_age == 25
+    assert stored.required_consents == ["processing_for_project", "image"]
+    assert stored.path_completion == {"person_with_disability": {"training": 2}}
+    assert (stored.starts_on.isoformat(), stored.ends_on.isoformat()) == ("2012-02-01", "2015-01-31")
+    assert world.outbox.types == [], "no other service reads these settings"
+
+
+async def test_a_project_change_that_does_not_fit_together_names_its_field_and_changes_nothing() -> None:
+    world = await ta_world()
+    before = (await projects.project(world.enrolment, LEADER, "TA-2012")).model_dump()
+    # environment_person dropped while its eligibility rule stays: refused, nothing saved
+    dropped = UpdateProject.model_validate({"target_groups": ["person_with_disability", "staff_trainee"]})
+
+    with pytest.raises(DomainError) as refused:
+        await projects.update_project(world.enrolment, LEADER, "TA-2012", dropped)
+    with pytest.raises(Forbidden):
+        await projects.update_project(world.enrolment, PARTNER, "TA-2012", dropped)
+
+    assert refused.value.field == "eligibility"
+    assert "environment_person" in str(refused.value)
+    assert (await projects.project(world.enrolment, LEADER, "TA-2012")).model_dump() == before
+    with pytest.raises(ValueError, match="processing_for_project"):
+        UpdateProject.model_validate({"required_consents": ["image"]})
+    with pytest.raises(ValueError, match="at least 1"):
+        UpdateProject.model_validate({"target_groups": []})
 
 
 def _declaration(**changes: object) -> RecordDeclaration:

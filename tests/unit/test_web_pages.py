@@ -86,6 +86,7 @@ async def test_the_start_page_and_the_card_with_the_callers_token() -> None:
         card = await client.get("/participants/p1")
         assert "Zakwalifikuj" in card.text
         assert "Usunięcie jest nieodwracalne" in card.text
+        assert "wykorzystanie wizerunku; przetwarzanie danych osobowych na potrzeby projektu</dd>" in card.text
         erase = await client.post("/participants/p1/erase", data={"csrf_token": _csrf(card.text)})
         assert erase.status_code == 422
         assert 'id="blad-confirm"' in erase.text
@@ -166,3 +167,42 @@ async def test_the_import_wizard_shows_each_refused_row_and_downloads_its_report
         export = await client.get("/projects/TA-2026/exports/sm-efs.csv")
         assert export.headers["content-disposition"] == 'attachment; filename="TA-2026-uczestnicy.csv"'
         assert (await client.get("/projects/TA-2026/exports/secrets.csv")).status_code == 404
+
+
+async def test_the_leader_edits_the_projects_settings_and_a_refusal_is_shown_next_to_its_fieldset() -> None:
+    enrolment = FakeEnrolment()
+    async with _app(enrolment) as client:
+        await _signed_in(client, Role.COORDINATOR)
+        form = await client.get("/projects/TA-2026/edit")
+        assert form.status_code == 200
+        assert 'name="target_groups" value="person_with_disability" checked' in form.text
+        assert "Okresu nie zmienia się tutaj" in form.text
+        csrf = _csrf(form.text)
+        saved = await client.post(
+            "/projects/TA-2026/edit",
+            data={
+                "csrf_token": csrf,
+                "target_groups": ["person_with_disability"],
+                "eligibility.person_with_disability.min_age": "21",
+                "required_consents": ["image"],
+            },
+        )
+        assert saved.status_code == 303
+        assert saved.headers["location"] == "/projects/TA-2026#dane"
+        enrolment.refuse_change = (
+            422,
+            {
+                "detail": [
+                    {"loc": ["body", "target_groups"], "msg": "List should have at least 1 item", "type": "too_short"}
+                ]
+            },
+        )
+        refused = await client.post("/projects/TA-2026/edit", data={"csrf_token": csrf})
+        assert refused.status_code == 422
+        assert 'id="blad-target_groups"' in refused.text
+    (body,) = [c[2] for c in enrolment.calls if c[0] == "change_project"][:1]
+    assert body == {
+        "target_groups": ["person_with_disability"],
+        "eligibility": {"person_with_disability": {"min_age": 21}},
+        "required_consents": ["processing_for_project", "image"],
+    }

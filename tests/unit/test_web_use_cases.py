@@ -201,3 +201,32 @@ async def test_a_declaration_leaves_empty_fields_out_so_the_api_names_them() -> 
     form = {"kind": "cooperate", "institution_name": "Spółdzielnia", "declared_on": "2026-03-01"}
     assert (await projects.declare(enrolment, "tok", "TA-2026", form)).ok
     assert enrolment.declared == [form]
+
+
+def test_the_project_settings_form_becomes_the_patch_body_and_an_unticked_group_loses_its_rules() -> None:
+    from web.use_cases.projects import settings_body
+
+    project = {"path_completion": {"person_with_disability": {"training": 1}, "environment_person": {"training": 1}}}
+    form = [
+        ("target_groups", "person_with_disability"),
+        ("target_groups", "staff_trainee"),
+        ("eligibility.person_with_disability.min_age", "18"),
+        ("eligibility.person_with_disability.max_age", "dużo"),
+        ("eligibility.person_with_disability.requires_disability_certificate", "on"),
+        ("eligibility.staff_trainee.requires_mops_employee", "true"),
+        ("eligibility.environment_person.min_age", "16"),  # its group unticked: dropped
+        ("required_consents", "image"),
+    ]
+
+    body = settings_body(form, project)
+
+    assert body == {
+        "target_groups": ["person_with_disability", "staff_trainee"],
+        "eligibility": {
+            "person_with_disability": {"min_age": 18, "max_age": "dużo", "requires_disability_certificate": True},
+            "staff_trainee": {"requires_mops_employee": True},
+        },
+        "required_consents": ["processing_for_project", "image"],
+        "path_completion": {"person_with_disability": {"training": 1}},
+    }
+    assert "path_completion" not in settings_body([("target_groups", "person_with_disability")], {})

@@ -42,6 +42,11 @@ class ParticipantView(BaseModel):
         None, description="the sensitive answers: yes, no, refused, or not_asked (a question never put)"
     )
     personal: dict[str, Any] | None = Field(None, description="decrypted personal data; absent once erased")
+    consents: list[str] | None = Field(
+        None,
+        description="the scopes of the consent the person signed (e.g. processing_for_project), with the personal "
+        "data only; absent once erased",
+    )
 
     @classmethod
     def of(cls, participant: Participant, personal: dict[str, Any] | None = None) -> ParticipantView:
@@ -80,7 +85,10 @@ class ReEnrolment(BaseModel):
 
 
 def _view(stored: StoredParticipant, personal: dict[str, Any]) -> ParticipantView:
-    return ParticipantView.of(stored.participant, personal or None)
+    view = ParticipantView.of(stored.participant, personal or None)
+    if personal:
+        view.consents = sorted(stored.consent_scope)
+    return view
 
 
 router = APIRouter(tags=["participants"])

@@ -42,11 +42,19 @@ async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller) ->
     "/projects/{project_id}",
     summary="Change a project's settings (the leader's coordinator)",
     description=(
+        "Fields left out stay as they are; the given ones are checked together (every eligibility and "
+        "path-completion rule must be of a target group: 422 naming the field) and saved at once.\n\n"
+        "`target_groups` replaces the participant categories the project serves, `eligibility` the rules "
+        "per category, `required_consents` the consent scopes an enrolment must cover (always with "
+        "`processing_for_project`). They apply from the next enrolment or qualification: nobody already "
+        "in the project is un-enrolled.\n\n"
         "`path_completion` replaces the project's rules of path completion: per participant category, "
         "the forms of support and how many completed activities of each complete a participant's path. "
         "A category without a rule completes only when a coordinator closes the path. A changed rule "
         "un-completes nobody; participants meeting a looser rule complete at their next completed activity "
-        "(or when a coordinator closes their path)."
+        "(or when a coordinator closes their path).\n\n"
+        "No event is sent: no other service reads these settings. The period, title and leader are not "
+        "changed here (reporting and scheduling know them from `ProjectRegistered` only)."
     ),
 )
 async def update_project(project_id: ProjectId, command: UpdateProject, enrolment: UseCases, caller: Caller) -> Project:

@@ -11,6 +11,15 @@ from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, Pr
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole, SupportForm
 from enrolment.domain import completion
 from enrolment.domain.completion import PathCompletion
+from enrolment.domain.participants import REQUIRED_CONSENT_SCOPE
+
+
+class SettingError(ValueError):
+    """A project's settings that do not fit together; ``field`` names the one at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class CategoryRule(BaseModel):
@@ -73,11 +82,33 @@ class RegisterProject(BaseModel):
 
 
 class UpdateProject(BaseModel):
-    """Command: change a project's settings (the leader's coordinator); fields left out stay as they are."""
+    """Command: change a project's settings (the leader's coordinator); fields left out stay as they are.
+
+    The period, title and leader are not changed here: they travel in ``ProjectRegistered`` to
+    reporting and scheduling, which have no event of a change. The settings below are enrolment's
+    own (no other service reads them), so changing them needs no event.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     path_completion: PathCompletion | None = None
+    target_groups: list[ParticipantCategory] | None = Field(None, min_length=1)
+    eligibility: dict[ParticipantCategory, CategoryRule] | None = None
+    required_consents: list[str] | None = Field(None, max_length=20)
+
+    @field_validator("required_consents")
+    @classmethod
+    def _with_processing(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        consents = list(dict.fromkeys(c.strip() for c in value if c.strip()))
+        if REQUIRED_CONSENT_SCOPE not in consents:
+            raise ValueError(f"required_consents must include {REQUIRED_CONSENT_SCOPE!r}")
+        return consents
+
+
+#: The fields :class:`UpdateProject` changes, as the store saves them.
+SETTINGS = ("target_groups", "eligibility", "required_consents", "path_completion")
 
 
 class Project(BaseModel):
@@ -104,6 +135,33 @@ class Project(BaseModel):
         if stray:
             raise ValueError(f"path_completion given for categories that are not target groups: {', '.join(stray)}")
         self.path_completion = rules
+
+    def change(self, command: UpdateProject) -> list[str]:
+        """Apply the given settings (all or none): the names of the fields changed.
+
+        Every eligibility rule and path-completion rule must be of a target group; a target group
+        dropped takes its rules with it only when they are given anew. Participants already in the
+        project stay as they are: the rules apply to the next enrolment or qualification.
+        """
+        groups = self.target_groups if command.target_groups is None else list(dict.fromkeys(command.target_groups))
+        rules = self.eligibility if command.eligibility is None else command.eligibility
+        completion_rules = self.path_completion if command.path_completion is None else command.path_completion
+        stray = [c.value for c in rules if c not in groups]
+        if stray:
+            raise SettingError(
+                "eligibility", f"eligibility given for categories that are not target groups: {', '.join(stray)}"
+            )
+        stray = completion.stray_categories(completion_rules, groups)
+        if stray:
+            raise SettingError(
+                "path_completion",
+                f"path_completion given for categories that are not target groups: {', '.join(stray)}",
+            )
+        consents = self.required_consents if command.required_consents is None else command.required_consents
+        before = (self.target_groups, self.eligibility, self.required_consents, self.path_completion)
+        after = (groups, rules, consents, completion_rules)
+        self.target_groups, self.eligibility, self.required_consents, self.path_completion = after
+        return [name for name, old, new in zip(SETTINGS, before, after, strict=True) if old != new]
 
     def role_of(self, organisation_id: str) -> PartnerRole | None:
         if organisation_id == self.leader_organisation_id:

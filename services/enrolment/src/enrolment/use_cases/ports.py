@@ -83,6 +83,9 @@ class ProjectRepository(Protocol):
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules; False if the project is gone."""
 
+    async def save_settings(self, project: Project, fields: Sequence[str]) -> bool:
+        """Save the named settings (``enrolment.domain.projects.SETTINGS``); False if the project is gone."""
+
 
 class ParticipantRepository(Protocol):
     """Participants, their personal data (encrypted) and the identities that keep them unique."""

@@ -55,15 +55,18 @@ async def visible_projects(enrolment: Enrolment, principal: Principal) -> list[P
 async def update_project(
     enrolment: Enrolment, principal: Principal, project_id: str, command: UpdateProject
 ) -> Project:
-    """Change a project's settings (the leader's coordinator); a changed rule un-completes nobody."""
+    """Change a project's settings (the leader's coordinator): target groups, eligibility rules,
+    required consents, path-completion rules. A changed rule un-completes and un-enrols nobody; it
+    applies from the next enrolment, qualification or completed activity. No other service reads
+    these settings, so no event is sent (the period is not changed here: see :class:`UpdateProject`).
+    """
     project = await enrolment.project(principal, project_id)
     if not access.may_manage_project(principal, project):
         raise Forbidden("only the leading organisation's coordinator changes the project")
-    if command.path_completion is not None:
-        try:
-            project.set_path_completion(command.path_completion)
-        except ValueError as error:
-            raise DomainError(str(error), "path_completion") from error
-        if not await enrolment.projects.set_path_completion(project):
-            raise NotFound(f"project {project_id} not found")
+    try:
+        changed = project.change(command)
+    except project_rules.SettingError as error:
+        raise DomainError(str(error), error.field) from error
+    if changed and not await enrolment.projects.save_settings(project, changed):
+        raise NotFound(f"project {project_id} not found")
     return project

@@ -48,6 +48,9 @@ FIELD_LABELS = {
     "starts_on": "Początek realizacji",
     "ends_on": "Koniec realizacji",
     "target_groups": "Grupy docelowe",
+    "eligibility": "Zasady kwalifikowalności",
+    "required_consents": "Wymagane zgody",
+    "path_completion": "Zasady ukończenia ścieżki",
     "file": "Plik",
     "kind": "Rodzaj deklaracji",
     "institution_name": "Nazwa instytucji",
@@ -91,6 +94,11 @@ MESSAGE_FRAGMENTS = (
     ("of the MOPS", "Ta kategoria zależy od zatrudnienia w ośrodku pomocy społecznej."),
     ("must be a participant of this project", "Powiązana osoba musi być uczestnikiem tego projektu."),
     ("outside the project", "Data poza okresem realizacji projektu."),
+    (
+        "not target groups",
+        "Zasady podano dla kategorii, która nie jest grupą docelową projektu: zaznacz ją albo usuń jej zasady.",
+    ),
+    ("required_consents must include", "Zgoda na przetwarzanie danych na potrzeby projektu jest zawsze wymagana."),
     ("eligib", "Osoba nie spełnia kryteriów kwalifikowalności projektu."),
 )
 

@@ -73,3 +73,11 @@ ORGANISATION_KIND = {
     "employer": "pracodawca",
     "public_body": "instytucja publiczna",
 }
+
+#: The consent scopes a project may require (the enrolment API takes any code; these are the known ones).
+CONSENT = {
+    "processing_for_project": "przetwarzanie danych osobowych na potrzeby projektu",
+    "image": "wykorzystanie wizerunku",
+    "follow_up": "kontakt po zakończeniu udziału (badanie sytuacji po projekcie)",
+    "electronic_contact": "kontakt e-mailem i SMS-em",
+}

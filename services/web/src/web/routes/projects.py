@@ -45,6 +45,31 @@ async def project(request: Request, project_id: str, caller: Caller, api: Api) -
     return page(request, "project.html", {"page": found, "values": {}, "errors": []})
 
 
+@router.get("/projects/{project_id}/edit", response_class=HTMLResponse)
+async def edit_form(request: Request, project_id: str, caller: Caller, api: Api) -> Response:
+    try:
+        found = await api.enrolment.project(caller.access_token, project_id)
+    except Refused as refused:
+        return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
+    return page(request, "project_edit.html", {"project": found, "settings": found, "errors": []})
+
+
+@router.post("/projects/{project_id}/edit", response_class=HTMLResponse)
+async def edit(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
+    """Save the target groups, eligibility rules and required consents; refused fields shown in Polish."""
+    try:
+        found = await api.enrolment.project(caller.access_token, project_id)
+    except Refused as refused:
+        return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
+    fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str) and name != "csrf_token"]
+    body = cases.settings_body(fields, found)
+    outcome = await cases.change_settings(api.enrolment, caller.access_token, project_id, body)
+    if outcome.ok:
+        return RedirectResponse(f"/projects/{project_id}#dane", status_code=303)
+    context = {"project": found, "settings": {**found, **body}, "errors": outcome.errors}
+    return page(request, "project_edit.html", context, 422)
+
+
 @router.post("/projects/{project_id}/declarations", response_class=HTMLResponse)
 async def declare(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
     values = text_fields(form)

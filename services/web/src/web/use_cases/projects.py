@@ -55,6 +55,66 @@ async def create(enrolment: Enrolment, token: str, body: Json) -> Outcome:
         return Outcome(errors=errors or [FieldError(None, "Nie udało się utworzyć projektu.")])
 
 
+#: The conditions of one category's eligibility rule the edit form offers (ages, then yes/no conditions).
+RULE_AGES = ("min_age", "max_age")
+RULE_FLAGS = ("requires_social_assistance_client", "requires_disability_certificate")
+#: The consent every project requires (the enrolment API refuses settings without it).
+PROCESSING = "processing_for_project"
+
+
+def settings_body(form: list[tuple[str, str]], project: Json) -> Json:
+    """The edit form as enrolment's PATCH body: target groups, their eligibility rules, required consents.
+
+    A category left unticked loses its rules (eligibility, and its path-completion rule, which this
+    form does not edit but which must be of a target group); an age the API cannot read is sent as
+    typed, so the API names it. The period is not in the body: it is not changed here.
+    """
+    values: dict[str, str] = {}
+    groups: list[str] = []
+    consents: list[str] = [PROCESSING]
+    for name, value in form:
+        if name == "target_groups" and value not in groups:
+            groups.append(value)
+        elif name == "required_consents" and value.strip() and value.strip() not in consents:
+            consents.append(value.strip())
+        else:
+            values[name] = value.strip()
+    eligibility: Json = {}
+    for group in groups:
+        rule = _rule(values, group)
+        if rule:
+            eligibility[group] = rule
+    body: Json = {"target_groups": groups, "eligibility": eligibility, "required_consents": consents}
+    completion = dict(project.get("path_completion") or {})
+    if any(category not in groups for category in completion):
+        body["path_completion"] = {c: rule for c, rule in completion.items() if c in groups}
+    return body
+
+
+def _rule(values: dict[str, str], group: str) -> Json:
+    """One category's eligibility rule from the form's ``eligibility.<category>.<condition>`` fields."""
+    rule: Json = {}
+    for age in RULE_AGES:
+        typed = values.get(f"eligibility.{group}.{age}", "")
+        if typed:
+            rule[age] = int(typed) if typed.isdigit() else typed
+    for flag in RULE_FLAGS:
+        if values.get(f"eligibility.{group}.{flag}") == "on":
+            rule[flag] = True
+    mops = values.get(f"eligibility.{group}.requires_mops_employee", "")
+    if mops in ("true", "false"):
+        rule["requires_mops_employee"] = mops == "true"
+    return rule
+
+
+async def change_settings(enrolment: Enrolment, token: str, project_id: str, body: Json) -> Outcome:
+    try:
+        return Outcome(record=await enrolment.change_project(token, project_id, body))
+    except Refused as refused:
+        errors = field_errors(refused.status, refused.body)
+        return Outcome(errors=errors or [FieldError(None, "Nie udało się zapisać zmian projektu.")])
+
+
 DECLARATION_FIELDS = ("kind", "institution_name", "institution_kind", "declared_on", "document_reference")
 
 
