@@ -2,7 +2,8 @@
 
 A handful of made-up people (with a surname of this run's own, so that nobody else's data matches)
 are enrolled over HTTP, booked and marked present in scheduling; then every Kafka topic and every
-database but enrolment's hold none of their PESELs, names, phones, e-mails or streets, and
+database but enrolment's, and no service's ``/metrics``, hold none of their PESELs, names, phones,
+e-mails or streets (nor ``/metrics`` their participant ids), and
 enrolment holds their personal fields only as ciphertext. Some are erased (crypto-shredding: their
 data key is deleted, then the ciphertext): afterwards none of them is found anywhere, enrolment's
 database included, their key and ciphertext are gone, and reporting's counts are the same as
@@ -23,7 +24,14 @@ from aktywni_stack import demo_data
 from aktywni_stack.demo_scheduling import at
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
 from tests.support.people import person
-from tests.support.pii_scan import ENROLMENT_DATABASE, enrolment_plaintext, needles, scan_databases, scan_topics
+from tests.support.pii_scan import (
+    ENROLMENT_DATABASE,
+    enrolment_plaintext,
+    needles,
+    scan_databases,
+    scan_metrics,
+    scan_topics,
+)
 from tests.support.reporting import numbers
 from tests.support.scheduling import coordinator, enrol, known_to_scheduling, project_known
 
@@ -130,6 +138,7 @@ def _reporting_list(system: RunningSystem, project_id: str) -> str:
 async def _hits_everywhere(system: RunningSystem, wanted: list[str], *, skip: tuple[str, ...]) -> list[str]:
     found = await scan_topics(system.infra.kafka_bootstrap_servers, wanted)
     found += scan_databases(system.infra.mongodb_uri, wanted, skip=skip)
+    found += scan_metrics({name: service.url for name, service in system.services.items()}, wanted)
     return [f"{hit.what} in {hit.where}" for hit in found]
 
 
@@ -161,6 +170,8 @@ async def test_personal_data_is_nowhere_in_clear_and_erasure_leaves_nothing_but_
 
     everyone = needles(crowd)
     assert await _hits_everywhere(system, everyone, skip=("enrolment",)) == []
+    # no metric label holds a participant id either (the topics and databases do, as pseudonyms)
+    assert scan_metrics({name: service.url for name, service in system.services.items()}, ids) == []
     assert enrolment_plaintext(system.infra.mongodb_uri, everyone) == []
     with _mongo(system.infra.mongodb_uri) as mongo:
         stored = {d["_id"]: d for d in mongo[ENROLMENT_DATABASE]["participants"].find({"_id": {"$in": ids}})}

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from bson.raw_bson import RawBSONDocument
@@ -218,3 +219,10 @@ def enrolment_plaintext(mongodb_uri: str, needles: Iterable[str], *, database: s
                 if not (isinstance(token, str) and token.startswith(CIPHERTEXT_PREFIX)):
                     hits.append(Hit(f"{database}.participants/{document['_id']}", f"pii.{field} not ciphertext"))
     return hits
+
+
+def scan_metrics(urls: Mapping[str, str], needles_: Iterable[str]) -> list[Hit]:
+    """Each needle in each service's ``/metrics`` scrape (metric names, label values and all)."""
+    names = list(urls)
+    blobs = [httpx.get(f"{urls[name]}/metrics", timeout=15).content for name in names]
+    return _search(blobs, [f"{name}/metrics" for name in names], needles_)

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from faststream.specification import AsyncAPI
 
-from aktywni_shared import mongo, structured_logging, tracing
+from aktywni_shared import metrics, mongo, structured_logging, tracing
 from aktywni_shared.auth import authentication
 from aktywni_shared.contracts.topics import ALL, Topic, dead_letter
 from aktywni_shared.http_server import AccessLog
@@ -38,7 +38,11 @@ class ServiceRuntime:
         self.kafka_security = settings.kafka_security()
         tracing.configure(name)  # before the database client: its commands are traced from the start
         self.broker = make_broker(settings.kafka_bootstrap_servers, client_id=name, security=self.kafka_security)
-        self.mongo = mongo.connect(settings.mongodb_uri)
+        # a registry per runtime (several apps in one process); consumers and relay find it by the broker
+        self.metrics = metrics.of(self.broker)
+        self.broker.add_middleware(self.metrics.kafka_middleware(name))
+        self.metrics.watch_consumers(self.broker)
+        self.mongo = mongo.connect(settings.mongodb_uri, listeners=[self.metrics.database])
         self.db = self.mongo[settings.database_name(name)]
         self.tokens = settings.token_verifier()
         self.authenticate = authentication(self.tokens)
@@ -125,5 +129,6 @@ def create_app(runtime: ServiceRuntime, *, description: str, routers: Iterable[A
     for router in routers:
         app.include_router(router)
     app.add_middleware(AccessLog)
+    metrics.install(app, runtime.metrics)
     tracing.instrument_app(app)
     return app

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from aktywni_shared import tracing
+from aktywni_shared import metrics, tracing
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.http_server import AccessLog
 from web.routes import activities, auth, imports, indicators, participants, projects, reports, staff, start, venues
@@ -69,6 +69,7 @@ def build(settings: WebSettings) -> FastAPI:
     if settings.assets_dir is not None and settings.assets_dir.is_dir():
         app.mount("/vendor", StaticFiles(directory=settings.assets_dir), name="vendor")
     app.add_middleware(AccessLog)
+    metrics.install(app, metrics.ServiceMetrics())  # /metrics: requests by route template, status, duration
     tracing.instrument_app(app)
     return app
 

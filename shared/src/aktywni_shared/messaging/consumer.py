@@ -17,7 +17,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from aktywni_shared import tracing
+from aktywni_shared import metrics, tracing
 from aktywni_shared.contracts.registry import MAX_EVENT_BYTES, ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import Topic, dead_letter
 
@@ -43,6 +43,7 @@ class EventConsumer:
         self.dead_letter_topic = dead_letter(service)
         self.applied = 0
         self.dead_lettered = 0
+        self.metrics = metrics.of(broker)
 
     def subscribe(self, topics: list[Topic], group_id: str, instance_id: str | None = None) -> None:
         """Register one subscriber for ``topics`` in consumer group ``group_id`` (as ``instance_id``, if static)."""
@@ -69,6 +70,7 @@ class EventConsumer:
             return
         handler = self.handlers.get(event.envelope.type)
         if handler is None:
+            self.metrics.consumed(record.topic, record.partition, record.timestamp)
             return  # a valid event this service has no use for
         try:
             await handler(event)
@@ -76,6 +78,7 @@ class EventConsumer:
             await self.send_to_dead_letter(record, f"{event.envelope.type}: {rejection}")
             return
         except Exception:
+            self.metrics.redelivery(record.topic)
             log.warning(
                 "handler failed; the record will be delivered again",
                 extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
@@ -84,6 +87,7 @@ class EventConsumer:
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
             raise
         self.applied += 1
+        self.metrics.consumed(record.topic, record.partition, record.timestamp)
 
     async def send_to_dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
         await publish_dead_letter(self.broker, self.service, self.dead_letter_topic, record, reason)
@@ -111,4 +115,6 @@ async def publish_dead_letter(
         headers["dlq_truncated_from"] = str(len(value))
         value = value[:DEAD_LETTER_HEAD_BYTES]
     await broker.publish(value, topic.name, key=record.key, headers=headers)
+    metrics.of(broker).dead_letter(record.topic)
+    metrics.of(broker).consumed(record.topic, record.partition, getattr(record, "timestamp", None), applied=False)
     log.warning("record sent to the dead-letter topic", extra={**headers, "dlq_topic": topic.name})

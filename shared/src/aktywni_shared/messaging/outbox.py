@@ -37,7 +37,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from aktywni_shared import tracing
+from aktywni_shared import metrics, tracing
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.registry import encode
 from aktywni_shared.contracts.topics import Topic, record_key, topic_of
@@ -123,14 +123,20 @@ class Outbox:
     async def expect(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
         await self.markers.update_one(
             {"_id": f"{collection.name}:{doc_id}"},
-            {"$inc": {"seq": 1}, "$set": {"collection": collection.name, "doc_id": doc_id}},
+            {
+                "$inc": {"seq": 1},
+                "$set": {"collection": collection.name, "doc_id": doc_id},
+                "$setOnInsert": {"since": datetime.now(UTC)},  # the oldest pending event's age (metrics)
+            },
             upsert=True,
         )
 
     async def expect_many(self, collection: AsyncCollection[Document], doc_ids: list[Any]) -> None:
         """Mark many new documents at once (after their bulk insert; the sweep covers a crash between)."""
+        since = datetime.now(UTC)
         markers = [
-            {"_id": f"{collection.name}:{i}", "seq": 1, "collection": collection.name, "doc_id": i} for i in doc_ids
+            {"_id": f"{collection.name}:{i}", "seq": 1, "collection": collection.name, "doc_id": i, "since": since}
+            for i in doc_ids
         ]
         try:
             await self.markers.insert_many(markers, ordered=False)
@@ -189,6 +195,8 @@ class OutboxRelay:
         self._last_sweep = 0.0
         self._leading_until = datetime(2000, 1, 1, tzinfo=UTC)
         self.published = 0
+        self.metrics = metrics.of(broker)
+        self.metrics.watch_outbox(self.markers)
         outbox.on_write(self.notify)
 
     def notify(self) -> None:
@@ -268,6 +276,7 @@ class OutboxRelay:
         await self._acknowledge(done)
         sent = sum(len(entries) for _, entries, _ in done)
         self.published += sent
+        self.metrics.published(entry["topic"] for _, entries, _ in done for entry in entries)
         if failure is not None:
             raise failure
         return sent
