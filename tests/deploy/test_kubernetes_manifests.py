@@ -52,11 +52,13 @@ def test_the_validator_refuses_a_broken_deployment(defect: str) -> None:
 def test_kustomization_lists_every_manifest_but_the_example_secret() -> None:
     listed = yaml.safe_load((MANIFESTS / "kustomization.yaml").read_text())["resources"]
     present = {p.name for p in MANIFESTS.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
-    assert sorted(listed) == sorted(present)
+    folders = {p.name for p in MANIFESTS.iterdir() if (p / "kustomization.yaml").is_file()}
+    assert sorted(listed) == sorted(present | folders)
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_has_probes_resources_a_service_an_autoscaler_and_a_disruption_budget(service: str) -> None:
+    """The autoscaler is KEDA's ScaledObject (observability/autoscaling.yaml), which owns the service's HPA."""
     deployment = _of("Deployment")[service]
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     port = container["ports"][0]["containerPort"]
@@ -68,9 +70,15 @@ def test_each_service_has_probes_resources_a_service_an_autoscaler_and_a_disrupt
     assert {"name": f"{service.upper()}_PORT", "value": str(port)} in container["env"]
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert _of("Service")[service]["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
-    autoscaler = _of("HorizontalPodAutoscaler")[service]
-    assert autoscaler["spec"]["scaleTargetRef"]["name"] == service
-    assert autoscaler["spec"]["minReplicas"] >= 2
+    scaled = {
+        doc["metadata"]["name"]: doc
+        for doc in yaml.safe_load_all((MANIFESTS / "observability" / "autoscaling.yaml").read_text())
+        if doc["kind"] == "ScaledObject"
+    }[service]
+    assert scaled["spec"]["scaleTargetRef"]["name"] == service
+    assert scaled["spec"]["minReplicaCount"] >= 2
+    assert scaled["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["name"] == service
+    assert {t["type"] for t in scaled["spec"]["triggers"]} == {"kafka", "cpu"}
     assert _of("PodDisruptionBudget")[service]["spec"]["selector"] == deployment["spec"]["selector"]
 
 

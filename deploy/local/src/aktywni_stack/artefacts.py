@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -126,3 +127,66 @@ def ferretdb_binary() -> Path:
 def compose_check_binary() -> Path:
     """The compose-file validator (deploy/compose-check), for machines without `docker compose`."""
     return go_binary(paths.RECIPES.parent / "compose-check", "compose-check")
+
+
+#: What the deploy tests check deploy/kubernetes/observability with, from the Go module proxy: the
+#: CRDs of KEDA and of the Prometheus operator (YAML files inside their modules), and promtool.
+KEDA = ("github.com/kedacore/keda/v2", "v2.21.0")
+PROMETHEUS_OPERATOR = ("github.com/prometheus-operator/prometheus-operator", "v0.85.0")
+PROMTOOL = ("github.com/prometheus/prometheus/cmd/promtool", "v0.316.0")
+
+
+def go_module_files(module: str, version: str, folder: str) -> Path:
+    """The ``*.yaml`` files of ``folder`` in a Go module, fetched once (Go checks the module's checksum)."""
+    target = paths.cache_dir() / f"gomod-{module.replace('/', '+')}-{version}"
+    with _locked(target):
+        if not (target / ".complete").exists():
+            go = require("go")
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            result = subprocess.run(  # noqa: S603 - fixed argv
+                [go, "mod", "download", "-json", f"{module}@{version}"],
+                cwd=target,
+                env={**os.environ, "GOFLAGS": "-mod=mod"},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                raise RuntimeError(
+                    f"fetching {module}@{version} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+                )
+            source = Path(json.loads(result.stdout)["Dir"]) / folder
+            for file in sorted(source.glob("*.yaml")):
+                shutil.copyfile(file, target / file.name)
+            (target / ".complete").write_text(f"{module}@{version}/{folder}\n")
+    return target
+
+
+def crd_files() -> list[Path]:
+    """KEDA's and the Prometheus operator's CustomResourceDefinitions (YAML)."""
+    keda = go_module_files(*KEDA, "config/crd/bases")
+    operator = go_module_files(*PROMETHEUS_OPERATOR, "example/prometheus-operator-crd")
+    return [*sorted(keda.glob("*.yaml")), *sorted(operator.glob("*.yaml"))]
+
+
+def promtool_binary() -> Path:
+    """Prometheus's promtool, built once from the Go module proxy (``go install``; several minutes)."""
+    module, version = PROMTOOL
+    target = paths.cache_dir() / f"promtool-{version}"
+    binary = target / "promtool"
+    with _locked(target):
+        if not (target / ".complete").exists():
+            go = require("go")
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            started = time.monotonic()
+            print(f"[stack] building promtool {version} with Go into {binary} (once) ...", flush=True)
+            _run(
+                [go, "install", f"{module}@{version}"],
+                cwd=target,
+                what="building promtool",
+                env={"CGO_ENABLED": "0", "GOBIN": str(target)},
+            )
+            (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
+    return binary
