@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.messaging.marking import insert_marked, update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from enrolment.domain.errors import ConcurrentChange
@@ -188,7 +189,8 @@ class ParticipantStore:
         await self._claim_identity(dedupe_key, participant)
         document, key = self._document(participant, command, dedupe_key)
         await self.keys.insert_one(key)
-        await self.outbox.insert(self.collection, document, [envelope])
+        # The outbox marker once, after the insert, shared with concurrent enrolments (marking.py).
+        await insert_marked(self.outbox, self.collection, document, [envelope])
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
         doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})
@@ -231,8 +233,13 @@ class ParticipantStore:
                 raise ConcurrentChange("the participant's data key is gone (erased)")
             for name, value in personal.items():
                 update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
-        matched = await self.outbox.update(
-            self.collection, pid, update, [envelope] if envelope else [], condition={"status": expected_status.value}
+        matched = await update_marked(
+            self.outbox,
+            self.collection,
+            pid,
+            update,
+            [envelope] if envelope else [],
+            condition={"status": expected_status.value},
         )
         if not matched:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
@@ -244,7 +251,8 @@ class ParticipantStore:
         stored = await self.collection.find_one({"_id": pid}, {"dedupe_key": 1})
         if stored is not None:
             await self.identities.delete_one({"_id": stored["dedupe_key"]})
-        matched = await self.outbox.update(
+        matched = await update_marked(
+            self.outbox,
             self.collection,
             pid,
             {

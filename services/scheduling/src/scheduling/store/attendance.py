@@ -1,9 +1,11 @@
 """A session's attendance list written in few commands: progress documents and first-support marks together.
 
-The outbox markers of every document the list touches are bumped in bulk before and after the
-writes (see batch.py: the relay's protocol is unchanged), new progress documents are inserted in
-one command, and existing ones are rewritten under their revision side by side. A document that
-somebody else wrote meanwhile is reported as not written: the use case records it on its own.
+New progress documents are inserted in one command, the first-support marks (each with its
+SupportStarted event) go in one bulk update, and existing progress documents are rewritten under
+their revision side by side; then the outbox markers of every document the list touched are bumped
+in one bulk command after the writes (aktywni_shared/messaging/marking.py: the marker the relay's
+protocol needs; the sweep covers a crash in between). A document that somebody else wrote meanwhile
+is reported as not written: the use case records it on its own.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import asyncio
 from collections.abc import Mapping
 
 from aktywni_shared.contracts.envelope import Envelope
+from aktywni_shared.messaging.marking import mark_after
 from aktywni_shared.mongo import Document
 from scheduling.domain.attendance import Progress
-from scheduling.store.batch import insert_new, marked
+from scheduling.store.batch import bulk, insert_new
 from scheduling.store.progress import ProgressStore, progress_id
 from scheduling.store.projects import ParticipantStore
 from scheduling.store.versioned import Write, new_document
@@ -40,10 +43,8 @@ class AttendanceBatch:
         targets = [(self.progress.collection, progress_id(pid, activity_id)) for pid in writes]
         targets += [(self.participants.collection, pid) for pid in starts]
         written: set[str] = set()
-        async with marked(self.progress.outbox, targets):
-            new = {
-                pid: new_document(progress_id(pid, activity_id), w) for pid, (w, doc) in writes.items() if doc is None
-            }
+        new = {pid: new_document(progress_id(pid, activity_id), w) for pid, (w, doc) in writes.items() if doc is None}
+        try:
             inserted = await insert_new(self.progress.collection, list(new.values()))
             written |= {pid for pid, doc in new.items() if doc["_id"] in inserted}
 
@@ -53,10 +54,11 @@ class AttendanceBatch:
                         written.add(pid)
 
             await asyncio.gather(*(update(pid, w, d) for pid, (w, d) in writes.items() if d is not None))
-
-            async def start(pid: str, event: Envelope) -> None:
-                async with limit:
-                    await self.participants.support_started_marked(pid, event)
-
-            await asyncio.gather(*(start(pid, event) for pid, event in starts.items()))
+            # Each mark is guarded (a participant whose support started meanwhile is left alone).
+            await bulk(
+                self.participants.collection,
+                [self.participants.support_started_operation(pid, event) for pid, event in starts.items()],
+            )
+        finally:
+            await mark_after(self.progress.outbox, targets)
         return written

@@ -60,6 +60,12 @@ async def marked(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Documen
         outbox.written()  # the relay's wake-up, as after every Outbox write
 
 
+async def bulk(collection: AsyncCollection[Document], operations: Sequence[UpdateOne]) -> None:
+    """Run the updates in as few unordered bulk commands as the statement limit allows (none for none)."""
+    for chunk in _chunks(operations):
+        await collection.bulk_write(list(chunk), ordered=False)
+
+
 async def insert_new(collection: AsyncCollection[Document], docs: Sequence[Document]) -> set[Any]:
     """Insert the documents that do not exist yet; the ids inserted (an existing ``_id`` is left alone)."""
     inserted: set[Any] = set()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
 from aktywni_shared.messaging.inbox import APPLIED, apply_once
+from aktywni_shared.messaging.marking import update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain import participants as rules
@@ -93,12 +94,20 @@ class ParticipantStore:
 
     async def support_started(self, participant_id: str, event: Envelope) -> bool:
         """Mark the participant's support as started with its event, once (a conditional update)."""
-        return await self.outbox.update(
+        return await update_marked(
+            self.outbox,
             self.collection,
             participant_id,
             {"$set": {"support_started": True}},
             [event],
             condition={"support_started": {"$ne": True}},
+        )
+
+    def support_started_operation(self, participant_id: str, event: Envelope) -> UpdateOne:
+        """``support_started_marked`` as one operation of a bulk command (an attendance sheet's)."""
+        return UpdateOne(
+            {"_id": participant_id, "support_started": {"$ne": True}},
+            {"$set": {"support_started": True}, "$push": {OUTBOX: event_entry(event)}},
         )
 
     async def support_started_marked(self, participant_id: str, event: Envelope) -> bool:

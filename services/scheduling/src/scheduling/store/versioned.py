@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from aktywni_shared.messaging.marking import mark_after
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain.errors import ConcurrentChange
@@ -81,6 +82,8 @@ async def _write(
             return True
         return await rewrite(collection, doc_id, current, write)
 
-    if write.events and outbox is not None:
-        return await outbox.write(collection, doc_id, operation)
-    return await operation()
+    written = await operation()
+    if written and write.events and outbox is not None:
+        # The marker once, after the write, shared with concurrent requests (marking.py).
+        await mark_after(outbox, [(collection, doc_id)])
+    return written
