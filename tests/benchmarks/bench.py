@@ -65,6 +65,8 @@ from aktywni_stack.services import SECRETS, ServiceProcess, local_secret
 from tests.benchmarks import ceiling, peer, tokens
 from tests.benchmarks.enrolment import http_enrolments
 from tests.benchmarks.reporting import sse_latency, supported
+from tests.benchmarks.round_trips import rows as round_trip_rows
+from tests.benchmarks.round_trips import run as round_trips
 from tests.benchmarks.scheduling import PROJECT as SCHED_PROJECT
 from tests.benchmarks.scheduling import VENUE, _enrol, _wait_known, bookings
 from tests.support.people import person
@@ -714,6 +716,7 @@ def table(result: dict[str, Any]) -> str:
         rows.append(("reporting catch-up process peak RSS, MiB", _fmt(top["ours_peak_rss_mib"])))
     live = result.get("services") or {}
     rows += _service_rows(live)
+    rows += round_trip_rows(result.get("round_trips") or [])
     if result.get("tokens"):
         rows += tokens.rows(result["tokens"])
     width = max(len(r[0]) for r in rows) + 2
@@ -770,6 +773,7 @@ def main() -> None:
         bench.peer_max_events = args.peer_max_events
         try:
             asyncio.run(ensure_topics(infra.kafka_bootstrap_servers, ALL))
+            trips = round_trips(infra.mongodb_uri, people=10 if args.quick else 20)
             stream = Stream(args.projects)
             curve = bench.curve(sizes, stream)
             try:
@@ -789,6 +793,7 @@ def main() -> None:
         "curve": curve,
         "services": live,
         "tokens": tokens.measure(),
+        "round_trips": trips,
         "notes": bench.notes,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
