@@ -12,8 +12,13 @@
      consumer group's committed offsets reach the end of every topic (start-up included), then the
      counts checked against what was published.
    A step is skipped, and the output says so, when its estimated time would overrun the budget.
-2. Starts enrolment, scheduling and reporting and measures: enrolments over HTTP at a fixed rate
-   until reporting's participant count shows them (latency p50/p95/p99 and the rate achieved);
+0. The database's own ceiling on the stack's database (``database.py``: insert_one, update_one by
+   ``_id``, a conditional update, find_one by ``_id``, insert_many of 100; serial and 8 clients), and on
+   the embedded stack the proxy's write lock per database against one lock for all; every write-path
+   figure below is printed as a ratio to it.
+2. Starts enrolment, scheduling and reporting and measures: the knee, the highest sustained enrolment
+   rate at which enrol → reporting's participant count p99 stays under 1 s (a step search over offered
+   rates, 10 s steps, each step's latency p50/p95/p99 and the rate achieved);
    HTTP enrolments and bookings per second and p99 (one instance each); publish → dashboard stream
    latency; the peak resident memory (VmHWM) of each service process.
 
@@ -62,7 +67,7 @@ from aktywni_stack.embedded import StackPorts
 from aktywni_stack.ports import free_port
 from aktywni_stack.selection import Infrastructure, select
 from aktywni_stack.services import SECRETS, ServiceProcess, local_secret
-from tests.benchmarks import ceiling, peer, tokens
+from tests.benchmarks import ceiling, database, peer, tokens
 from tests.benchmarks.enrolment import http_enrolments
 from tests.benchmarks.reporting import sse_latency, supported
 from tests.benchmarks.round_trips import rows as round_trip_rows
@@ -84,6 +89,10 @@ SINGLE_RUN_FROM = 1_000_000
 SERVICES_SECONDS = 240
 #: Bookings per run of the HTTP booking figure.
 BOOKINGS = 100
+#: The knee: enrol → dashboard p99 under this at a sustained rate; offered rates start here and double.
+KNEE_P99_MS = 1000.0
+KNEE_FIRST_RATE = 8.0
+KNEE_MAX_STEPS = 8
 CHUNK = 10_000
 
 
@@ -383,6 +392,22 @@ class Bench:
                 if got != expected:
                     raise RuntimeError(f"{project_id}: reporting counted {got} ON supported, {expected} published")
 
+    # ---- the database's own ceiling
+
+    def database(self, *, quick: bool) -> dict[str, Any]:
+        """The ceiling operations on the stack's database (``database.py``), and on the embedded stack the
+        write lock per database against one lock for all (two services' databases written at once)."""
+        seconds = 2.0 if quick else 3.0
+        out: dict[str, Any] = {}
+        print("[bench] the database's own ceiling", flush=True)
+        try:
+            out["ceiling"] = database.ceiling(self.infra.mongodb_uri, seconds=seconds)
+            if self.infra.source == "embedded":
+                out["locks"] = database.locks(self.workdir / "locks", seconds=seconds)
+        except Exception as error:  # noqa: BLE001 - keep the other figures, say what failed
+            self.notes.append(f"the database's ceiling stopped: {type(error).__name__}: {str(error)[:300]}")
+        return out
+
     # ---- the curve
 
     def curve(self, sizes: list[int], stream: Stream) -> list[dict[str, Any]]:
@@ -462,7 +487,7 @@ class Bench:
 
     # ---- the services under load
 
-    def services(self, *, rate: float, seconds: float, requests: int) -> dict[str, Any]:
+    def services(self, *, seconds: float, requests: int) -> dict[str, Any]:
         bootstrap = self.infra.kafka_bootstrap_servers
         group = f"bench_live_{uuid.uuid4().hex[:8]}"
         # Every service starts at the end of the topics: the curve's synthetic history is not theirs to read.
@@ -487,8 +512,7 @@ class Bench:
             for project in projects:
                 enrolment.post("/projects", json=demo_data.ta_project(project)).raise_for_status()
             out = self.live
-            print(f"[bench] end-to-end: enrolments at {rate:.0f}/s for {seconds:.0f} s", flush=True)
-            out["end_to_end"] = self.end_to_end(processes, leader, rate, seconds)
+            out["knee"] = self.knee(processes, leader, enrolment, seconds)
             print("[bench] HTTP enrolments", flush=True)
             http = [
                 http_enrolments(processes["enrolment"].url, leader, f"BENCH-HTTP-{r}", requests, 8)
@@ -523,16 +547,91 @@ class Bench:
                 process.stop()
         return out
 
-    def end_to_end(self, processes: dict[str, ServiceProcess], leader: str, rate: float, seconds: float) -> Any:
+    def knee(self, processes: dict[str, ServiceProcess], leader: str, enrolment: httpx.Client, seconds: float) -> Any:
+        """The highest sustained enrolment rate at which enrol → participant count p99 stays under 1 s.
+
+        A step search over offered rates, ``seconds`` each, a project of its own per step: from
+        KNEE_FIRST_RATE the rate doubles while sustained, then halves the interval between the highest
+        sustained and the lowest unsustained rate until they are within 25 %. Sustained: every
+        enrolment done and shown, none dropped, the rate achieved, p99 under KNEE_P99_MS.
+        """
+        steps: list[dict[str, Any]] = []
+        good: float | None = None
+        bad: float | None = None
+        rate = KNEE_FIRST_RATE
+        while len(steps) < KNEE_MAX_STEPS and time.monotonic() < self.deadline:
+            project = f"BENCH-KNEE-{len(steps)}"
+            enrolment.post("/projects", json=demo_data.ta_project(project)).raise_for_status()
+            time.sleep(1.0)  # reporting learns the project before the first enrolment is due
+            print(f"[bench] knee: enrolments at {rate:.1f}/s for {seconds:.0f} s", flush=True)
+            step = self.end_to_end(
+                processes,
+                leader,
+                rate,
+                seconds,
+                project=project,
+                first=900_000 + 10_000 * len(steps),
+                patience=5.0,
+                show_timeout=10.0,
+            )
+            step["sustained"] = (
+                step["enrolled"] == step["due"]
+                and step["shown"] >= step["enrolled"]
+                and step["achieved_per_second"] >= 0.9 * rate
+                and step.get("p99_ms", float("inf")) < KNEE_P99_MS
+            )
+            steps.append(step)
+            if step["sustained"]:
+                good = rate
+            else:
+                bad = rate
+                self._settle(processes["reporting"].url, project, step["enrolled"])
+            if good is not None and bad is not None and bad / good <= 1.25:
+                break
+            if bad is None:
+                rate *= 2
+            elif good is None:
+                if rate <= 1.0:
+                    break
+                rate /= 2
+            else:
+                rate = (good + bad) / 2
+        best = max((s for s in steps if s["sustained"]), key=lambda s: s["target_per_second"], default=None)
+        return {
+            "per_second": best["target_per_second"] if best else 0.0,
+            "p99_ms": best.get("p99_ms") if best else None,
+            "p99_limit_ms": KNEE_P99_MS,
+            "step_seconds": seconds,
+            "steps": steps,
+        }
+
+    def _settle(self, url: str, project: str, count: int, timeout: float = 60.0) -> None:
+        """After an unsustained step, wait (up to ``timeout``) until reporting shows what was enrolled."""
+        watcher = CountWatcher(url, self.token(demo_data.MOPS, Role.AUDITOR), project)
+        watcher.until(count, timeout=timeout)
+
+    def end_to_end(
+        self,
+        processes: dict[str, ServiceProcess],
+        leader: str,
+        rate: float,
+        seconds: float,
+        *,
+        project: str = "BENCH-LIVE",
+        first: int = 900_000,
+        patience: float = 30.0,
+        show_timeout: float = 120.0,
+    ) -> Any:
         """Enrolments over HTTP at a fixed rate until reporting's participant count includes them.
 
         The k-th enrolment (by the time it was due) counts as shown when the count first reaches k; the
-        send time is the time it was due, so a service that falls behind shows it as latency.
+        send time is the time it was due, so a service that falls behind shows it as latency. A service
+        slower than the rate gets ``patience`` s more to send (the rest is dropped), and ``show_timeout``
+        s for the count to show what it enrolled.
         """
-        project = "BENCH-LIVE"
-        count = int(rate * seconds)
+        count = max(2, int(rate * seconds))
         bodies = [
-            demo_data.staff_trainee(**{**person(_rng(r), 900_000 + r), "organisation_id": demo_data.EUDAJMONIA})
+            demo_data.staff_trainee(**{**person(_rng(r), first + r), "organisation_id": demo_data.EUDAJMONIA})
             for r in range(count)
         ]
         due = [0.0] * count
@@ -561,12 +660,12 @@ class Bench:
             if pause > 0:
                 time.sleep(pause)
             sent.append(pool.submit(enrol, index))
-        # A service slower than the rate leaves a queue: it gets 30 s more, then what is left is dropped.
-        wait(sent, timeout=max(0.0, start + seconds + 30 - time.perf_counter()))
+        # A service slower than the rate leaves a queue: it gets ``patience`` s more, then what is left is dropped.
+        wait(sent, timeout=max(0.0, start + seconds + patience - time.perf_counter()))
         pool.shutdown(wait=True, cancel_futures=True)
         sent_seconds = time.perf_counter() - start
         enrolled = sum(ok)
-        seen = watcher.until(enrolled, timeout=120)
+        seen = watcher.until(enrolled, timeout=show_timeout)
         shown = seen[-1][1] if seen else 0
         latencies = shown_after(sorted(d for d, good in zip(due, ok, strict=True) if good), seen)
         return {
@@ -716,6 +815,7 @@ def table(result: dict[str, Any]) -> str:
         rows.append(("reporting catch-up process peak RSS, MiB", _fmt(top["ours_peak_rss_mib"])))
     live = result.get("services") or {}
     rows += _service_rows(live)
+    rows += _database_rows(result)
     rows += round_trip_rows(result.get("round_trips") or [])
     if result.get("tokens"):
         rows += tokens.rows(result["tokens"])
@@ -728,6 +828,25 @@ def table(result: dict[str, Any]) -> str:
 
 def _service_rows(live: dict[str, Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
+    if knee := live.get("knee"):
+        p99 = f"{knee['p99_ms']:.0f} ms" if knee.get("p99_ms") is not None else "—"
+        rows.append(
+            (
+                f"knee: highest sustained enrolments/s, enrol → count p99 < {knee['p99_limit_ms']:.0f} ms",
+                f"{knee['per_second']:.1f} (p99 {p99}; steps of {knee['step_seconds']:.0f} s)",
+            )
+        )
+        for step in knee["steps"]:
+            p99_step = f"{step['p99_ms']:.0f} ms" if "p99_ms" in step else "—"
+            verdict = "sustained" if step["sustained"] else "not sustained"
+            rows.append(
+                (
+                    f"  offered {step['target_per_second']:.1f}/s",
+                    f"{verdict}: achieved {step['achieved_per_second']:.1f}/s, p99 {p99_step},"
+                    f" due / done / dropped / shown {step['due']} / {step['enrolled']} / {step['dropped']}"
+                    f" / {step['shown']}",
+                )
+            )
     if e2e := live.get("end_to_end"):
         target = e2e["target_per_second"]
         rows.append((f"end-to-end enrolments/s: target {target:.0f}, achieved", f"{e2e['achieved_per_second']:.1f}"))
@@ -748,6 +867,41 @@ def _service_rows(live: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+#: Which ceiling operation (8 clients) each write-path figure is set against: the least it needs per unit.
+AGAINST = {
+    "enrolment": ("insert_one", "HTTP enrolments/s ÷ insert_one/s"),
+    "knee": ("insert_one", "knee enrolments/s ÷ insert_one/s"),
+    "booking": ("update_by_id", "HTTP bookings/s ÷ update_one by _id/s"),
+    "catch_up": ("insert_many_100", "reporting catch-up events/s ÷ insert_many documents/s"),
+}
+
+
+def _database_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The database's ceiling, the write lock's effect, and each write-path figure as a ratio to the ceiling."""
+    figures = result.get("database") or {}
+    top = figures.get("ceiling")
+    if not top:
+        return []
+    rows = database.rows(top)
+    if "locks" in figures:
+        rows += database.lock_rows(figures["locks"])
+    live = result.get("services") or {}
+    ours: dict[str, float] = {}
+    if live.get("enrolment_http"):
+        ours["enrolment"] = live["enrolment_http"]["per_second"]["median"]
+    if live.get("booking_http"):
+        ours["booking"] = live["booking_http"]["per_second"]["median"]
+    if live.get("knee"):
+        ours["knee"] = live["knee"]["per_second"]
+    if result.get("curve"):
+        ours["catch_up"] = result["curve"][-1]["ours_per_second"]["median"]
+    for key, value in ours.items():
+        operation, label = AGAINST[key]
+        limit = top[operation]["concurrent"]["per_second"]
+        rows.append((f"ours / ceiling: {label} ({database.CONCURRENCY} clients)", f"{value / limit:.3f}"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes and short load, for a smoke run")
@@ -764,7 +918,8 @@ def main() -> None:
     sizes = [s for s in (QUICK_CURVE if args.quick else FULL_CURVE) if args.max_events is None or s <= args.max_events]
     if args.max_events and (not sizes or sizes[-1] < args.max_events) and not args.quick:
         sizes.append(args.max_events)
-    rate, seconds, requests = (50.0, 10.0, 200) if args.quick else (200.0, 60.0, 200)
+    # seconds: each step of the knee's search
+    seconds, requests = (4.0, 200) if args.quick else (10.0, 200)
     with tempfile.TemporaryDirectory(prefix="aktywni-bench-") as tmp:
         workdir = Path(tmp)
         infra = select(workdir / "stack", ports=StackPorts.free(), bound_to_parent=True)
@@ -774,10 +929,11 @@ def main() -> None:
         try:
             asyncio.run(ensure_topics(infra.kafka_bootstrap_servers, ALL))
             trips = round_trips(infra.mongodb_uri, people=10 if args.quick else 20)
+            db_figures = bench.database(quick=args.quick)
             stream = Stream(args.projects)
             curve = bench.curve(sizes, stream)
             try:
-                bench.services(rate=rate, seconds=seconds, requests=requests)
+                bench.services(seconds=seconds, requests=requests)
             except Exception as error:  # noqa: BLE001 - keep the figures measured so far, say what failed
                 bench.notes.append(f"the services' part stopped: {type(error).__name__}: {str(error)[:300]}")
             live = bench.live
@@ -792,6 +948,7 @@ def main() -> None:
         "wall_seconds": time.monotonic() - began,
         "curve": curve,
         "services": live,
+        "database": db_figures,
         "tokens": tokens.measure(),
         "round_trips": trips,
         "notes": bench.notes,
