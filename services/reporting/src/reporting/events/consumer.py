@@ -19,7 +19,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
-from aktywni_shared import tracing
+from aktywni_shared import metrics, tracing
 from aktywni_shared.contracts.registry import ContractViolation, DecodedEvent, decode
 from aktywni_shared.contracts.topics import (
     ENROLMENT_PARTICIPANTS,
@@ -65,6 +65,7 @@ class BatchConsumer:
         self.dead_letter_topic = dead_letter(service)
         self.applied = 0
         self.dead_lettered = 0
+        self.metrics = metrics.of(broker)
 
     def subscribe(
         self, topics: list[Topic], group_id: str, max_records: int = 500, instance_id: str | None = None
@@ -103,6 +104,8 @@ class BatchConsumer:
             with batch.step("reporting view write"):
                 touched = await self.projector.apply(events)
         except Exception:
+            for record in records:
+                self.metrics.redelivery(record.topic)
             log.warning("projection failed; the batch will be delivered again", exc_info=True)
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
             raise
@@ -110,6 +113,10 @@ class BatchConsumer:
         for record, reason in rejected:
             await self.send_to_dead_letter(record, reason)
         self.applied += len(events)
+        refused = {id(record) for record, _ in rejected}
+        for record in records:
+            if id(record) not in refused:  # the dead letters are counted as they are sent
+                self.metrics.consumed(record.topic, record.partition, record.timestamp)
         if self.on_applied is not None and touched:
             with batch.step("dashboard update"):
                 await self.on_applied(touched)
