@@ -85,6 +85,12 @@ def test_the_enrolment_form_becomes_the_api_body_without_empty_fields() -> None:
     assert body["needs_step_free_access"] is False
     assert body["consent"] == {"given": True, "given_on": "2026-02-01", "scope": ["processing_for_project"]}
     assert forms.enrolment_body({})["consent"]["given"] is False
+    wider = forms.enrolment_body({"consent": "on", "consent.scope.image": "on", "consent.scope.follow_up": ""})
+    assert wider["consent"]["scope"] == ["processing_for_project", "image"]
+    assert errors.field_errors(
+        422,
+        {"detail": [{"loc": ["body", "consent", "scope"], "msg": "consent must cover image", "type": "eligibility"}]},
+    ) == [errors.FieldError("consent", "Projekt wymaga szerszej zgody: zaznacz zakresy, które osoba podpisała.")]
     assert "csrf_token" not in forms.kept_values({"csrf_token": "x", "pesel": "1"})
 
 

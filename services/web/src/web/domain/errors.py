@@ -82,6 +82,7 @@ MESSAGE_FRAGMENTS = (
     ("disability_degree", "Osoba z niepełnosprawnością musi mieć podany stopień niepełnosprawności."),
     ("consent to the processing", "Bez zgody na przetwarzanie danych nie można przyjąć osoby do projektu."),
     ("consent scope", "Zgoda musi obejmować przetwarzanie danych na potrzeby projektu."),
+    ("consent must cover", "Projekt wymaga szerszej zgody: zaznacz zakresy, które osoba podpisała."),
     ("email", "Niepoprawny adres e-mail."),
     (
         "a residence in Poland needs",

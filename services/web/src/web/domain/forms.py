@@ -26,6 +26,8 @@ TEXT_FIELDS = (
 RESIDENCE_FIELDS = ("voivodeship", "county", "commune", "degurba", "postal_code", "teryt", "locality", "street")
 FLAGS = ("social_assistance_client", "needs_step_free_access")
 CONSENT_SCOPE = "processing_for_project"
+#: The form's checkboxes of further consent scopes (``consent.scope.image``), as the project may require.
+SCOPE_PREFIX = "consent.scope."
 
 
 def enrolment_body(form: Mapping[str, str]) -> dict[str, Any]:
@@ -41,7 +43,13 @@ def enrolment_body(form: Mapping[str, str]) -> dict[str, Any]:
     for flag in FLAGS:
         body[flag] = form.get(flag) == "on"
     given_on = form.get("consent.given_on", "").strip()
-    body["consent"] = {"given": form.get("consent") == "on", "given_on": given_on or None, "scope": [CONSENT_SCOPE]}
+    further = sorted(
+        key.removeprefix(SCOPE_PREFIX)
+        for key, value in form.items()
+        if key.startswith(SCOPE_PREFIX) and value == "on" and key != SCOPE_PREFIX + CONSENT_SCOPE
+    )
+    scope = [CONSENT_SCOPE, *further]
+    body["consent"] = {"given": form.get("consent") == "on", "given_on": given_on or None, "scope": scope}
     return body
 
 
