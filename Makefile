@@ -12,6 +12,8 @@ UV_VERSION := 0.13.8
 CACHE ?= $(or $(AKTYWNI_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/aktywni)
 UV := $(CACHE)/uv-$(UV_VERSION)/bin/uv
 PYTEST_ARGS ?=
+# make test: the tests on the session's shared stack in one worker, the self-contained ones beside them
+PYTEST_WORKERS ?= -n 2 --dist loadgroup
 # uv trusts the operating system's certificate store, as pip and curl do (proxies with their own CA).
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
@@ -49,7 +51,7 @@ typecheck: install
 
 test: lint typecheck
 	$(UV) run --no-sync aktywni-stack install-browser
-	$(UV) run --no-sync pytest $(PYTEST_ARGS)
+	$(UV) run --no-sync pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(UV) run --no-sync python -m tests.benchmarks.bench

@@ -20,12 +20,20 @@ from tests.support.keycloak import keycloak  # noqa: F401 - the session's identi
 LAYERS = ("unit", "integration", "e2e", "deploy", "fault")
 
 
+#: The session's shared parts: every test that uses one runs in the same worker (``make test`` runs
+#: two: ``-n 2 --dist loadgroup``), so they start once; the tests that bring a stack of their own (the
+#: demo, the fault suite) and those that need none run beside them in the other worker.
+SHARED_PARTS = frozenset({"infra", "keycloak", "system"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by the folder it lives in, so `-m unit` and friends select whole layers."""
     for item in items:
         for layer in LAYERS:
             if f"/tests/{layer}/" in str(item.path):
                 item.add_marker(getattr(pytest.mark, layer))
+        if SHARED_PARTS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("shared-stack"))
 
 
 @pytest.fixture(scope="session")
