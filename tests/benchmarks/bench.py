@@ -93,6 +93,8 @@ BOOKINGS = 100
 KNEE_P99_MS = 1000.0
 KNEE_FIRST_RATE = 8.0
 KNEE_MAX_STEPS = 8
+#: No knee step starts this long after the first (the services' part keeps to SERVICES_SECONDS).
+KNEE_SECONDS = 120.0
 CHUNK = 10_000
 
 
@@ -552,14 +554,16 @@ class Bench:
 
         A step search over offered rates, ``seconds`` each, a project of its own per step: from
         KNEE_FIRST_RATE the rate doubles while sustained, then halves the interval between the highest
-        sustained and the lowest unsustained rate until they are within 25 %. Sustained: every
-        enrolment done and shown, none dropped, the rate achieved, p99 under KNEE_P99_MS.
+        sustained and the lowest unsustained rate until they are within 25 % (no step starts KNEE_SECONDS
+        after the first, half that with shorter steps). Sustained: every enrolment done and shown, none
+        dropped, the rate achieved, p99 under KNEE_P99_MS.
         """
         steps: list[dict[str, Any]] = []
         good: float | None = None
         bad: float | None = None
         rate = KNEE_FIRST_RATE
-        while len(steps) < KNEE_MAX_STEPS and time.monotonic() < self.deadline:
+        stop_at = min(self.deadline, time.monotonic() + (KNEE_SECONDS if seconds >= 10 else KNEE_SECONDS / 2))
+        while len(steps) < KNEE_MAX_STEPS and time.monotonic() < stop_at:
             project = f"BENCH-KNEE-{len(steps)}"
             enrolment.post("/projects", json=demo_data.ta_project(project)).raise_for_status()
             time.sleep(1.0)  # reporting learns the project before the first enrolment is due
@@ -605,7 +609,7 @@ class Bench:
             "steps": steps,
         }
 
-    def _settle(self, url: str, project: str, count: int, timeout: float = 60.0) -> None:
+    def _settle(self, url: str, project: str, count: int, timeout: float = 30.0) -> None:
         """After an unsustained step, wait (up to ``timeout``) until reporting shows what was enrolled."""
         watcher = CountWatcher(url, self.token(demo_data.MOPS, Role.AUDITOR), project)
         watcher.until(count, timeout=timeout)
