@@ -130,10 +130,9 @@ def compose_check_binary() -> Path:
 
 
 #: What the deploy tests check deploy/kubernetes/observability with, from the Go module proxy: the
-#: CRDs of KEDA and of the Prometheus operator (YAML files inside their modules), and promtool.
+#: CRDs of KEDA and of the Prometheus operator (YAML files inside their modules).
 KEDA = ("github.com/kedacore/keda/v2", "v2.21.0")
 PROMETHEUS_OPERATOR = ("github.com/prometheus-operator/prometheus-operator", "v0.85.0")
-PROMTOOL = ("github.com/prometheus/prometheus/cmd/promtool", "v0.316.0")
 
 
 def go_module_files(module: str, version: str, folder: str) -> Path:
@@ -168,25 +167,3 @@ def crd_files() -> list[Path]:
     keda = go_module_files(*KEDA, "config/crd/bases")
     operator = go_module_files(*PROMETHEUS_OPERATOR, "example/prometheus-operator-crd")
     return [*sorted(keda.glob("*.yaml")), *sorted(operator.glob("*.yaml"))]
-
-
-def promtool_binary() -> Path:
-    """Prometheus's promtool, built once from the Go module proxy (``go install``; several minutes)."""
-    module, version = PROMTOOL
-    target = paths.cache_dir() / f"promtool-{version}"
-    binary = target / "promtool"
-    with _locked(target):
-        if not (target / ".complete").exists():
-            go = require("go")
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir(parents=True)
-            started = time.monotonic()
-            print(f"[stack] building promtool {version} with Go into {binary} (once) ...", flush=True)
-            _run(
-                [go, "install", f"{module}@{version}"],
-                cwd=target,
-                what="building promtool",
-                env={"CGO_ENABLED": "0", "GOBIN": str(target)},
-            )
-            (target / ".complete").write_text(f"{time.monotonic() - started:.1f}\n")
-    return binary
