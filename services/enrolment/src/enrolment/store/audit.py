@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aktywni_shared.group_commit import InsertGroup
 from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from enrolment.use_cases.ports import AuditQuery, AuditRecord
@@ -17,6 +18,8 @@ from enrolment.use_cases.ports import AuditQuery, AuditRecord
 class AuditLog:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.collection: AsyncCollection[Document] = db["audit_log"]
+        # Concurrent requests' entries go in one insert (each request waits for its own).
+        self._inserts = InsertGroup(self.collection)
 
     async def create_indexes(self) -> None:
         await self.collection.create_index([("participant_ids", ASCENDING), ("at", DESCENDING)])
@@ -31,7 +34,7 @@ class AuditLog:
         participant_ids: Iterable[str],
         fields: Iterable[str] = (),
     ) -> None:
-        await self.collection.insert_one(
+        await self._inserts.insert(
             {
                 "at": datetime.now(UTC),
                 "user": principal.user,

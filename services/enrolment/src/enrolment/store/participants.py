@@ -23,7 +23,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.messaging.marking import insert_marked, update_marked
+from aktywni_shared.group_commit import InsertGroup
+from aktywni_shared.messaging.marking import mark_after, update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from enrolment.domain.errors import ConcurrentChange
@@ -50,6 +51,9 @@ class ParticipantStore:
         self.identities: AsyncCollection[Document] = db["participant_identities"]
         self.keyring = keyring
         self.outbox = outbox
+        # Concurrent enrolments' data keys and participants go in shared inserts (each waits for its own).
+        self._key_inserts = InsertGroup(self.keys)
+        self._inserts = InsertGroup(self.collection)
 
     async def create_indexes(self) -> None:
         await self.collection.create_index([("project_id", ASCENDING), ("organisation_id", ASCENDING)])
@@ -188,9 +192,10 @@ class ParticipantStore:
         dedupe_key = self.dedupe_key(participant.project_id, command)
         await self._claim_identity(dedupe_key, participant)
         document, key = self._document(participant, command, dedupe_key)
-        await self.keys.insert_one(key)
+        await self._key_inserts.insert(key)
         # The outbox marker once, after the insert, shared with concurrent enrolments (marking.py).
-        await insert_marked(self.outbox, self.collection, document, [envelope])
+        await self._inserts.insert({**document, OUTBOX: [event_entry(envelope)]})
+        await mark_after(self.outbox, [(self.collection, document["_id"])])
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
         doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})

@@ -3,15 +3,14 @@
 Every write command is a round trip (and, on the embedded FerretDB, a turn of the serialised write
 path), so a request touching N documents pays N-fold for per-document commands. Here the outbox
 markers of many documents are bumped in one bulk command (the same marker operation as
-``Outbox.expect``, so the relay's protocol is unchanged: marked before and after the writes), and
-new documents are inserted in one ``insert_many``, which reports exactly which ones existed already.
+``Outbox.expect``), updates go in unordered bulk commands, and new documents are inserted in one
+``insert_many``, which reports exactly which ones existed already.
 Commands hold at most 50 statements (FerretDB 1.24 deadlocks past 100 in one command).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pymongo import UpdateOne
@@ -44,20 +43,6 @@ async def mark(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Document]
         return  # bulk_write([]) is an error: nothing to mark
     for chunk in _chunks(operations):
         await outbox.markers.bulk_write(list(chunk), ordered=False)
-
-
-@contextlib.asynccontextmanager
-async def marked(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Document], Any]]) -> AsyncIterator[None]:
-    """Mark the documents before the writes in the block and again after them (also if the block fails)."""
-    if not targets:
-        yield
-        return
-    await mark(outbox, targets)
-    try:
-        yield
-    finally:
-        await mark(outbox, targets)
-        outbox.written()  # the relay's wake-up, as after every Outbox write
 
 
 async def bulk(collection: AsyncCollection[Document], operations: Sequence[UpdateOne]) -> None:
