@@ -43,3 +43,25 @@ async def test_concurrent_increments_are_neither_lost_nor_over_the_limit(db: Asy
     assert sum(granted) == 5
     assert final is not None
     assert final["taken"] == 5
+
+
+async def test_seats_stay_exact_in_two_databases_written_at_once(db: AsyncDatabase[mongo.Document]) -> None:
+    """Two services' databases race at once: the embedded proxy's lock per database keeps each exact."""
+    other = db.client[f"{db.name}_other"]
+    try:
+        for database in (db, other):
+            await database.seats.insert_one({"_id": "session", "taken": 0})
+
+        async def take_seat(database: AsyncDatabase[mongo.Document]) -> bool:
+            doc = await database.seats.find_one_and_update(
+                {"_id": "session", "taken": {"$lt": 5}}, {"$inc": {"taken": 1}}, return_document=ReturnDocument.AFTER
+            )
+            return doc is not None
+
+        granted = await asyncio.gather(*(take_seat(database) for _ in range(30) for database in (db, other)))
+        finals = [await database.seats.find_one({"_id": "session"}) for database in (db, other)]
+
+        assert sum(granted) == 10
+        assert [final["taken"] if final else None for final in finals] == [5, 5]
+    finally:
+        await db.client.drop_database(other.name)
