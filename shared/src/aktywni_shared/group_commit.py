@@ -31,9 +31,10 @@ class InsertGroup:
 
     async def insert(self, document: Document) -> None:
         """Insert ``document`` (with others waiting, in one command); return once it is stored."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()  # a flush of another (closed) loop never finishes: start one here
+        done: asyncio.Future[None] = loop.create_future()
         self._waiting.append((document, done))
-        if self._flushing is None or self._flushing.done():
+        if self._flushing is None or self._flushing.done() or self._flushing.get_loop() is not loop:
             self._flushing = asyncio.create_task(self._flush())
         await asyncio.shield(done)
 

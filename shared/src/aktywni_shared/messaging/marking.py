@@ -47,9 +47,10 @@ class MarkerGroup:
         """Bump the markers of ``targets`` (with other requests' if they are waiting too); then wake the relay."""
         if not targets:
             return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()  # a flush of another (closed) loop never finishes: start one here
+        done: asyncio.Future[None] = loop.create_future()
         self._waiting.append(([marker(c, doc_id) for c, doc_id in targets], done))
-        if self._flushing is None or self._flushing.done():
+        if self._flushing is None or self._flushing.done() or self._flushing.get_loop() is not loop:
             self._flushing = asyncio.create_task(self._flush())
         await asyncio.shield(done)
 
