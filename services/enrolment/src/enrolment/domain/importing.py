@@ -468,6 +468,21 @@ A batch with no valid row writes nothing. Importing the same file again enrols n
 Environment persons are enrolled after everybody else, so that they may link to a person with a
 disability of the same file.
 
+**Preview (dry run).** `POST /projects/{{project_id}}/imports?dry_run=true` checks every row by the
+same rules and answers the same report, but writes nothing: no participant, no event, no import
+summary (only an `import_preview` entry of the audit log). The rows that would be enrolled are listed
+in `enrolled_rows` with `participant_id: null`; an environment person may link to a person with a
+disability of the same file. The web application's import wizard shows this preview (each refused
+row and column highlighted) before staff confirm; the file travels in request bodies only, never in
+an address or a log.
+
+**Import log.** Every import (not a dry run) leaves a summary: who (login and organisation), when,
+the file's name as sent, and the counts (`rows`, `enrolled`, `already_enrolled`, `refused`), never a
+row. `GET /projects/{{project_id}}/imports?page=1&page_size=20` lists them, newest first: the leading
+organisation's coordinator and the auditor see every import of the project, a partner's coordinator
+or staff those of their own organisation; other roles are refused (403). The web application's start
+page lists the latest imports with refused rows of the running projects.
+
 ## Columns
 
 {columns_markdown()}
