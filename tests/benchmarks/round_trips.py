@@ -1,6 +1,6 @@
 """Database round trips per enrolment, per booking and per attendance record, counted by the driver.
 
-    uv run python -m tests.benchmarks.round_trips [--people 20] [--sheet 10,40]
+    uv run python -m tests.benchmarks.round_trips [--people 20] [--sheet 10,24] [--against REVISION]
 
 Every database command of the write path is counted with PyMongo's command monitoring (a
 ``CommandListener`` on the client the stores use), on the real embedded database (or the one at
@@ -8,13 +8,20 @@ MONGODB_URI): the same stores and use cases the HTTP API calls, wired as the ser
 without HTTP and Kafka in between (the outbox relay does not run, so only the request's own commands
 are counted). Writes are insert, update, delete and findAndModify commands; a bulk command of many
 documents is one write. The figures are counts, not times: they mean the same on MongoDB.
+``--against REVISION`` counts that revision's stores too (in a temporary git worktree, with this
+counter), on the same database, and prints both side by side.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import random
+import shutil
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections import Counter
@@ -296,24 +303,64 @@ def run(uri: str | None = None, people: int = 20, sheets: list[int] | None = Non
             infrastructure.stop()
 
 
-def main() -> None:
-    import os
+#: Where each member's sources are, for running another revision's stores (tests/benchmarks/ itself included).
+SOURCES = ["", "shared/src", "deploy/local/src", "services/enrolment/src", "services/scheduling/src"]
 
+
+def _rows_of(root: Path, uri: str, people: int, sheets: str) -> list[dict[str, Any]]:
+    """The rows measured with the stores of the checkout at ``root`` (its sources first on the path)."""
+    env = {**os.environ, "MONGODB_URI": uri, "PYTHONPATH": os.pathsep.join(str(root / s) for s in SOURCES)}
+    command = [sys.executable, "-m", "tests.benchmarks.round_trips", "--json", "--people", str(people)]
+    done = subprocess.run([*command, "--sheet", sheets], cwd=root, env=env, check=True, capture_output=True, text=True)
+    rows: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return rows
+
+
+def compare(revision: str, uri: str, people: int, sheets: str) -> str:
+    """Before (``revision``, in a temporary worktree) and after (this checkout), side by side, on one database."""
+    here = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory(prefix="aktywni-before-") as tmp:
+        tree = Path(tmp) / "tree"
+        git = ["git", "-C", str(here), "worktree"]
+        subprocess.run([*git, "add", "--quiet", "--detach", str(tree), revision], check=True)
+        try:
+            # the counter as it is here, over the stores as they were then
+            shutil.copy(Path(__file__), tree / "tests" / "benchmarks" / "round_trips.py")
+            before = _rows_of(tree, uri, people, sheets)
+        finally:
+            subprocess.run([*git, "remove", "--force", str(tree)], check=False)
+    after = _rows_of(here, uri, people, sheets)
+    lines = [f"{'writes (commands) per operation':42} {'before ' + revision:>22} {'after':>22}", "-" * 88]
+    for old, new in zip(before, after, strict=True):
+        was = f"{old['writes_each']} ({old['commands_each']})"
+        now = f"{new['writes_each']} ({new['commands_each']})"
+        lines.append(f"{new['what']:42} {was:>22} {now:>22}")
+    return "\n".join(lines)
+
+
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=20, help="enrolments and bookings counted (each way)")
-    parser.add_argument("--sheet", default="10,40", help="attendance sheet lengths, comma-separated")
+    parser.add_argument("--sheet", default="10,24", help="attendance sheet lengths, comma-separated")
+    parser.add_argument("--json", action="store_true", help="print the rows as one line of JSON")
+    parser.add_argument("--against", metavar="REVISION", help="also measure REVISION's stores, side by side")
     args = parser.parse_args()
-    rows = run(os.environ.get("MONGODB_URI"), args.people, [int(n) for n in args.sheet.split(",")])
-    print(table(rows))
+    sheets = [int(n) for n in args.sheet.split(",")]
+    uri = os.environ.get("MONGODB_URI")
+    if args.against:
+        if uri:
+            print(compare(args.against, uri, args.people, args.sheet))
+            return
+        with tempfile.TemporaryDirectory(prefix="aktywni-round-trips-") as state:
+            infrastructure = select(Path(state), ports=StackPorts.free(), bound_to_parent=True)
+            try:
+                print(compare(args.against, infrastructure.mongodb_uri, args.people, args.sheet))
+            finally:
+                infrastructure.stop()
+        return
+    rows = run(uri, args.people, sheets)
+    print(json.dumps(rows) if args.json else table(rows))
 
 
 if __name__ == "__main__":
     main()
-
-
-def rows(figures: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The rows of ``make bench``'s table: writes (and all commands) per operation."""
-    return [
-        (f"round trips: {row['what']}", f"{row['writes_each']} writes, {row['commands_each']} commands")
-        for row in figures
-    ]
