@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.database import AsyncDatabase
 
-from aktywni_shared import mongo
+from aktywni_shared import metrics, mongo
 from aktywni_shared.contracts import Envelope, ParticipantEnrolledV1
 from aktywni_shared.contracts.topics import Topic
 from aktywni_shared.messaging.kafka import ensure_topics
@@ -50,14 +50,27 @@ async def test_relay_publishes_every_pending_event_once_in_order_and_empties_the
     topic = Topic(unique("test.outbox"), 3, "aggregate")
     await ensure_topics(infra.kafka_bootstrap_servers, [topic])
     expected = await _store_aggregates(db, topic, docs=20, per_doc=5)
+    measured = metrics.of(broker)
     await broker.start()
     try:
         relay = OutboxRelay(broker, Outbox(db), [db.aggregates])
+        await measured.refresh()
+        pending = measured.registry.get_sample_value("aktywni_outbox_pending_documents")
+        oldest = measured.registry.get_sample_value("aktywni_outbox_oldest_pending_age_seconds")
         sent = await relay.relay_once()
     finally:
         await broker.stop()
 
     assert sent == 100
+    assert pending == 20, "the metrics saw the 20 documents holding events"
+    assert oldest is not None
+    assert 0 < oldest < 60, "and how old the oldest was"
+    measured._refreshed = 0.0
+    await measured.refresh()
+    assert measured.registry.get_sample_value("aktywni_outbox_pending_documents") == 0
+    assert measured.registry.get_sample_value("aktywni_outbox_oldest_pending_age_seconds") == 0
+    published = measured.registry.get_sample_value("aktywni_outbox_published_events_total", {"topic": topic.name})
+    assert published == 100
     assert await db.aggregates.count_documents({f"{OUTBOX}.0": {"$exists": True}}) == 0
     assert await Outbox(db).markers.count_documents({}) == 0, "every marker is gone once its events are out"
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=100)

@@ -3,11 +3,14 @@ FastStream's test broker, database commands by name and collection, and one regi
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
+from aiokafka import TopicPartition
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from prometheus_client.parser import text_string_to_metric_families
@@ -138,3 +141,47 @@ def test_database_commands_are_timed_by_command_and_collection_only() -> None:
     assert counts[(("collection", ""), ("command", "ping"))] == 1
     assert counts[(("collection", ""), ("command", "find"))] == 1, "a name unlike a collection's is not kept"
     assert PARTICIPANT not in measured.exposition().decode()
+
+
+class FakeConsumer:
+    """What the lag sampler reads of aiokafka's consumer."""
+
+    def __init__(self, ends: dict[TopicPartition, int], positions: dict[TopicPartition, int]) -> None:
+        self.ends, self.positions = ends, positions
+
+    def subscription(self) -> set[str]:
+        return {tp.topic for tp in self.ends}
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.ends)
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return {tp: self.ends[tp] for tp in partitions}
+
+    async def position(self, tp: TopicPartition) -> int:
+        return self.positions[tp]
+
+
+async def test_lag_per_partition_in_records_and_seconds_is_sampled_at_scrape() -> None:
+    topic = ENROLMENT_PARTICIPANTS.name
+    behind, caught_up = TopicPartition(topic, 0), TopicPartition(topic, 1)
+    consumer = FakeConsumer({behind: 10, caught_up: 4}, {behind: 7, caught_up: 4})
+    broker = SimpleNamespace(subscribers=[SimpleNamespace(consumer=consumer)])
+    measured = metrics.ServiceMetrics()
+    measured.watch_consumers(broker)
+    measured.consumed(topic, 0, int((time.time() - 30) * 1000))  # the newest record it got through: 30 s old
+
+    await measured.refresh()
+
+    lag = _samples(measured, "aktywni_consumer_lag_records")
+    assert lag == {(("partition", "0"), ("topic", topic)): 3, (("partition", "1"), ("topic", topic)): 0}
+    seconds = _samples(measured, "aktywni_consumer_lag_seconds")
+    assert 29 <= seconds[(("partition", "0"), ("topic", topic))] < 60
+    assert seconds[(("partition", "1"), ("topic", topic))] == 0
+    assert _samples(measured, "aktywni_consumer_dead_letters_total") == {(("topic", topic),): 0}, "there from the start"
+
+    consumer.positions[behind] = 10  # caught up: the lag goes back to 0, in seconds too
+    measured._refreshed = 0.0
+    await measured.refresh()
+    assert set(_samples(measured, "aktywni_consumer_lag_records").values()) == {0}
+    assert set(_samples(measured, "aktywni_consumer_lag_seconds").values()) == {0}
