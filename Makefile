@@ -12,8 +12,10 @@ UV_VERSION := 0.13.8
 CACHE ?= $(or $(AKTYWNI_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/aktywni)
 UV := $(CACHE)/uv-$(UV_VERSION)/bin/uv
 PYTEST_ARGS ?=
-# make test: the tests on the session's shared stack in one worker, the self-contained ones beside them
-PYTEST_WORKERS ?= -n 2 --dist loadgroup
+# One pytest process by default; PYTEST_WORKERS="-n 2 --dist loadgroup" runs the tests on the session's
+# shared stack in one worker and the self-contained ones (demo, fault suite) beside them: faster on a
+# machine with cores to spare, too much load on two cores (the demo's and the fault suite's stacks).
+PYTEST_WORKERS ?=
 # uv trusts the operating system's certificate store, as pip and curl do (proxies with their own CA).
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS

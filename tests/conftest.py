@@ -20,9 +20,9 @@ from tests.support.keycloak import keycloak  # noqa: F401 - the session's identi
 LAYERS = ("unit", "integration", "e2e", "deploy", "fault")
 
 
-#: The session's shared parts: every test that uses one runs in the same worker (``make test`` runs
-#: two: ``-n 2 --dist loadgroup``), so they start once; the tests that bring a stack of their own (the
-#: demo, the fault suite) and those that need none run beside them in the other worker.
+#: The session's shared parts: with pytest-xdist (``make test PYTEST_WORKERS="-n 2 --dist loadgroup"``)
+#: every test that uses one runs in the same worker, so they start once; the tests that bring a stack
+#: of their own (the demo, the fault suite) and those that need none run beside them in the other.
 SHARED_PARTS = frozenset({"infra", "keycloak", "system"})
 
 

@@ -10,6 +10,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from aktywni_shared.auth import Role, Tokens
 from aktywni_shared.clock import today_in_warsaw
 from aktywni_stack import demo_data, demo_support, keycloak
@@ -171,6 +173,7 @@ def _start_and_stop(state_dir: Path, target: str, how: str) -> None:
     assert list(state_dir.glob("*.pid")) == []
 
 
+@pytest.mark.timeout(900)  # four whole demos starting at once on two cores
 def test_make_demo_stops_entirely_however_it_is_stopped(tmp_path: Path) -> None:
     """Each way of stopping runs its own demo (own ports, own state), the four side by side."""
     with ThreadPoolExecutor(max_workers=len(STOPS)) as pool:
