@@ -219,6 +219,22 @@ def test_the_coordinator_books_and_the_trainer_ticks_attendance_on_a_phone(
         ids[2]: "excused",
     }
 
+    # the coordinator reads the support history on the card, and as a PDF
+    page.goto(f"{staff.base}/participants/{ids[1]}")
+    history = page.locator("section", has=page.get_by_role("heading", name="Historia wsparcia"))
+    expect(history.locator("tbody tr")).to_have_count(1)
+    expect(history.locator("tbody tr")).to_contain_text("Warsztaty aktywizacyjne")
+    expect(history.locator("tbody tr")).to_contain_text("obecny")
+    staff.check("karta-historia-wsparcia")
+    with page.expect_download() as download:
+        history.get_by_role("link", name="Historia wsparcia (PDF)").click()
+    assert download.value.suggested_filename == "historia-wsparcia.pdf"
+    text = " ".join(p.extract_text() or "" for p in pypdf.PdfReader(download.value.path()).pages)
+    for expected in ("Historia wsparcia uczestnika", second, project_id, today.isoformat(), "razem: 1"):
+        assert expected in text, (expected, text)
+    assert first not in text
+    assert third not in text
+
     # no name of a participant in the web service's log
     log = system.services["web"].process.log_file.read_text(encoding="utf-8")
     for secret in (first, second, third):

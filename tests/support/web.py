@@ -245,5 +245,14 @@ class FakeScheduling:
     async def ready(self) -> bool:
         return True
 
+    async def participant_bookings(self, token: str, participant_id: str) -> list[Json]:
+        return []
+
+    async def participant_progress(self, token: str, participant_id: str) -> list[Json]:
+        return []
+
+    async def activities(self, token: str, project_id: str) -> list[Json]:
+        return []
+
     async def sessions(self, token: str, project_id: str, first: str, last: str) -> list[Json]:
         return []

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from web import documents
 from web.domain import pesel
-from web.domain.errors import field_errors
+from web.domain.errors import FieldError, field_errors
 from web.domain.forms import kept_values
 from web.routes.deps import Api, Caller, Form, page, text_fields, today
 from web.use_cases import participants as cases
+from web.use_cases.history import history_of
 from web.use_cases.ports import Refused
 
 router = APIRouter(include_in_schema=False)
@@ -69,8 +71,34 @@ async def card(request: Request, participant_id: str, caller: Caller, api: Api) 
         "actions": cases.card_actions(found, caller.role),
         "errors": [],
         "today": today(request),
+        "support": await history_of(api.scheduling, caller.access_token, found),
     }
     return page(request, "participant.html", context)
+
+
+@router.get("/participants/{participant_id}/history.pdf")
+async def history_pdf(request: Request, participant_id: str, caller: Caller, api: Api) -> Response:
+    """The participant's support history as a PDF (made for this download, kept nowhere)."""
+    try:
+        found = await api.enrolment.participant(caller.access_token, participant_id)
+        project = await api.enrolment.project(caller.access_token, str(found["project_id"]))
+    except Refused as refused:
+        return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
+    history = await history_of(api.scheduling, caller.access_token, found)
+    if history is None:
+        errors = [FieldError(None, "Historia wsparcia jest niedostępna dla Twojej roli.")]
+        return page(request, "refused.html", {"errors": errors}, 403)
+    personal = found.get("personal") or {}
+    person = f"{personal.get('first_name', '')} {personal.get('last_name', '')}".strip() or "dane osobowe usunięte"
+    content = documents.support_history_pdf(
+        project=f"{project.get('title', '')} ({found['project_id']})".strip(),
+        funding=str(project.get("funding_programme") or ""),
+        person=person,
+        history=history,
+        printed_on=today(request).isoformat(),
+    )
+    headers = {"Content-Disposition": 'attachment; filename="historia-wsparcia.pdf"', "Cache-Control": "no-store"}
+    return Response(content, media_type="application/pdf", headers=headers)
 
 
 @router.post("/participants/{participant_id}/{action}", response_class=HTMLResponse)
@@ -90,5 +118,6 @@ async def act(request: Request, participant_id: str, action: str, caller: Caller
         "errors": outcome.errors,
         "failed_action": action,
         "today": today(request),
+        "support": await history_of(api.scheduling, caller.access_token, found),
     }
     return page(request, "participant.html", context, 422)

@@ -173,6 +173,12 @@ class SchedulingClient(ServiceClient):
     async def venue(self, token: str, venue_id: str) -> Json:
         return dict(await self.call("GET", f"/venues/{venue_id}", token))
 
+    async def participant_bookings(self, token: str, participant_id: str) -> list[Json]:
+        return list(await self.call("GET", f"/participants/{participant_id}/bookings", token))
+
+    async def participant_progress(self, token: str, participant_id: str) -> list[Json]:
+        return list(await self.call("GET", f"/participants/{participant_id}/progress", token))
+
     async def venues(self, token: str) -> list[Json]:
         return list(await self.call("GET", "/venues", token))
 
