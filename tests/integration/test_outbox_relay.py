@@ -188,3 +188,22 @@ async def test_events_written_while_a_batch_is_relayed_are_not_stranded(
         await broker.stop()
     records = await read_topic(infra.kafka_bootstrap_servers, topic.name, at_least=2)
     assert [json.loads(r.value)["event_id"] for r in records] == [*expected, str(late.event_id)]
+
+
+async def test_markers_of_concurrent_writes_share_commands_and_each_says_since_when(
+    db: AsyncDatabase[mongo.Document],
+) -> None:
+    outbox = Outbox(db)
+    await db.aggregates.insert_many([{"_id": f"agg-{d}"} for d in range(20)])
+
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    matched = await asyncio.gather(
+        *(outbox.update(db.aggregates, f"agg-{d}", {"$set": {"n": d}}, [_event(d)]) for d in range(20)),
+        outbox.insert(db.aggregates, {"_id": "agg-new"}, [_event(99)]),
+    )
+
+    assert matched[:20] == [True] * 20
+    markers = await outbox.markers.find({"collection": "aggregates"}).to_list()
+    assert {m["doc_id"] for m in markers} == {*(f"agg-{d}" for d in range(20)), "agg-new"}
+    assert all(m["since"].replace(tzinfo=UTC) >= before for m in markers), "the outbox's oldest-age metric reads it"
+    assert outbox._group.commands < 21, "concurrent writes' markers went together"

@@ -8,7 +8,8 @@ nothing because the entries are still in the document.
 
 Finding the documents with pending events must not scan whole collections (FerretDB pushes only
 ``_id`` lookups down to its storage), so each command also bumps a small **marker** document,
-``<collection>:<id>``, before and after its write. The relay works from the markers: it reads a
+``<collection>:<id>``, after its write (concurrent writes share one bulk command of markers). The
+relay works from the markers: it reads a
 batch of them, publishes those aggregates' events, removes them from the documents, deletes the
 markers and re-marks any document that received events meanwhile. One relay per database works at
 a time (it holds a lease; the others take over when it lapses). A sweep at start-up and every few
@@ -76,6 +77,70 @@ def event_entry(envelope: Envelope) -> Document:
     return outbox_entry(topic_of(envelope.type), key, envelope)
 
 
+def marker_change(collection: AsyncCollection[Document], doc_id: Any) -> tuple[Document, Document]:
+    """Filter and update of the marker saying document ``doc_id`` of ``collection`` holds events."""
+    return (
+        {"_id": f"{collection.name}:{doc_id}"},
+        {
+            "$inc": {"seq": 1},
+            "$set": {"collection": collection.name, "doc_id": doc_id},
+            "$setOnInsert": {"since": datetime.now(UTC)},  # the oldest pending event's age (metrics)
+        },
+    )
+
+
+class MarkerGroup:
+    """Markers waiting for the next bulk command, one command in flight at a time (group commit).
+
+    The marker after a write is the one the relay's protocol needs: it either sees the bump or, having
+    dropped the marker, reads the document again and finds the events (``OutboxRelay._acknowledge``).
+    A crash between a write and its marker is the window the sweep closes. While one command is in
+    flight, the markers of every request that arrives meanwhile wait and go together in the next one,
+    so that under load many requests share one write.
+    """
+
+    def __init__(self, markers: AsyncCollection[Document], written: Callable[[], None]) -> None:
+        self.markers = markers
+        self.written = written
+        self._waiting: list[tuple[list[UpdateOne], asyncio.Future[None]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+        self.commands = 0
+
+    async def mark(self, targets: list[tuple[AsyncCollection[Document], Any]]) -> None:
+        """Bump the markers of ``targets`` (with other requests' if they are waiting too); then wake the relay."""
+        if not targets:
+            return
+        loop = asyncio.get_running_loop()  # a flush of another (closed) loop never finishes: start one here
+        done: asyncio.Future[None] = loop.create_future()
+        self._waiting.append(([UpdateOne(*marker_change(c, i), upsert=True) for c, i in targets], done))
+        if self._flushing is None or self._flushing.done() or self._flushing.get_loop() is not loop:
+            self._flushing = asyncio.create_task(self._flush())
+        await asyncio.shield(done)
+
+    async def _flush(self) -> None:
+        while self._waiting:
+            batch: list[tuple[list[UpdateOne], asyncio.Future[None]]] = []
+            size = 0
+            while self._waiting and (not batch or size + len(self._waiting[0][0]) <= UPDATES_PER_COMMAND):
+                operations, done = self._waiting.pop(0)
+                batch.append((operations, done))
+                size += len(operations)
+            operations = [op for ops, _ in batch for op in ops]
+            try:
+                for start in range(0, len(operations), UPDATES_PER_COMMAND):
+                    self.commands += 1
+                    await self.markers.bulk_write(operations[start : start + UPDATES_PER_COMMAND], ordered=False)
+            except Exception as error:  # noqa: BLE001 - handed to every request of the batch
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            self.written()
+            for _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+
+
 class Outbox:
     """The markers of one database, and the one way a store saves a change together with its events.
 
@@ -87,6 +152,7 @@ class Outbox:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.markers: AsyncCollection[Document] = db[MARKERS]
         self._listeners: list[Callable[[], None]] = []
+        self._group = MarkerGroup(self.markers, self.written)
 
     def on_write(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every write that put events into an outbox (the relay's wake-up)."""
@@ -99,9 +165,10 @@ class Outbox:
     async def insert(
         self, collection: AsyncCollection[Document], document: Document, envelopes: Sequence[Envelope]
     ) -> None:
-        """Insert a new document holding ``envelopes`` in its outbox, in one write."""
+        """Insert a new document holding ``envelopes`` in its outbox, in one write; then its marker."""
         stored = {**document, OUTBOX: [*document.get(OUTBOX, []), *(event_entry(e) for e in envelopes)]}
-        await self.write(collection, stored["_id"], lambda: collection.insert_one(stored))
+        await collection.insert_one(stored)
+        await self.mark_after([(collection, stored["_id"])])
 
     async def update(
         self,
@@ -112,24 +179,23 @@ class Outbox:
         *,
         condition: Document | None = None,
     ) -> bool:
-        """One ``update_one`` on ``doc_id`` (and ``condition``) that also appends ``envelopes``; True if matched."""
+        """One ``update_one`` on ``doc_id`` (and ``condition``) that also appends ``envelopes``; True if matched.
+
+        The marker follows only a write that matched and added events."""
         entries = [event_entry(e) for e in envelopes]
         change = {**update, "$push": {**update.get("$push", {}), OUTBOX: {"$each": entries}}} if entries else update
-        result = await self.write(
-            collection, doc_id, lambda: collection.update_one({"_id": doc_id, **(condition or {})}, change)
-        )
-        return bool(result.matched_count == 1)
+        result = await collection.update_one({"_id": doc_id, **(condition or {})}, change)
+        matched = result.matched_count == 1
+        if matched and entries:
+            await self.mark_after([(collection, doc_id)])
+        return matched
+
+    async def mark_after(self, targets: list[tuple[AsyncCollection[Document], Any]]) -> None:
+        """Bump the markers of documents whose outbox a write just filled (group-committed); wake the relay."""
+        await self._group.mark(targets)
 
     async def expect(self, collection: AsyncCollection[Document], doc_id: Any) -> None:
-        await self.markers.update_one(
-            {"_id": f"{collection.name}:{doc_id}"},
-            {
-                "$inc": {"seq": 1},
-                "$set": {"collection": collection.name, "doc_id": doc_id},
-                "$setOnInsert": {"since": datetime.now(UTC)},  # the oldest pending event's age (metrics)
-            },
-            upsert=True,
-        )
+        await self.markers.update_one(*marker_change(collection, doc_id), upsert=True)
 
     async def expect_many(self, collection: AsyncCollection[Document], doc_ids: list[Any]) -> None:
         """Mark many new documents at once (after their bulk insert; the sweep covers a crash between)."""

@@ -24,7 +24,6 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.group_commit import InsertGroup
-from aktywni_shared.messaging.marking import mark_after, update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from enrolment.domain.errors import ConcurrentChange
@@ -193,9 +192,9 @@ class ParticipantStore:
         await self._claim_identity(dedupe_key, participant)
         document, key = self._document(participant, command, dedupe_key)
         await self._key_inserts.insert(key)
-        # The outbox marker once, after the insert, shared with concurrent enrolments (marking.py).
+        # The outbox marker once, after the insert, shared with concurrent enrolments (Outbox.mark_after).
         await self._inserts.insert({**document, OUTBOX: [event_entry(envelope)]})
-        await mark_after(self.outbox, [(self.collection, document["_id"])])
+        await self.outbox.mark_after([(self.collection, document["_id"])])
 
     async def get(self, participant_id: uuid.UUID | str) -> StoredParticipant | None:
         doc = await self.collection.find_one({"_id": str(participant_id)}, {OUTBOX: 0})
@@ -238,8 +237,7 @@ class ParticipantStore:
                 raise ConcurrentChange("the participant's data key is gone (erased)")
             for name, value in personal.items():
                 update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
-        matched = await update_marked(
-            self.outbox,
+        matched = await self.outbox.update(
             self.collection,
             pid,
             update,
@@ -256,8 +254,7 @@ class ParticipantStore:
         stored = await self.collection.find_one({"_id": pid}, {"dedupe_key": 1})
         if stored is not None:
             await self.identities.delete_one({"_id": stored["dedupe_key"]})
-        matched = await update_marked(
-            self.outbox,
+        matched = await self.outbox.update(
             self.collection,
             pid,
             {

@@ -3,7 +3,7 @@
 New progress documents are inserted in one command, the first-support marks (each with its
 SupportStarted event) go in one bulk update, and existing progress documents are rewritten under
 their revision side by side; then the outbox markers of every document the list touched are bumped
-in one bulk command after the writes (aktywni_shared/messaging/marking.py: the marker the relay's
+in one bulk command after the writes (Outbox.mark_after: the marker the relay's
 protocol needs; the sweep covers a crash in between). A document that somebody else wrote meanwhile
 is reported as not written: the use case records it on its own.
 """
@@ -14,7 +14,6 @@ import asyncio
 from collections.abc import Mapping
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.messaging.marking import mark_after
 from aktywni_shared.mongo import Document
 from scheduling.domain.attendance import Progress
 from scheduling.store.batch import bulk, insert_new
@@ -60,5 +59,5 @@ class AttendanceBatch:
                 [self.participants.support_started_operation(pid, event) for pid, event in starts.items()],
             )
         finally:
-            await mark_after(self.progress.outbox, targets)
+            await self.progress.outbox.mark_after(targets)
         return written

@@ -10,7 +10,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
 from aktywni_shared.messaging.inbox import APPLIED, apply_once
-from aktywni_shared.messaging.marking import update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain import participants as rules
@@ -94,8 +93,7 @@ class ParticipantStore:
 
     async def support_started(self, participant_id: str, event: Envelope) -> bool:
         """Mark the participant's support as started with its event, once (a conditional update)."""
-        return await update_marked(
-            self.outbox,
+        return await self.outbox.update(
             self.collection,
             participant_id,
             {"$set": {"support_started": True}},

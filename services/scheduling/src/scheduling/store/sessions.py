@@ -15,7 +15,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.messaging.marking import update_marked
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox
 from aktywni_shared.mongo import Document
 from scheduling.domain.activities import Activity
@@ -88,8 +87,7 @@ class SessionStore:
 
         False changes nothing (the caller books them one by one then, seat or waitlist each)."""
         pids = [b.participant_id for b in bookings]
-        return await update_marked(
-            self.outbox,
+        return await self.outbox.update(
             self.collection,
             session_id,
             {
@@ -113,8 +111,7 @@ class SessionStore:
         self, session_id: str, booking: Booking, event: Envelope, seats: Document, inc: Document
     ) -> bool:
         pid = booking.participant_id
-        return await update_marked(
-            self.outbox,
+        return await self.outbox.update(
             self.collection,
             session_id,
             {

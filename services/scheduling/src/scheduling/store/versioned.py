@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from aktywni_shared.messaging.marking import mark_after
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
 from scheduling.domain.errors import ConcurrentChange
@@ -84,6 +83,6 @@ async def _write(
 
     written = await operation()
     if written and write.events and outbox is not None:
-        # The marker once, after the write, shared with concurrent requests (marking.py).
-        await mark_after(outbox, [(collection, doc_id)])
+        # The marker once, after the write, shared with concurrent requests (Outbox.mark_after).
+        await outbox.mark_after([(collection, doc_id)])
     return written
