@@ -7,9 +7,10 @@ from fastapi import FastAPI
 from aktywni_shared.clock import SystemClock
 from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.topics import REPORTING_INDICATORS
+from aktywni_shared.http_errors import install_error_handlers
 from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
-from reporting.api import dashboard, definitions, errors, exports, reports
+from reporting.api import dashboard, definitions, exports, reports
 from reporting.events.consumer import SOURCE_TOPICS, BatchConsumer
 from reporting.events.projection import Projector
 from reporting.settings import NAME, ReportingSettings
@@ -67,5 +68,5 @@ def build(settings: ReportingSettings) -> FastAPI:
     app.state.reports = use_cases
     app.state.changes = changes
     app.state.changed = changed
-    errors.install(app)
+    install_error_handlers(app, conflicts=False)  # reporting refuses nothing with a 409
     return app

@@ -47,6 +47,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.mongo import Document
+from aktywni_shared.store_limits import STATEMENTS_PER_COMMAND
 from reporting.domain.facts import Entry, Record, apply_record
 from reporting.domain.report import ProjectInfo
 
@@ -56,8 +57,8 @@ READS = 16
 FOLDED_PROJECTS = 32
 #: Records per chunk at most (a document stays well under FerretDB's 16 MB limit).
 CHUNK_RECORDS = 5000
-#: Statements per bulk write.
-BULK = 50
+#: Statements per bulk write (the embedded database's limit: aktywni_shared/store_limits.py).
+BULK = STATEMENTS_PER_COMMAND
 #: zlib's fastest level: a chunk's records repeat the same keys and values, so it shrinks them about
 #: tenfold in a few ms, and every byte not sent is one FerretDB need not store and decode.
 ZLEVEL = 1
