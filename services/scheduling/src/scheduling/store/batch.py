@@ -1,10 +1,9 @@
 """Writes of many documents in few database commands, for requests that change many at once.
 
 Every write command is a round trip (and, on the embedded FerretDB, a turn of the serialised write
-path), so a request touching N documents pays N-fold for per-document commands. Here the outbox
-markers of many documents are bumped in one bulk command (the same marker operation as
-``Outbox.expect``), updates go in unordered bulk commands, and new documents are inserted in one
-``insert_many``, which reports exactly which ones existed already.
+path), so a request touching N documents pays N-fold for per-document commands. Here updates go in
+unordered bulk commands and new documents are inserted in one ``insert_many``, which reports exactly
+which ones existed already. Their outbox markers are the outbox's (``Outbox.mark_after``).
 Commands hold at most 50 statements (FerretDB 1.24 deadlocks past 100 in one command).
 """
 
@@ -17,7 +16,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
-from aktywni_shared.messaging.outbox import UPDATES_PER_COMMAND, Outbox
+from aktywni_shared.messaging.outbox import UPDATES_PER_COMMAND
 from aktywni_shared.mongo import Document
 
 DUPLICATE_KEY = 11000
@@ -27,22 +26,6 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
     """Slices of at most ``UPDATES_PER_COMMAND``; none for no items (a bulk command needs at least one)."""
     for start in range(0, len(items), UPDATES_PER_COMMAND):
         yield items[start : start + UPDATES_PER_COMMAND]
-
-
-async def mark(outbox: Outbox, targets: Sequence[tuple[AsyncCollection[Document], Any]]) -> None:
-    """``outbox.expect`` for each (collection, document id), in bulk commands."""
-    operations = [
-        UpdateOne(
-            {"_id": f"{collection.name}:{doc_id}"},
-            {"$inc": {"seq": 1}, "$set": {"collection": collection.name, "doc_id": doc_id}},
-            upsert=True,
-        )
-        for collection, doc_id in targets
-    ]
-    if not operations:
-        return  # bulk_write([]) is an error: nothing to mark
-    for chunk in _chunks(operations):
-        await outbox.markers.bulk_write(list(chunk), ordered=False)
 
 
 async def bulk(collection: AsyncCollection[Document], operations: Sequence[UpdateOne]) -> None:
