@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.domain import planning
+from web.domain import planning, roles
 from web.domain import sessions as rules
 from web.domain.errors import FieldError
 from web.routes.deps import Api, Caller, Form, page, text_fields
@@ -15,9 +15,6 @@ from web.use_cases import planning as cases
 from web.use_cases.ports import Refused
 
 router = APIRouter(include_in_schema=False)
-
-#: Roles that plan activities (scheduling checks again: a coordinator of an organisation of the project).
-PLANNERS = frozenset({"coordinator"})
 
 
 async def _page(
@@ -40,7 +37,7 @@ async def _page(
         "values": values,
         "chosen": chosen,
         "errors": errors,
-        "plans": caller.role in PLANNERS,
+        "plans": caller.role in roles.PLANNERS,
         "forms": planning,
         "rules": rules,
     }

@@ -23,9 +23,6 @@ from web.use_cases import sessions as cases
 
 router = APIRouter(include_in_schema=False)
 
-#: Roles that book participants into sessions (scheduling checks again).
-BOOKERS = frozenset({"coordinator", "partner_staff"})
-
 
 def _context(caller: Session, found: cases.SessionPage, **more: object) -> dict[str, object]:
     session = found.session or {}
@@ -34,15 +31,11 @@ def _context(caller: Session, found: cases.SessionPage, **more: object) -> dict[
         "found": found,
         "rules": rules,
         "errors": found.errors,
-        "books": caller.role in BOOKERS,
-        "is_trainer": caller.role == "trainer",
-        "can_record": caller.role in {"trainer", "coordinator", "administrator"},
+        "books": caller.role in roles.BOOKERS,
+        "is_trainer": caller.role == roles.TRAINER,
+        "can_record": caller.role in roles.RECORDERS,
         **more,
     }
-
-
-#: Roles that plan sessions (scheduling checks again).
-PLANNERS = frozenset({"coordinator"})
 
 
 async def _listing(
@@ -55,7 +48,7 @@ async def _listing(
     narrowed = None if errors else await plans.week_filters(api.scheduling, caller.access_token, project_id, found)
     planning = (
         await cases.planning_choices(api.scheduling, caller.access_token, project_id)
-        if (caller.role in PLANNERS and not errors)
+        if (caller.role in roles.PLANNERS and not errors)
         else None
     )
     context = {
@@ -94,12 +87,12 @@ async def _session(
     request: Request, caller: Session, api: Api, session_id: str, status: int = 200, **more: object
 ) -> Response:
     found = await cases.session_page(
-        api.scheduling, api.enrolment, caller.access_token, session_id, with_bookable=caller.role in BOOKERS
+        api.scheduling, api.enrolment, caller.access_token, session_id, with_bookable=caller.role in roles.BOOKERS
     )
     if found.session is None:
         return page(request, "refused.html", {"errors": found.errors}, 404)
     session = found.session
-    if caller.role in PLANNERS and session.get("status") == "scheduled":
+    if caller.role in roles.PLANNERS and session.get("status") == "scheduled":
         choices = await cases.planning_choices(api.scheduling, caller.access_token, str(session["project_id"]))
         more = {"moves": choices, "moving": forms.placement_values(session), "plan_errors": [], **more}
     return page(request, "session.html", _context(caller, found, forms=forms, **more), status)
@@ -213,7 +206,3 @@ async def printable_pdf(request: Request, session_id: str, caller: Caller, api: 
     filename = f"lista-obecnosci-{rules.local(s['starts_at']).date().isoformat()}.pdf"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     return Response(documents.attendance_list_pdf(sheet), media_type="application/pdf", headers=headers)
-
-
-#: The roles whose start page lists today's sessions.
-SESSION_ROLES = frozenset({"trainer", *roles.RECRUITERS})

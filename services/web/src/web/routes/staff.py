@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.domain import planning
+from web.domain import planning, roles
 from web.domain import sessions as rules
 from web.domain import venues as places
 from web.routes.deps import Api, Caller, Form, page, text_fields
@@ -34,7 +34,7 @@ async def staff(request: Request, caller: Caller, api: Api) -> Response:
         found = await api.scheduling.staff(caller.access_token)
     except Refused as refused:
         return page(request, "refused.html", {"errors": rules.refusal(refused.status, refused.body)}, refused.status)
-    keeps = caller.role in {"coordinator", "administrator"}
+    keeps = caller.role in roles.KEEPERS
     context = {"staff": found, "errors": [], "forms": planning, "rules": rules, "places": places, "keeps": keeps}
     return page(request, "staff.html", context)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from web.domain import roles
 from web.routes.deps import Api, Caller, page, today
-from web.routes.sessions import SESSION_ROLES
 from web.use_cases.sessions import todays
 from web.use_cases.start import start_page
 
@@ -18,7 +18,7 @@ async def start(request: Request, caller: Caller, api: Api) -> Response:
     found = await start_page(api.enrolment, api.reporting, caller.access_token, caller.role, today(request))
     sessions_today = (
         await todays(api.scheduling, caller.access_token, found.projects, today(request))
-        if caller.role in SESSION_ROLES
+        if caller.role in roles.SESSION_ROLES
         else None
     )
     return page(request, "start.html", {"start": found, "sessions_today": sessions_today})

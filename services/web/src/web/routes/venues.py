@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from web.domain import planning
+from web.domain import planning, roles
 from web.domain import sessions as rules
 from web.domain import venues as places
 from web.routes.deps import Api, Caller, Form, page, text_fields, today
@@ -31,7 +31,7 @@ async def venues(request: Request, caller: Caller, api: Api) -> Response:
 
 def _keeps(caller: Session) -> bool:
     """Whether the caller registers venues and staff (scheduling checks again)."""
-    return caller.role in {"coordinator", "administrator"}
+    return caller.role in roles.KEEPERS
 
 
 #: What a new venue's form shows at first: open on weekdays 8:00 to 15:30, closed on public holidays.
