@@ -114,7 +114,7 @@ class ParticipantRepository(Protocol):
         """Erase the personal data (for good) and save the erasure with its event."""
 
     async def page(self, query: ParticipantQuery, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
-        """How many match ``query``, and one page of them in a stable order."""
+        """How many match ``query``, and one page of them in a stable order (the erased only by their status)."""
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         """Every participant of the project, in a stable order."""
