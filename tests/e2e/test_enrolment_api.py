@@ -350,11 +350,17 @@ async def test_erasure_removes_personal_data_and_key_but_the_person_stays_counte
         assert eventually(lambda: participant_count(system, project_id) == 1)
         erased = client.delete(f"/participants/{participant_id}/personal-data")
         after = client.get(f"/participants/{participant_id}")
+        url = f"/projects/{project_id}/participants"
+        listed = client.get(url).json()
+        by_category = client.get(url, params={"category": after.json()["profile"]["category"]}).json()
+        by_status = client.get(url, params={"status": "erased"}).json()
 
     assert erased.status_code == 204, erased.text
     assert after.status_code == 200, after.text
     assert after.json()["status"] == "erased"
     assert after.json().get("personal") is None
+    assert (listed["total"], by_category["total"]) == (0, 0), "the erased leave the list and its narrowings"
+    assert [item["participant_id"] for item in by_status["items"]] == [participant_id], "asked for by status"
     for secret in (*ANNA_SECRETS, "700 800 900"):
         assert secret not in after.text
     with MongoClient(system.infra.mongodb_uri) as mongo:

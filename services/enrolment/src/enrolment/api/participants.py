@@ -106,7 +106,11 @@ async def enrol(
     return ParticipantView.of(await cases.enrol(enrolment, caller, project_id, command))
 
 
-@router.get("/projects/{project_id}/participants", summary="Find participants (yours, or all for the leader)")
+@router.get(
+    "/projects/{project_id}/participants",
+    summary="Find participants (yours, or all for the leader)",
+    description="Ordered by participant id. The erased are listed only when asked for by `status=erased`.",
+)
 async def participants(
     project_id: ProjectId,
     enrolment: UseCases,
