@@ -123,7 +123,7 @@ async def enrolment_figures(db: AsyncDatabase[Document], counter: CommandCounter
     from enrolment.store.projects import ProjectStore
     from enrolment.use_cases import Enrolment, organisations, participants, projects
     from tests.support.people import person
-    from tests.unit.fakes_enrolment import ADMIN, LEADER, ORGANISATIONS, TA_DAY
+    from tests.unit.enrolment_fakes import ADMIN, LEADER, ORGANISATIONS, TA_DAY
 
     outbox = Outbox(db)
     keyring = Keyring.from_config(new_key())

@@ -197,8 +197,10 @@ async def test_personal_data_is_nowhere_in_clear_and_erasure_leaves_nothing_but_
     assert enrolment_plaintext(system.infra.mongodb_uri, everyone) == []
     with _mongo(system.infra.mongodb_uri) as mongo:
         enrolment = mongo[ENROLMENT_DATABASE]
-        assert list(enrolment["participant_keys"].find({"_id": {"$in": erased}})) == []
-        assert enrolment["participant_keys"].count_documents({"_id": {"$in": ids}}) == PEOPLE - len(ERASED)
+        holding = {"wrapped": {"$exists": True}}
+        assert list(enrolment["participant_keys"].find({"_id": {"$in": erased}, **holding})) == []
+        assert enrolment["participant_keys"].count_documents({"_id": {"$in": ids}, **holding}) == PEOPLE - len(ERASED)
+        assert enrolment["participant_keys"].count_documents({"_id": {"$in": erased}}) == len(ERASED), "listed still"
         after = {d["_id"]: d for d in enrolment["participants"].find({"_id": {"$in": ids}})}
         assert enrolment["participant_identities"].count_documents({"participant_id": {"$in": erased}}) == 0
     assert set(after) == set(ids), "the participant documents stay (anonymous facts)"

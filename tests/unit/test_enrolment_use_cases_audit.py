@@ -11,7 +11,7 @@ from aktywni_stack import demo_data
 from enrolment.domain.audit import AuditAction
 from enrolment.domain.errors import DomainError, Forbidden, NotFound
 from enrolment.use_cases import audit, participants
-from tests.unit.fakes_enrolment import (
+from tests.unit.enrolment_fakes import (
     ADMIN,
     AUDITOR,
     LEADER,

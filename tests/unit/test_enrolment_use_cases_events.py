@@ -25,7 +25,7 @@ from aktywni_stack import demo_data
 from enrolment.domain.participants import Participant, Status
 from enrolment.events.handlers import handlers
 from enrolment.use_cases import lifecycle, participants
-from tests.unit.fakes_enrolment import LEADER, TA_DAY, FakeEnrolment, anna, ta_world
+from tests.unit.enrolment_fakes import LEADER, TA_DAY, FakeEnrolment, anna, ta_world
 
 pytestmark = pytest.mark.unit
 SUPPORT_DAY = date(2012, 9, 12)

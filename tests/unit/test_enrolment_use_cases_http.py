@@ -14,7 +14,7 @@ from aktywni_shared.http_errors import install_error_handlers
 from aktywni_shared.identity import Principal
 from aktywni_stack import demo_data
 from enrolment.api import declarations, exports, imports, lifecycle, participants, projects
-from tests.unit.fakes_enrolment import LEADER, LEADER_STAFF, OUTSIDER, PARTNER, TRAINER, FakeEnrolment, ta_world
+from tests.unit.enrolment_fakes import LEADER, LEADER_STAFF, OUTSIDER, PARTNER, TRAINER, FakeEnrolment, ta_world
 
 pytestmark = pytest.mark.unit
 CALLERS = {p.user: p for p in (LEADER, LEADER_STAFF, OUTSIDER, PARTNER, TRAINER)}

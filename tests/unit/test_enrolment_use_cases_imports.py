@@ -8,7 +8,7 @@ from aktywni_stack import demo_data
 from enrolment.domain.errors import Forbidden, NotFound
 from enrolment.domain.importing import COLUMNS
 from enrolment.use_cases import imports, participants
-from tests.unit.fakes_enrolment import AUDITOR, LEADER, OUTSIDER, PARTNER, TRAINER, jan, ta_world
+from tests.unit.enrolment_fakes import AUDITOR, LEADER, OUTSIDER, PARTNER, TRAINER, jan, ta_world
 
 pytestmark = pytest.mark.unit
 

@@ -14,7 +14,7 @@ from enrolment.domain.errors import ConcurrentChange, DomainError, Forbidden, In
 from enrolment.domain.participants import EnrolParticipant, Status, age_band_at
 from enrolment.domain.projects import UpdateProject
 from enrolment.use_cases import lifecycle, participants, projects
-from tests.unit.fakes_enrolment import LEADER, LEADER_STAFF, PARTNER, PARTNER_COORDINATOR, TA_DAY, anna, jan, ta_world
+from tests.unit.enrolment_fakes import LEADER, LEADER_STAFF, PARTNER, PARTNER_COORDINATOR, TA_DAY, anna, jan, ta_world
 
 pytestmark = pytest.mark.unit
 

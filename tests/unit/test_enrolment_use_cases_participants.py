@@ -18,7 +18,7 @@ from enrolment.domain.participants import EnrolParticipant, ParticipantDetails, 
 from enrolment.domain.projects import RegisterProject
 from enrolment.use_cases import participants, projects
 from enrolment.use_cases.ports import StoredParticipant
-from tests.unit.fakes_enrolment import (
+from tests.unit.enrolment_fakes import (
     AUDITOR,
     LEADER,
     LEADER_STAFF,

@@ -11,7 +11,7 @@ from enrolment.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from enrolment.domain.organisations import Organisation
 from enrolment.domain.projects import PartnerIn, RegisterProject, UpdateProject
 from enrolment.use_cases import declarations, exports, organisations, participants, projects
-from tests.unit.fakes_enrolment import (
+from tests.unit.enrolment_fakes import (
     ADMIN,
     AUDITOR,
     LEADER,

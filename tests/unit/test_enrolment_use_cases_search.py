@@ -9,7 +9,7 @@ from enrolment.domain.participants import Status
 from enrolment.domain.search import name_matches
 from enrolment.use_cases import participants
 from enrolment.use_cases.participants import Search
-from tests.unit.fakes_enrolment import (
+from tests.unit.enrolment_fakes import (
     AUDITOR,
     LEADER,
     LEADER_STAFF,

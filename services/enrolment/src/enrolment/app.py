@@ -13,7 +13,7 @@ from aktywni_shared.messaging.outbox import Outbox, OutboxRelay
 from aktywni_shared.service import ServiceRuntime, create_app
 from enrolment.api import audit, declarations, exports, imports, lifecycle, participants, projects
 from enrolment.events.handlers import handlers
-from enrolment.settings import EnrolmentSettings
+from enrolment.settings import NAME, EnrolmentSettings
 from enrolment.store.audit import AuditLog
 from enrolment.store.completions import SupportCompletions
 from enrolment.store.crypto import Keyring
@@ -22,8 +22,6 @@ from enrolment.store.imports import ImportSummaries
 from enrolment.store.participants import ParticipantStore
 from enrolment.store.projects import ProjectStore
 from enrolment.use_cases import Enrolment
-
-NAME = "enrolment"
 
 
 def keyring(settings: EnrolmentSettings) -> Keyring:

@@ -7,6 +7,9 @@ from pydantic_settings import SettingsConfigDict
 
 from aktywni_shared.settings import ServiceSettings
 
+#: The service's name: its database, consumer group and dead-letter topic are named after it.
+NAME = "enrolment"
+
 
 class EnrolmentSettings(ServiceSettings):
     """Variables ``ENROLMENT_*`` (e.g. ``ENROLMENT_PORT``), plus ``KAFKA_BOOTSTRAP_SERVERS`` and ``MONGODB_URI``."""

@@ -23,7 +23,7 @@ from scheduling.api import bookings as booking_api
 from scheduling.api import calendars as calendar_api
 from scheduling.api import participants, reference, sessions
 from scheduling.events.handlers import handlers
-from scheduling.settings import SchedulingSettings
+from scheduling.settings import NAME, SchedulingSettings
 from scheduling.store.attendance import AttendanceBatch
 from scheduling.store.progress import OfferStore, ProgressStore
 from scheduling.store.projects import ParticipantStore, ProjectStore
@@ -39,7 +39,6 @@ from scheduling.use_cases.participants import Participants
 from scheduling.use_cases.planning import Planning
 from scheduling.use_cases.service import UseCases
 
-NAME = "scheduling"
 log = logging.getLogger(__name__)
 
 

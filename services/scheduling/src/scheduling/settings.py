@@ -6,6 +6,9 @@ from pydantic_settings import SettingsConfigDict
 
 from aktywni_shared.settings import ServiceSettings
 
+#: The service's name: its database, consumer group and dead-letter topic are named after it.
+NAME = "scheduling"
+
 
 class SchedulingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SCHEDULING_", extra="ignore", populate_by_name=True)

@@ -109,7 +109,10 @@ async def enrol(
 @router.get(
     "/projects/{project_id}/participants",
     summary="Find participants (yours, or all for the leader)",
-    description="Ordered by participant id. The erased are listed only when asked for by `status=erased`.",
+    description=(
+        "Ordered by participant id. The erased stay listed (status `erased`, no personal data): they are "
+        "still counted in the indicators."
+    ),
 )
 async def participants(
     project_id: ProjectId,

@@ -91,6 +91,11 @@ def import_scope(principal: Principal, project: Project) -> Scope:
 AUDIT_READERS = (Role.AUDITOR, Role.COORDINATOR)
 
 
+def reads_audit_logs(principal: Principal) -> bool:
+    """Whether the caller's role reads any audit log at all (decided before the project is looked up)."""
+    return principal.role in AUDIT_READERS
+
+
 def may_read_audit(principal: Principal, project: Project) -> bool:
     """The auditor reads every project's audit log; a coordinator only that of a project they lead."""
     return principal.role is Role.AUDITOR or may_manage_project(principal, project)

@@ -1,8 +1,10 @@
 """Participants in MongoDB: clear profile, personal fields encrypted under each participant's data key.
 
 The participant document and the events a command emits are written in one single-document write
-(the events go into its ``outbox``). Data keys live in ``participant_keys``; erasure deletes the key
-first, so the personal data is unreadable even if the rest of the erasure were interrupted.
+(the events go into its ``outbox``). Data keys live in ``participant_keys``, one small document per
+participant that also names its project and organisation (the project's roster is read from them);
+erasure removes the key material from it first, so the personal data is unreadable even if the rest
+of the erasure were interrupted, and leaves the document as the erased participant's roster entry.
 ``participant_identities`` maps a person's blind index in a project (PESEL, or name and birth date)
 to their participant: claimed by an insert before the participant is written, it keeps one person
 from being enrolled twice, also by two requests at once, and finds them by ``_id`` alone.
@@ -11,6 +13,7 @@ from being enrolled twice, also by two requests at once, and finds them by ``_id
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import Sequence
@@ -32,6 +35,9 @@ from enrolment.domain.participants import EnrolParticipant, Participant, Profile
 from enrolment.domain.personal import personal_values
 from enrolment.store.crypto import DataCipher, Keyring, WrappedKey
 from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, StoredParticipant
+
+#: The document in ``participant_keys`` that says the erased of earlier versions have their roster entry.
+ROSTER_MARKER = "roster:erased-listed"
 
 #: How long an identity claim without its participant is taken for an enrolment still being written.
 CLAIM_LEASE_SECONDS = 30.0
@@ -60,6 +66,7 @@ class ParticipantStore:
         await self.collection.create_index([("project_id", ASCENDING), ("pesel_hash", ASCENDING)])
         await self.keys.create_index([("project_id", ASCENDING), ("organisation_id", ASCENDING)])
         await self._place_unplaced_keys()
+        await self._list_erased_before()
 
     async def _place_unplaced_keys(self) -> None:
         """Give the data keys written before keys named their project and organisation those two fields.
@@ -75,6 +82,23 @@ class ParticipantStore:
                     {"_id": owner["_id"]},
                     {"$set": {"project_id": owner["project_id"], "organisation_id": owner["organisation_id"]}},
                 )
+
+    async def _list_erased_before(self) -> None:
+        """Give the participants erased before erasure kept their roster entry one (no key in it).
+
+        Done once per database: a marker document (it names no project, so it is never listed) says so.
+        """
+        if await self.keys.find_one({"_id": ROSTER_MARKER}, {"_id": 1}) is not None:
+            return
+        erased = self.collection.find({"status": Status.ERASED.value}, {"project_id": 1, "organisation_id": 1})
+        entries = [_roster_entry(doc["_id"], doc["project_id"], doc["organisation_id"]) async for doc in erased]
+        for start in range(0, len(entries), STATEMENTS_PER_COMMAND):
+            window = entries[start : start + STATEMENTS_PER_COMMAND]
+            present = {doc["_id"] async for doc in self.keys.find({"_id": {"$in": [e["_id"] for e in window]}})}
+            missing = [entry for entry in window if entry["_id"] not in present]
+            if missing:
+                await _insert_all(self.keys, missing)
+        await _insert_all(self.keys, [{"_id": ROSTER_MARKER, "done_at": datetime.now(UTC)}])
 
     def dedupe_key(self, project_id: str, command: EnrolParticipant) -> str:
         if command.pesel:
@@ -229,13 +253,17 @@ class ParticipantStore:
 
     async def cipher(self, participant_id: uuid.UUID | str) -> DataCipher | None:
         key = await self.keys.find_one({"_id": str(participant_id)})
-        if key is None:
+        if key is None or "wrapped" not in key:  # an erased participant's entry holds no key
             return None
         return self.keyring.open_data_key(participant_id, WrappedKey(key["key_id"], key["wrapped"]))
 
     async def personal_data(self, stored: StoredParticipant) -> dict[str, Any]:
         """The decrypted personal fields ({} once erased)."""
-        cipher = await self.cipher(stored.participant.participant_id)
+        pid = stored.participant.participant_id
+        if stored.sealed_key is not None and stored.sealed:
+            cipher: DataCipher | None = self.keyring.open_data_key(pid, WrappedKey(*stored.sealed_key))
+        else:
+            cipher = await self.cipher(pid)
         if cipher is None:
             return {}
         return {name: cipher.decrypt(name, token) for name, token in stored.sealed.items()}
@@ -275,9 +303,15 @@ class ParticipantStore:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
 
     async def erase(self, participant: Participant, expected_status: Status, envelope: Envelope) -> None:
-        """Crypto-shred first (delete the data key), then drop the ciphertext and the blind indexes."""
+        """Crypto-shred first (the data key leaves its document), then drop the ciphertext and the blind indexes.
+
+        The key's document stays, reduced to the participant's place in the roster: the erased are
+        still listed (with their status and no personal data) and counted.
+        """
         pid = str(participant.participant_id)
-        await self.keys.delete_one({"_id": pid})
+        await self.keys.replace_one(
+            {"_id": pid}, _roster_entry(pid, participant.project_id, participant.organisation_id), upsert=True
+        )
         stored = await self.collection.find_one({"_id": pid}, {"dedupe_key": 1})
         if stored is not None:
             await self.identities.delete_one({"_id": stored["dedupe_key"]})
@@ -314,18 +348,22 @@ class ParticipantStore:
         # here; then the page's documents by ``_id``, side by side. Without a filter on the
         # participant's own fields the pass is over the data keys, a few dozen bytes each, instead of
         # the participant documents with their ciphertexts, history and outbox (about 4 times
-        # faster at 1 000 participants): the key's document names its project and organisation, and
-        # an erased participant, whose key is gone, is then not listed (their status filter lists them).
+        # faster at 1 000 participants): the key's document names its project and organisation (an
+        # erased participant's stays, without the key). The keys read in that pass open the page's
+        # personal data, with no read per participant.
+        keys: dict[str, tuple[str, str] | None] = {}
         if query.status is None and query.category is None and query.pesel is None:
-            source, filters = self.keys, {k: v for k, v in filters.items() if k in ("project_id", "organisation_id")}
+            filters = {k: v for k, v in filters.items() if k in ("project_id", "organisation_id")}
+            async for key in self.keys.find(filters, {"key_id": 1, "wrapped": 1}):
+                keys[key["_id"]] = (key["key_id"], key["wrapped"]) if "wrapped" in key else None
+            ids = sorted(keys)
         else:
-            source = self.collection
-            if query.status is None:  # the same list, narrowed: the erased only when asked for by status
-                filters["status"] = {"$ne": Status.ERASED.value}
-        ids = sorted([doc["_id"] async for doc in source.find(filters, {"_id": 1})])
+            ids = sorted([doc["_id"] async for doc in self.collection.find(filters, {"_id": 1})])
         wanted = ids[skip : skip + limit]
         docs = await asyncio.gather(*(self.collection.find_one({"_id": i}, {OUTBOX: 0}) for i in wanted))
-        return len(ids), [_stored(doc) for doc in docs if doc is not None]
+        return len(ids), [
+            dataclasses.replace(_stored(doc), sealed_key=keys.get(doc["_id"])) for doc in docs if doc is not None
+        ]
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0}).sort("_id", ASCENDING)
@@ -344,6 +382,11 @@ async def _insert_all(collection: AsyncCollection[Document], documents: list[Doc
             raise
         return {int(e["index"]) for e in errors}
     return set()
+
+
+def _roster_entry(pid: str, project_id: str, organisation_id: str) -> Document:
+    """An erased participant's document in ``participant_keys``: where they are listed, no key."""
+    return {"_id": pid, "project_id": project_id, "organisation_id": organisation_id, "erased": True}
 
 
 def from_document(doc: Document) -> Participant:

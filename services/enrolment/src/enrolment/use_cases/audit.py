@@ -32,7 +32,7 @@ async def audit_page(
     A role that never reads an audit log is refused (403) before the project is looked up; an
     outsider to the project gets 404; a partner's coordinator 403.
     """
-    if principal.role not in access.AUDIT_READERS:
+    if not access.reads_audit_logs(principal):
         raise Forbidden("only the auditor and the leading organisation's coordinator read the audit log")
     project = await enrolment.project(principal, project_id)
     if not access.may_read_audit(principal, project):

@@ -47,6 +47,9 @@ class StoredParticipant:
     participant: Participant
     consent_scope: frozenset[str] = frozenset()
     sealed: Mapping[str, str] = field(default_factory=dict)
+    #: The store's own (wrapped) form of the data key, when it was read with the participant (a page
+    #: of the list): opening the personal data then needs no read of its own.
+    sealed_key: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class ParticipantRepository(Protocol):
         """Erase the personal data (for good) and save the erasure with its event."""
 
     async def page(self, query: ParticipantQuery, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
-        """How many match ``query``, and one page of them in a stable order (the erased only by their status)."""
+        """How many match ``query``, and one page of them in a stable order (the erased too, without personal data)."""
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         """Every participant of the project, in a stable order."""

@@ -189,7 +189,7 @@ class FakeParticipants:
             return (
                 p.project_id == query.project_id
                 and query.organisation_id in (None, p.organisation_id)
-                and (p.status == query.status if query.status else p.status is not Status.ERASED)
+                and query.status in (None, p.status)
                 and query.category in (None, p.profile.category)
                 and query.pesel in (None, record.personal.get("pesel"))
             )
