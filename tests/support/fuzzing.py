@@ -3,10 +3,13 @@
 Every operation is called with generated data (valid and invalid) and a valid token; path parameters
 are, three times out of four, ids of things that exist (a project, participants, a session...), so the
 calls reach past "not found" into the handlers. What a person really sends and the schema's formats
-never produce is added on top (see ``_realistic``): days and wall-clock times without an offset in every
-date or time query parameter, and import files in the import template's own columns. Each answer is
-checked: no 5xx, and status code, content type, headers and body as the document promises. Failures are
-collected, not raised one by one, so a run reports every broken operation at once.
+never produce is added on top: each operation that takes such an input first gets it as an explicit
+example (``explicit_cases``: a day and a wall-clock time without an offset in its date or time query
+parameters, the import template's file with a refused environment row), then half of the generated
+cases get more of them (``_realistic``). What each request that went out carried is tallied by kind
+(``sent_kinds``), so a run shows it sent each of them. Each answer is checked: no 5xx, and status code,
+content type, headers and body as the document promises. Failures are collected, not raised one by one,
+so a run reports every broken operation at once.
 """
 
 from __future__ import annotations
@@ -14,18 +17,20 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import hypothesis
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, reject, settings
+from hypothesis import HealthCheck, Phase, example, given, reject, settings
 from hypothesis import strategies as st
-from requests import RequestException
+from requests import PreparedRequest, RequestException
 from schemathesis import GenerationMode
 from schemathesis.checks import CheckFunction, not_a_server_error
 from schemathesis.core.errors import InvalidSchema
@@ -43,7 +48,7 @@ from schemathesis.specs.openapi.checks import (
 from aktywni_shared.auth import Role
 from aktywni_stack import demo_data, demo_scheduling
 from tests.e2e.conftest import RunningSystem, eventually
-from tests.e2e.test_import import _csv, _row
+from tests.e2e.test_import import HEADERS, _csv, _row
 from tests.support.people import person
 from tests.support.scheduling import coordinator, enrol, known_to_scheduling, people, project_known
 
@@ -81,6 +86,11 @@ class World:
         names = [p.name for p in operation.path_parameters]
         return {name: rng.choice(self.ids[name]) for name in names if name in self.ids}
 
+    def query_ids(self, operation: APIOperation, rng: random.Random) -> dict[str, str]:
+        """Real ids for the query parameters named like a world's id (the audit log's ``project_id``): a
+        case that sets its own query must keep them, or it stops at 422 before the handler."""
+        return {p.name: rng.choice(self.ids[p.name]) for p in operation.query if p.name in self.ids}
+
 
 @dataclass
 class Tally:
@@ -92,9 +102,39 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     failures: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: The kinds of real input (``KINDS``) each operation must be sent, by its label.
+    expected: dict[str, list[str]] = field(default_factory=dict)
+    #: Requests that carried a kind of real input, by (label, kind, status of the answer).
+    sent: Counter[tuple[str, str, int]] = field(default_factory=Counter)
 
     def record(self, label: str, problem: str) -> None:
         self.failures.setdefault(label, problem)
+
+    def sent_count(self, label: str, kind: str) -> int:
+        return sum(
+            count for (sent_to, sent_kind, _), count in self.sent.items() if (sent_to, sent_kind) == (label, kind)
+        )
+
+    def unsent(self) -> list[str]:
+        """Each operation and kind of real input it should have been sent but was not."""
+        return [
+            f"{label} was never sent {kind}"
+            for label, kinds in self.expected.items()
+            for kind in kinds
+            if not self.sent_count(label, kind)
+        ]
+
+    def real_inputs(self) -> list[str]:
+        """How often each operation was sent each kind of real input, and what it answered."""
+        lines = []
+        for label, kinds in self.expected.items():
+            for kind in kinds:
+                answers = sorted((status, n) for (to, k, status), n in self.sent.items() if (to, k) == (label, kind))
+                statuses = ", ".join(f"{status}: {n}" for status, n in answers)
+                lines.append(
+                    f"{label} sent {kind}: {self.sent_count(label, kind)} cases (answers {statuses or 'none'})"
+                )
+        return lines
 
     def summary(self, service: str) -> str:
         return (
@@ -143,6 +183,19 @@ MOMENTS: st.SearchStrategy[str] = st.one_of(
     ),
 )
 LINKED = "PESEL osoby z niepełnosprawnością (dla otoczenia)"
+ENVIRONMENT = "Otoczenie ON (rodzina, opiekun)"
+
+#: The kinds of real input a run must send to each operation that takes one.
+DAY = "a day"
+LOCAL_TIME = "a local time without an offset"
+IMPORT_FILE = "the template's file with a refused environment row"
+KINDS = (DAY, LOCAL_TIME, IMPORT_FILE)
+#: The explicit examples' bounds: the days of the request that was a 500, and local times on them.
+DAYS = ("2026-03-01", "2026-03-31")
+LOCAL_TIMES = ("2026-03-01T10:00", "2026-03-31T18:00")
+_DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LOCAL_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?")
+_TEMPLATE_HEADER = ";".join(HEADERS).encode()
 
 
 def _moment_parameters(operation: APIOperation) -> list[str]:
@@ -158,6 +211,31 @@ def _takes_an_import_file(operation: APIOperation) -> bool:
     return operation.method.upper() == "POST" and operation.path.endswith("/imports")
 
 
+def expected_kinds(operation: APIOperation) -> list[str]:
+    """The kinds of real input ``operation`` takes (and must be sent in a run)."""
+    return ([DAY, LOCAL_TIME] if _moment_parameters(operation) else []) + (
+        [IMPORT_FILE] if _takes_an_import_file(operation) else []
+    )
+
+
+def sent_kinds(operation: APIOperation, request: PreparedRequest) -> set[str]:
+    """The kinds of real input the request that went out carried: read from its URL and body, not from the
+    case, so what is counted is what the server got."""
+    kinds = set()
+    names = set(_moment_parameters(operation))
+    query = parse_qs(urlsplit(request.url or "").query, keep_blank_values=True)
+    values = [value for name, given in query.items() if name in names for value in given]
+    if any(_DAY_RE.fullmatch(value) for value in values):
+        kinds.add(DAY)
+    if any(_LOCAL_TIME_RE.fullmatch(value) for value in values):
+        kinds.add(LOCAL_TIME)
+    body = request.body
+    is_template_file = isinstance(body, bytes) and _TEMPLATE_HEADER in body and ENVIRONMENT.encode() in body
+    if _takes_an_import_file(operation) and is_template_file:
+        kinds.add(IMPORT_FILE)
+    return kinds
+
+
 def import_file(seed: int) -> bytes:
     """A CSV in the template's columns whose rows are valid but one: an environment person linked to
     nobody of the project (refused, so the environment rows' batch has no valid row)."""
@@ -166,7 +244,7 @@ def import_file(seed: int) -> bytes:
     disabled = {"Stopień niepełnosprawności": "umiarkowany", "Klient pomocy społecznej": "Tak"}
     rows = [
         _row(on, demo_data.EUDAJMONIA, "Osoba niepełnosprawna (ON)", **disabled),
-        _row(carer, demo_data.EUDAJMONIA, "Otoczenie ON (rodzina, opiekun)", **{LINKED: stranger["pesel"]}),
+        _row(carer, demo_data.EUDAJMONIA, ENVIRONMENT, **{LINKED: stranger["pesel"]}),
     ]
     return bytes(_csv(rows))
 
@@ -181,13 +259,34 @@ def _realistic(draw: st.DrawFn, strategy: st.SearchStrategy[Any], operation: API
     imports = _takes_an_import_file(operation)
     if not (moments or imports) or not draw(st.booleans()):
         return case
-    case.path_parameters = world.path_parameters(operation, random.Random(draw(st.integers(0, 2**16))))
+    rng = random.Random(draw(st.integers(0, 2**16)))
+    case.path_parameters = world.path_parameters(operation, rng)
     if moments:
-        case.query = {name: draw(MOMENTS) for name in moments if draw(st.booleans())} or {moments[0]: draw(MOMENTS)}
+        bounds = {name: draw(MOMENTS) for name in moments if draw(st.booleans())} or {moments[0]: draw(MOMENTS)}
+        case.query = {**world.query_ids(operation, rng), **bounds}
     if imports:
         case.query = {}
         case.body = {"file": import_file(draw(st.integers(0, 2**32)))}
     return case
+
+
+def explicit_cases(operation: APIOperation, world: World, rng: random.Random) -> list[schemathesis.Case[Any]]:
+    """The cases every run sends first (hypothesis's explicit examples, as schemathesis adds its own), on
+    real ids: the days, then the local times, in all of the operation's date or time query parameters, and
+    for an import the template's file with a refused environment row. Generated cases may or may not be
+    such inputs; these always are."""
+    moments = _moment_parameters(operation)
+    path = world.path_parameters(operation, rng)
+    ids = world.query_ids(operation, rng)
+    cases = [
+        operation.Case(path_parameters=path, query={**ids, **{name: bounds[i % 2] for i, name in enumerate(moments)}})
+        for bounds in (DAYS, LOCAL_TIMES)
+        if moments
+    ]
+    if _takes_an_import_file(operation):
+        body = {"file": import_file(rng.randrange(2**32))}
+        cases.append(operation.Case(path_parameters=path, body=body, media_type="multipart/form-data"))
+    return cases
 
 
 def _strategies(operation: APIOperation, world: World, rng: random.Random) -> Any:
@@ -210,6 +309,9 @@ def fuzz_operation(system: RunningSystem, service: str, operation: APIOperation,
     headers = {"Authorization": f"Bearer {token_for(system, operation)}"}
     rng = random.Random(label)
     tally.operations += 1
+    kinds = expected_kinds(operation)
+    if kinds:
+        tally.expected[label] = kinds
 
     @settings(
         max_examples=examples * 2,
@@ -230,6 +332,8 @@ def fuzz_operation(system: RunningSystem, service: str, operation: APIOperation,
             tally.record(label, f"network error: {error!r}")
             return
         tally.statuses[response.status_code] += 1
+        for kind in sent_kinds(operation, response.request):
+            tally.sent[(label, kind, response.status_code)] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (Failure, FailureGroup) as failure:
@@ -240,6 +344,9 @@ def fuzz_operation(system: RunningSystem, service: str, operation: APIOperation,
                 tally.violations += 1
             tally.record(label, problem)
 
+    # Hypothesis runs explicit examples in reverse order of attachment: reversed, they run in order.
+    for case in reversed(explicit_cases(operation, world, rng)):
+        run = example(case=case)(run)
     started = time.monotonic()
     run()
     tally.seconds[label] = time.monotonic() - started
@@ -271,6 +378,7 @@ def report(tallies: dict[str, Tally]) -> str:
         statuses=sum((t.statuses for t in tallies.values()), Counter()),
     )
     lines.append(total.summary("total"))
+    lines.extend(f"[{service}] {line}" for service, tally in tallies.items() for line in tally.real_inputs())
     for service, tally in tallies.items():
         lines.extend(f"\n[{service}] {label}\n{problem}" for label, problem in tally.failures.items())
     return "\n".join(lines)
