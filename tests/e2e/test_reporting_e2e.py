@@ -103,7 +103,11 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
             response = auditor.get(f"/projects/{project_id}/report")
             return response.json() if response.status_code == 200 and values(response.json()) == expected else None
 
-        assert eventually(report, timeout=40), auditor.get(f"/projects/{project_id}/report").text
+        shown = eventually(report, timeout=40)
+        assert shown, auditor.get(f"/projects/{project_id}/report").text
+        on = next(i for i in shown["indicators"] if i["code"] == "TA-ON-SUPPORTED")
+        assert on["breakdowns"]["labour_market_group"] == {"inactive": 1}, "the funder's groups beside the statuses"
+        assert on["breakdowns_by_sex"]["labour_market_group"] == {"inactive": {"K": 1, "M": 0}}
         workbook = openpyxl.load_workbook(
             io.BytesIO(auditor.get(f"/projects/{project_id}/exports/indicators.xlsx").content)
         )
@@ -115,6 +119,10 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
     assert split_rows[0] == ["Kod wskaźnika", "Nazwa wskaźnika", "Podział", "Grupa", "Wartość", "Kobiety", "Mężczyźni"]
     assert any(
         r[0] == "TA-ON-SUPPORTED" and r[2:] == ["Status na rynku pracy", "Osoba bierna zawodowo", "1", "1", "0"]
+        for r in split_rows
+    )
+    assert any(
+        r[0] == "TA-ENV-SUPPORTED" and r[2:] == ["Status na rynku pracy (grupy)", "Osoba pracująca", "1", "0", "1"]
         for r in split_rows
     )
     assert any(
@@ -161,6 +169,75 @@ def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: 
     text = "".join(str(cell) for row in listed.values() for cell in row)
     for secret in ("Przykładowa", "71030512348", "Testowy"):
         assert secret not in text, "no personal data in the participant list"
+
+
+def test_the_unemployed_are_reported_in_total_and_of_whom_long_term_by_sex(
+    system: RunningSystem, project_id: str
+) -> None:
+    """2 registered + 1 long-term + 1 unregistered unemployed: 4 unemployed, of whom 1 long-term (EFS+ groups)."""
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        assert eventually(
+            lambda: (
+                reporting.post(
+                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
+                ).status_code
+                == 200
+            )
+        )
+    statuses = [
+        ("registered_unemployed", "K"),
+        ("registered_unemployed", "M"),
+        ("long_term_unemployed", "K"),
+        ("unregistered_unemployed", "M"),
+        ("inactive", "M"),
+    ]
+    events = []
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+        anna = leader.post(f"/projects/{project_id}/participants", json=demo_data.person_with_disability()).json()
+        for n, (status, sex) in enumerate(statuses):
+            body = demo_data.environment_person(
+                anna["participant_id"],
+                first_name=f"Osoba{'abcde'[n]}",
+                birth_date=f"196{n}-02-1{n}",
+                sex=sex,
+                labour_market_status=status,
+            )
+            enrolled = leader.post(f"/projects/{project_id}/participants", json=body)
+            assert enrolled.status_code == 201, enrolled.text
+            events.append(support(project_id, enrolled.json(), body))
+    asyncio.run(publish(system.infra.kafka_bootstrap_servers, events))
+
+    groups = {
+        "unemployed": {"K": 2, "M": 2},
+        "of_whom_long_term_unemployed": {"K": 1, "M": 0},
+        "inactive": {"K": 0, "M": 1},
+    }
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
+
+        def environment() -> Any:
+            response = leader.get(f"/projects/{project_id}/report")
+            if response.status_code != 200:
+                return None
+            env = next(i for i in response.json()["indicators"] if i["code"] == "TA-ENV-SUPPORTED")
+            return env if env["value"] == len(statuses) else None
+
+        env = eventually(environment, timeout=40)
+        assert env, leader.get(f"/projects/{project_id}/report").text
+        splits = leader.get(f"/projects/{project_id}/exports/breakdowns.csv")
+    assert env["breakdowns_by_sex"]["labour_market_group"] == groups
+    assert list(env["breakdowns"]["labour_market_group"]) == list(groups), "the long-term right under the unemployed"
+    assert env["breakdowns"]["labour_market_group"] == {
+        "unemployed": 4,
+        "of_whom_long_term_unemployed": 1,
+        "inactive": 1,
+    }
+    assert env["breakdowns"]["labour_market_status"]["registered_unemployed"] == 2, "the fine statuses stay"
+    rows = list(csv.reader(io.StringIO(splits.content.decode("utf-8-sig")), delimiter=";"))
+    assert [r[3:] for r in rows if r[0] == "TA-ENV-SUPPORTED" and r[2] == "Status na rynku pracy (grupy)"] == [
+        ["Osoby bezrobotne (łącznie z długotrwale bezrobotnymi)", "4", "2", "2"],
+        ["w tym osoby długotrwale bezrobotne", "1", "1", "0"],
+        ["Osoba bierna zawodowo", "1", "0", "1"],
+    ]
 
 
 def test_the_age_band_is_exact_on_the_first_support_day(system: RunningSystem, project_id: str) -> None:

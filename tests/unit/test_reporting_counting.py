@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from datetime import date
 from typing import Any
@@ -17,7 +19,7 @@ from reporting.domain.indicators import IndicatorDefinition, IndicatorSet
 from reporting.domain.report import ProjectInfo, ProjectReport, project_report
 from reporting.domain.signals import signals
 from reporting.domain.templates import TA_INDICATORS, WMA_INDICATORS, template
-from reporting.use_cases.exports import monthly_rows
+from reporting.use_cases.exports import breakdowns_csv, monthly_rows
 from tests.support.reporting import TA_TARGETS, Person, declaration, decoded, ta_at_target, wrap
 
 PROJECT = ProjectInfo(
@@ -200,6 +202,60 @@ def test_every_funders_split_is_crossed_with_sex() -> None:
     assert crossed["organisation"] == {"fundacja-eudajmonia": {"K": 1, "M": 2}}
     assert "sex" not in crossed
     assert on.breakdowns["labour_market_status"] == {"inactive": 1, "long_term_unemployed": 1, "not_applicable": 1}
+
+
+def test_the_unemployed_count_in_total_and_of_whom_long_term_crossed_with_sex() -> None:
+    statuses = [
+        ("registered_unemployed", "K"),
+        ("registered_unemployed", "M"),
+        ("long_term_unemployed", "K"),
+        ("unregistered_unemployed", "M"),
+        ("inactive", "K"),
+        ("employed", "M"),
+    ]
+    people = [Person("TA-UNIT", "person_with_disability", sex, labour_market_status=s) for s, sex in statuses]
+    events = [e for p in people for e in (p.enrolled(), p.started())]
+    report = report_of([*events, *events])
+    on = indicator(report, "TA-ON-SUPPORTED")
+    assert on.value == 6
+    assert on.breakdowns["labour_market_group"] == {
+        "unemployed": 4,
+        "of_whom_long_term_unemployed": 1,
+        "inactive": 1,
+        "employed": 1,
+    }
+    assert list(on.breakdowns["labour_market_group"]) == [
+        "unemployed",
+        "of_whom_long_term_unemployed",
+        "inactive",
+        "employed",
+    ], "the funder's order: the long-term unemployed right under the unemployed they are part of"
+    assert on.breakdowns_by_sex["labour_market_group"] == {
+        "unemployed": {"K": 2, "M": 2},
+        "of_whom_long_term_unemployed": {"K": 1, "M": 0},
+        "inactive": {"K": 1, "M": 0},
+        "employed": {"K": 0, "M": 1},
+    }
+    assert on.breakdowns["labour_market_status"]["registered_unemployed"] == 2, "the fine statuses stay"
+    lines = list(csv.reader(io.StringIO(breakdowns_csv(report).decode("utf-8-sig")), delimiter=";"))
+    groups = [r[3:] for r in lines if r[0] == "TA-ON-SUPPORTED" and r[2] == "Status na rynku pracy (grupy)"]
+    assert groups == [
+        ["Osoby bezrobotne (łącznie z długotrwale bezrobotnymi)", "4", "2", "2"],
+        ["w tym osoby długotrwale bezrobotne", "1", "1", "0"],
+        ["Osoba bierna zawodowo", "1", "1", "0"],
+        ["Osoba pracująca", "1", "0", "1"],
+    ]
+
+
+def test_an_indicator_not_split_by_status_has_no_labour_market_groups() -> None:
+    """The groups come with the status split: an indicator defined without it shows neither."""
+    anna = Person("TA-UNIT", "person_with_disability", "K", labour_market_status="long_term_unemployed")
+    on = next(d for d in template("trener-aktywnosci") if d.code == "TA-ON-SUPPORTED")
+    plain = on.model_copy(update={"breakdowns": [b for b in on.breakdowns if b.value != "labour_market_status"]})
+    counted = indicator(report_of([anna.enrolled(), anna.started()], [plain]), "TA-ON-SUPPORTED")
+    assert counted.value == 1
+    assert "labour_market_group" not in counted.breakdowns
+    assert "labour_market_group" not in counted.breakdowns_by_sex
 
 
 def test_trained_counts_at_completion_split_by_mops_employment() -> None:

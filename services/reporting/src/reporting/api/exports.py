@@ -50,8 +50,8 @@ async def indicators_csv(
 
 @router.get(
     "/projects/{project_id}/exports/breakdowns.csv",
-    summary="Every indicator split by each breakdown (sex, age, disability, labour-market status, education,"
-    " place of residence, organisation, month), each value also by sex (CSV, `;`, UTF-8 with BOM)",
+    summary="Every indicator split by each breakdown (sex, age, disability, labour-market status and its"
+    " groups, education, place of residence, organisation, month), each value also by sex (CSV, `;`, UTF-8 with BOM)",
     responses={200: {"content": {"text/csv": {}}}, **REFUSED},
     response_class=Response,
 )

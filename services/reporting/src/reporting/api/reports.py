@@ -14,6 +14,10 @@ router = APIRouter(tags=["reports"])
 @router.get(
     "/projects/{project_id}/report",
     summary="Every indicator: value, target, plan, forecast, split by sex, organisation, month and more",
+    description="Each breakdown is also crossed with sex (`breakdowns_by_sex`). An indicator split by"
+    " `labour_market_status` also gets `labour_market_group`: the funder's groups `unemployed` (registered,"
+    " unregistered and long-term), `of_whom_long_term_unemployed`, `inactive`, `employed`. Items are"
+    " forecast by their plan; months after today have `elapsed: false`.",
     responses={403: {"description": "another organisation's data"}, 404: {"description": "unknown project"}},
 )
 async def report(

@@ -27,6 +27,28 @@ NOT_APPLICABLE = "not_applicable"  # nie dotyczy / brak danych
 AGE_BANDS = ("<25", "25-54", "55+")
 
 
+#: The funder's coarse labour-market groups (EFS+ common indicators: "osoby bezrobotne, w tym długotrwale
+#: bezrobotne", "osoby bierne zawodowo", "osoby pracujące"), derived from the fine status of enrolment.
+#: A long-term unemployed person is in two groups: the unemployed in total and, of whom, the long-term
+#: unemployed (the funder's "w tym"), so the groups' counts add up to more than the indicator's value.
+LABOUR_MARKET_GROUP = "labour_market_group"
+UNEMPLOYED = "unemployed"
+OF_WHOM_LONG_TERM_UNEMPLOYED = "of_whom_long_term_unemployed"
+LABOUR_MARKET_GROUP_ORDER = (UNEMPLOYED, OF_WHOM_LONG_TERM_UNEMPLOYED, "inactive", "employed")
+_GROUPS_OF_STATUS: dict[str, tuple[str, ...]] = {
+    "registered_unemployed": (UNEMPLOYED,),
+    "unregistered_unemployed": (UNEMPLOYED,),
+    "long_term_unemployed": (UNEMPLOYED, OF_WHOM_LONG_TERM_UNEMPLOYED),
+    "inactive": ("inactive",),
+    "employed": ("employed",),
+}
+
+
+def labour_market_groups(status: str) -> tuple[str, ...]:
+    """The coarse groups a fine labour-market status counts in (an unknown one, e.g. not recorded, as itself)."""
+    return _GROUPS_OF_STATUS.get(status, (status,))
+
+
 def age_band(age: int) -> str:
     if age < 25:
         return "<25"

@@ -13,10 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reporting.domain.counting import Counted, count
+from reporting.domain.counting import (
+    LABOUR_MARKET_GROUP,
+    LABOUR_MARKET_GROUP_ORDER,
+    Counted,
+    count,
+    labour_market_groups,
+)
 from reporting.domain.facts import Entry
 from reporting.domain.forecast import forecast, forecast_by_plan
-from reporting.domain.indicators import IndicatorDefinition, Unit
+from reporting.domain.indicators import Breakdown, IndicatorDefinition, Unit
 
 SEXES = ("K", "M")
 
@@ -72,6 +78,8 @@ class IndicatorReport(BaseModel):
     forecast: ForecastOut
     by_sex: dict[str, int]
     by_organisation: dict[str, dict[str, int]]
+    #: breakdown → value → count; with ``labour_market_status`` also ``labour_market_group`` (unemployed,
+    #: of whom long-term unemployed, inactive, employed), derived from it
     breakdowns: dict[str, dict[str, int]]
     #: each breakdown crossed with sex: breakdown → value → {"K": n, "M": n} (persons only)
     breakdowns_by_sex: dict[str, dict[str, dict[str, int]]] = {}
@@ -117,6 +125,28 @@ def _by_sex(counted: Iterable[Counted], key: str) -> dict[str, dict[str, int]]:
     return dict(sorted(cells.items()))
 
 
+def _group_order(group: str) -> tuple[int, str]:
+    """The funder's order (unemployed, of whom long-term, inactive, employed), then anything else by name."""
+    if group in LABOUR_MARKET_GROUP_ORDER:
+        return (LABOUR_MARKET_GROUP_ORDER.index(group), group)
+    return (len(LABOUR_MARKET_GROUP_ORDER), group)
+
+
+def _labour_market_groups(counted: Iterable[Counted]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The coarse labour-market groups: totals and crossed with sex. A person counts in every group of
+    their status, so a long-term unemployed person is both unemployed and, of whom, long-term unemployed."""
+    totals: Counter[str] = Counter()
+    crossed: dict[str, dict[str, int]] = {}
+    for c in counted:
+        for group in labour_market_groups(c.labour_market_status):
+            totals[group] += c.quantity
+            row = crossed.setdefault(group, dict.fromkeys(SEXES, 0))
+            if c.sex in row:
+                row[c.sex] += c.quantity
+    order = sorted(totals, key=_group_order)
+    return {g: totals[g] for g in order}, {g: crossed[g] for g in order}
+
+
 def indicator_report(
     definition: IndicatorDefinition, counted: list[Counted], project: ProjectInfo, as_of: date
 ) -> IndicatorReport:
@@ -159,6 +189,15 @@ def indicator_report(
         if definition.unit is Unit.ITEMS
         else forecast(value, definition.target, project.starts_on, project.ends_on, as_of)
     )
+    breakdowns = {b.value: _sum(counted, b.value) for b in definition.breakdowns}
+    crossed = (
+        {b.value: _by_sex(counted, b.value) for b in definition.breakdowns if b.value != "sex"}
+        if definition.counts_persons
+        else {}
+    )
+    if definition.counts_persons and Breakdown.LABOUR_MARKET_STATUS in definition.breakdowns:
+        # derived from the fine status, so every indicator split by status gets the funder's groups too
+        breakdowns[LABOUR_MARKET_GROUP], crossed[LABOUR_MARKET_GROUP] = _labour_market_groups(counted)
     return IndicatorReport(
         code=definition.code,
         name=definition.name,
@@ -172,12 +211,8 @@ def indicator_report(
         forecast=ForecastOut(**predicted.__dict__),
         by_sex={s: _sum(counted, "sex").get(s, 0) for s in SEXES} if definition.counts_persons else {},
         by_organisation=dict(sorted(by_organisation.items())),
-        breakdowns={b.value: _sum(counted, b.value) for b in definition.breakdowns},
-        breakdowns_by_sex=(
-            {b.value: _by_sex(counted, b.value) for b in definition.breakdowns if b.value != "sex"}
-            if definition.counts_persons
-            else {}
-        ),
+        breakdowns=breakdowns,
+        breakdowns_by_sex=crossed,
         months=rows,
         cells=[Cell(month=m, organisation=o, sex=s, count=n) for (m, o, s), n in sorted(cells.items())],
     )

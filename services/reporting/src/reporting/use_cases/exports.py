@@ -31,6 +31,7 @@ BREAKDOWN_SHEETS = {
     "disability_degree": "Niepełnosprawność",
     "category": "Kategoria",
     "labour_market_status": "Status na rynku pracy",
+    "labour_market_group": "Status na rynku pracy (grupy)",
     "education": "Wykształcenie (ISCED)",
     "degurba": "Miejsce zamieszkania (DEGURBA)",
     "organisation": "Organizacja",
@@ -62,6 +63,9 @@ VALUE_LABELS = {
     "isced_3_4": "ponadgimnazjalne lub policealne (ISCED 3–4)",
     "isced_5_8": "wyższe (ISCED 5–8)",
     **{str(status): POLISH_LABELS[status] for status in LabourMarketStatus},
+    # the coarse groups (labour_market_group): "inactive" and "employed" keep the labels above
+    "unemployed": "Osoby bezrobotne (łącznie z długotrwale bezrobotnymi)",
+    "of_whom_long_term_unemployed": "w tym osoby długotrwale bezrobotne",
 }
 STATUS_LABELS = {"enrolled": "uczestniczy", "withdrawn": "wycofany"}
 
