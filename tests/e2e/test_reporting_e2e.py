@@ -6,7 +6,9 @@ import asyncio
 import csv
 import io
 import uuid
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 
@@ -238,6 +240,58 @@ def test_the_unemployed_are_reported_in_total_and_of_whom_long_term_by_sex(
         ["w tym osoby długotrwale bezrobotne", "1", "1", "0"],
         ["Osoba bierna zawodowo", "1", "0", "1"],
     ]
+
+
+def test_an_item_with_target_one_is_forecast_by_the_plan_and_the_months_after_today_are_not_elapsed(
+    system: RunningSystem,
+) -> None:
+    """TA-MODEL (target 1, no monthly plan) delivered today, early in a project running for two more years:
+    the forecast is the plan's 1 (a pace over the elapsed share would say dozens); later months are not elapsed."""
+    today = datetime.now(ZoneInfo("Europe/Warsaw")).date()
+    starts_on = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # the first of last month
+    ends_on = date(today.year + 2, 12, 31)
+    project = {
+        **demo_data.ta_project(f"TEST-{uuid.uuid4().hex[:10]}"),
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat(),
+    }
+    project_id = str(project["project_id"])
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as enrolment:
+        registered = enrolment.post("/projects", json=project)
+        assert registered.status_code == 201, registered.text
+    with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
+        assert eventually(
+            lambda: (
+                reporting.post(
+                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
+                ).status_code
+                == 200
+            )
+        )
+        entry = {"entry_id": str(uuid.uuid4()), "quantity": 1, "on": today.isoformat(), "note": "model"}
+        recorded = reporting.post(f"/projects/{project_id}/indicators/TA-MODEL/entries", json=entry)
+        assert recorded.status_code == 201, recorded.text
+
+        def model() -> Any:
+            response = reporting.get(f"/projects/{project_id}/report")
+            if response.status_code != 200:
+                return None
+            found = next(i for i in response.json()["indicators"] if i["code"] == "TA-MODEL")
+            return found if found["value"] == 1 else None
+
+        item = eventually(model, timeout=40)
+        assert item, reporting.get(f"/projects/{project_id}/report").text
+    assert item["target"] == 1
+    assert item["forecast"]["expected_at_end"] == 1, item["forecast"]
+    assert item["forecast"]["will_meet_target"] is True
+    current = today.strftime("%Y-%m")
+    months = {m["month"]: m for m in item["months"]}
+    assert months[current]["elapsed"] is True
+    assert months[current]["cumulative"] == 1
+    later = [m for m in item["months"] if m["month"] > current]
+    assert later, "the project runs on after this month"
+    assert all(m["elapsed"] is False for m in later), "the chart's achieved line stops at today"
+    assert all(m["elapsed"] is True for m in item["months"] if m["month"] <= current)
 
 
 def test_the_age_band_is_exact_on_the_first_support_day(system: RunningSystem, project_id: str) -> None:
