@@ -18,8 +18,12 @@ from pymongo import MongoClient
 from aktywni_shared.auth import Role
 from aktywni_shared.contracts.topics import ENROLMENT_PARTICIPANTS, ENROLMENT_PROJECTS
 from aktywni_stack import demo_data
+from aktywni_stack.demo_scheduling import at
 from tests.e2e.conftest import RunningSystem, eventually, participant_count
+from tests.e2e.test_scheduling_booking import _training
 from tests.support.kafka import read_topic
+from tests.support.scheduling import coordinator as scheduling_coordinator
+from tests.support.scheduling import project_known
 
 ANNA_PESEL = "71030512348"  # demo_data.person_with_disability(): born 1971-03-05, female
 ANNA_SECRETS = (ANNA_PESEL, "Anna", "Przykładowa", "ul. Przykładowa", "1971-03-05")
@@ -497,7 +501,6 @@ def test_the_leader_changes_eligibility_consents_and_target_groups_and_the_next_
     with leader(system) as client:
         before = client.post(f"/projects/{project_id}/participants", json=not_a_client)
         stray = client.patch(f"/projects/{project_id}", json={"target_groups": ["person_with_disability"]})
-        period = client.patch(f"/projects/{project_id}", json={"ends_on": "2030-12-31"})
         changed = client.patch(f"/projects/{project_id}", json=looser)
         after = client.post(f"/projects/{project_id}/participants", json=not_a_client)
         card = client.get(f"/participants/{after.json().get('participant_id')}")
@@ -512,7 +515,6 @@ def test_the_leader_changes_eligibility_consents_and_target_groups_and_the_next_
     assert before.status_code == 422, before.text
     assert stray.status_code == 422, stray.text
     assert stray.json()["detail"][0]["loc"] == ["body", "eligibility"]
-    assert period.status_code == 422, "the period is not changed by PATCH (no event carries a change)"
     assert changed.status_code == 200, changed.text
     assert changed.json()["eligibility"]["person_with_disability"]["requires_social_assistance_client"] is False
     assert changed.json()["ends_on"] == "2015-01-31"
@@ -522,3 +524,68 @@ def test_the_leader_changes_eligibility_consents_and_target_groups_and_the_next_
     assert refused.status_code == 422
     assert ["body", "consent", "scope"] in [d["loc"] for d in refused.json()["detail"]]
     assert partner.status_code == 403
+
+
+async def test_the_leader_amends_the_period_and_reporting_and_scheduling_follow_it(
+    system: RunningSystem, project_id: str
+) -> None:
+    """ProjectAmended over Kafka: the report shows the new period, scheduling plans within it."""
+    assert project_known(system, project_id)
+    in_the_new_months = {**at(date(2015, 3, 3), "10:00", 2), "off_site": True}  # a Tuesday after 2015-01-31
+    with scheduling_coordinator(system) as planner:
+        activity = _training(planner, project_id)
+        before = planner.post(f"/activities/{activity}/sessions", json=in_the_new_months)
+    with leader(system) as client:
+        enrol(client, project_id, demo_data.person_with_disability())  # enrolled on 2012-06-04
+        backwards = client.patch(f"/projects/{project_id}", json={"starts_on": "2015-07-01"})
+        leaves_out = client.patch(f"/projects/{project_id}", json={"starts_on": "2012-07-01"})
+        amended = client.patch(
+            f"/projects/{project_id}", json={"title": "Trener Aktywności (aneks)", "ends_on": "2015-06-30"}
+        )
+        shown = client.get(f"/projects/{project_id}").json()
+    with partner_staff(system) as client:
+        partner = client.patch(f"/projects/{project_id}", json={"ends_on": "2016-12-31"})
+
+    assert before.status_code == 409, before.text
+    assert "conflict.outside_project_period" in {d["type"] for d in before.json()["detail"]}
+    assert backwards.status_code == 422, backwards.text
+    assert backwards.json()["detail"][0]["loc"] == ["body", "ends_on"]
+    assert leaves_out.status_code == 422, leaves_out.text
+    assert leaves_out.json()["detail"][0]["loc"] == ["body", "starts_on"]
+    assert "enrolled on 2012-06-04" in leaves_out.json()["detail"][0]["msg"]
+    assert amended.status_code == 200, amended.text
+    assert (shown["title"], shown["starts_on"], shown["ends_on"]) == (
+        "Trener Aktywności (aneks)",
+        "2012-02-01",
+        "2015-06-30",
+    )
+    assert partner.status_code == 403
+    sent = await events(system, ENROLMENT_PROJECTS.name, lambda e: e["project_id"] == project_id, at_least=4)
+    assert [e["payload"] for _, e in sent if e["type"] == "ProjectAmended"] == [
+        {"title": "Trener Aktywności (aneks)", "starts_on": "2012-02-01", "ends_on": "2015-06-30"}
+    ], "one event, only for the change that was taken"
+
+    def report_period() -> tuple[str, str, str] | None:
+        with system.client("reporting", demo_data.MOPS, Role.AUDITOR) as auditor:
+            response = auditor.get(f"/projects/{project_id}/report")
+        if response.status_code != 200:
+            return None
+        body = response.json()
+        period = (body["title"], body["starts_on"], body["ends_on"])
+        return period if period[2] == "2015-06-30" else None
+
+    assert eventually(report_period, timeout=60) == ("Trener Aktywności (aneks)", "2012-02-01", "2015-06-30")
+
+    def scheduled() -> httpx.Response | None:
+        with scheduling_coordinator(system) as planner:
+            response = planner.post(f"/activities/{activity}/sessions", json=in_the_new_months)
+        return response if response.status_code == 201 else None
+
+    accepted = eventually(scheduled, timeout=60)
+    assert accepted is not None, "scheduling plans within the amended period"
+    with scheduling_coordinator(system) as planner:
+        after_the_end = planner.post(
+            f"/activities/{activity}/sessions", json={**at(date(2015, 7, 7), "10:00", 2), "off_site": True}
+        )
+    assert after_the_end.status_code == 409, after_the_end.text
+    assert "conflict.outside_project_period" in {d["type"] for d in after_the_end.json()["detail"]}

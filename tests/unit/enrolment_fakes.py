@@ -95,12 +95,13 @@ class FakeProjects:
         self.projects[project.project_id].path_completion = copy.deepcopy(project.path_completion)
         return True
 
-    async def save_settings(self, project: Project, fields: Sequence[str]) -> bool:
+    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
         if project.project_id not in self.projects:
             return False
         stored = self.projects[project.project_id]
         for name in fields:
             setattr(stored, name, copy.deepcopy(getattr(project, name)))
+        self.outbox.save(events)
         return True
 
 
@@ -196,6 +197,15 @@ class FakeParticipants:
 
         found = [self._stored(r) for _, r in sorted(self.records.items()) if matches(r)]
         return len(found), found[skip : skip + limit]
+
+    async def enrolment_span(self, project_id: str) -> tuple[date, date] | None:
+        days = [
+            r.participant.enrolled_on
+            for r in self.records.values()
+            if r.participant.project_id == project_id
+            and r.participant.status not in (Status.CANDIDATE, Status.QUALIFIED)
+        ]
+        return (min(days), max(days)) if days else None
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         return [self._stored(r) for _, r in sorted(self.records.items()) if r.participant.project_id == project_id]

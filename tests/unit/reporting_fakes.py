@@ -22,6 +22,7 @@ from reporting.domain.report import ProjectInfo
 from reporting.domain.signals import State
 from reporting.events.projection import Projector
 from reporting.use_cases.live import Announcer
+from reporting.use_cases.ports import AMENDED_AT
 from reporting.use_cases.reports import Reports
 
 
@@ -40,10 +41,20 @@ class FakeGeneration:
         self, project_id: str, title: str, leader: str, starts_on: date, ends_on: date, leader_name: str | None = None
     ) -> None:
         doc = self.projects.setdefault(project_id, {"organisations": {}, "organisation_names": {}})
-        doc.update(title=title, leader_organisation_id=leader, starts_on=starts_on, ends_on=ends_on)
+        doc.update(leader_organisation_id=leader)
+        if AMENDED_AT not in doc:
+            doc.update(title=title, starts_on=starts_on, ends_on=ends_on)
         doc["organisations"][leader] = "leader"
         if leader_name is not None:
             doc["organisation_names"][leader] = leader_name
+
+    async def amend_project(self, project_id: str, title: str, starts_on: date, ends_on: date, at: str) -> bool:
+        doc = self.projects.setdefault(project_id, {"organisations": {}, "organisation_names": {}})
+        if doc.get(AMENDED_AT, "") >= at:
+            return False
+        doc.update(title=title, starts_on=starts_on, ends_on=ends_on)
+        doc[AMENDED_AT] = at
+        return True
 
     async def join_project(self, project_id: str, organisation_id: str, role: str, name: str | None = None) -> None:
         doc = self.projects.setdefault(project_id, {"organisations": {}, "organisation_names": {}})

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from aktywni_shared.clock import Clock, FixedClock
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectAmendedV1, ProjectRegisteredV1
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole, Sex, SupportForm
 from aktywni_shared.identity import Principal, Role
 from aktywni_shared.mongo import Document
@@ -35,6 +35,7 @@ from scheduling.domain.staff import StaffMember, StaffRole
 from scheduling.domain.subscriptions import Subscription
 from scheduling.domain.times import Interval
 from scheduling.domain.venues import Venue
+from scheduling.store.projects import AMENDED_AT, amended_at
 from scheduling.use_cases.context import Stores
 from scheduling.use_cases.documents import booking_fields, session_fields, to_stored
 from scheduling.use_cases.ports import AlreadyExists, Change, IsLive, Write
@@ -112,6 +113,15 @@ class FakeProjects:
         doc = self.projects.setdefault(envelope.project_id, {"project_id": envelope.project_id, "partners": {}})
         doc |= {"leader_organisation_id": event.leader_organisation_id, "starts_on": event.starts_on}
         doc["ends_on"] = event.ends_on
+        return True
+
+    async def amended(self, envelope: Envelope, event: ProjectAmendedV1) -> bool:
+        at = amended_at(envelope)
+        doc = self.projects.setdefault(envelope.project_id, {"project_id": envelope.project_id, "partners": {}})
+        if str(envelope.event_id) in self.applied or doc.get(AMENDED_AT, "") >= at:
+            return False
+        self.applied.add(str(envelope.event_id))
+        doc |= {"title": event.title, "starts_on": event.starts_on, "ends_on": event.ends_on, AMENDED_AT: at}
         return True
 
     async def partner_joined(self, envelope: Envelope, event: PartnerJoinedV1) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from aktywni_shared.contracts.events import ProjectAmendedV1
 from aktywni_shared.contracts.vocabulary import DeclarationKind, OrganisationKind, ParticipantCategory
 from aktywni_stack import demo_data
 from enrolment.domain.declarations import RecordDeclaration
 from enrolment.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from enrolment.domain.organisations import Organisation
-from enrolment.domain.projects import PartnerIn, RegisterProject, UpdateProject
+from enrolment.domain.projects import PartnerIn, RegisterProject, SettingError, UpdateProject, check_period
 from enrolment.use_cases import declarations, exports, organisations, participants, projects
 from tests.unit.enrolment_fakes import (
     ADMIN,
@@ -201,3 +204,87 @@ async def test_the_export_is_the_leaders_coordinators_alone_and_audited_with_eve
     entry = world.audit.entries[-1]
     assert entry.action == "export"
     assert set(entry.participant_ids) == {str(first.participant_id), str(second.participant_id)}
+
+
+async def test_the_leader_amends_the_title_and_period_with_one_project_amended_event() -> None:
+    world = await ta_world()
+    change = UpdateProject.model_validate({"title": "Trener Aktywności II", "ends_on": "2015-06-30"})
+
+    changed = await projects.update_project(world.enrolment, LEADER, "TA-2012", change)
+    stored = await projects.project(world.enrolment, PARTNER, "TA-2012")
+
+    assert (stored.title, stored.starts_on, stored.ends_on) == (
+        "Trener Aktywności II",
+        date(2012, 2, 1),
+        date(2015, 6, 30),
+    )
+    assert changed.model_dump() == stored.model_dump()
+    assert world.outbox.types == ["ProjectAmended"]
+    (amended,) = world.outbox.envelopes
+    assert amended.project_id == "TA-2012"
+    assert amended.organisation_id == LEADER.organisation_id
+    assert amended.payload == {"title": "Trener Aktywności II", "starts_on": "2012-02-01", "ends_on": "2015-06-30"}
+    # the same values again, or only enrolment's own settings: nothing for the other services
+    await projects.update_project(world.enrolment, LEADER, "TA-2012", change)
+    await projects.update_project(
+        world.enrolment,
+        LEADER,
+        "TA-2012",
+        UpdateProject.model_validate({"required_consents": ["processing_for_project", "image"]}),
+    )
+    assert world.outbox.types == ["ProjectAmended"]
+
+
+async def test_a_period_ending_before_its_start_names_ends_on_and_changes_nothing() -> None:
+    world = await ta_world()
+    before = (await projects.project(world.enrolment, LEADER, "TA-2012")).model_dump()
+
+    with pytest.raises(DomainError) as refused:
+        await projects.update_project(
+            world.enrolment, LEADER, "TA-2012", UpdateProject.model_validate({"ends_on": "2012-01-31"})
+        )
+    with pytest.raises(Forbidden):
+        await projects.update_project(
+            world.enrolment, PARTNER, "TA-2012", UpdateProject.model_validate({"title": "Inny tytuł"})
+        )
+
+    assert refused.value.field == "ends_on"
+    assert "before starts_on 2012-02-01" in str(refused.value)
+    assert (await projects.project(world.enrolment, LEADER, "TA-2012")).model_dump() == before
+    assert world.outbox.types == []
+
+
+async def test_a_period_leaving_out_an_enrolment_names_the_date_at_fault() -> None:
+    world = await ta_world()
+    await participants.enrol(world.enrolment, LEADER, "TA-2012", anna(enrolled_on="2012-06-04"))
+    await participants.enrol(world.enrolment, PARTNER, "TA-2012", jan(enrolled_on="2012-09-10"))
+    world.outbox.envelopes.clear()
+
+    for body, field, day in (
+        ({"starts_on": "2012-07-01"}, "starts_on", "2012-06-04"),
+        ({"starts_on": "2012-01-01", "ends_on": "2012-08-31"}, "ends_on", "2012-09-10"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            await projects.update_project(world.enrolment, LEADER, "TA-2012", UpdateProject.model_validate(body))
+        assert refused.value.field == field
+        assert f"would leave out a participant enrolled on {day}" in str(refused.value)
+    assert world.outbox.types == []
+
+    # a period still covering 2012-06-04 .. 2012-09-10 is taken
+    exact = UpdateProject.model_validate({"starts_on": "2012-06-04", "ends_on": "2012-09-10"})
+    changed = await projects.update_project(world.enrolment, LEADER, "TA-2012", exact)
+    assert (changed.starts_on, changed.ends_on) == (date(2012, 6, 4), date(2012, 9, 10))
+    assert world.outbox.types == ["ProjectAmended"]
+
+
+def test_the_period_rule_holds_without_participants_and_at_the_edges() -> None:
+    check_period(date(2026, 1, 1), date(2026, 1, 1), None)
+    check_period(date(2026, 1, 1), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31)))
+    with pytest.raises(SettingError) as refused:
+        check_period(date(2026, 1, 2), date(2026, 1, 1), None)
+    assert refused.value.field == "ends_on"
+    with pytest.raises(SettingError) as refused:
+        check_period(date(2026, 1, 2), date(2026, 12, 31), (date(2026, 1, 1), date(2026, 3, 1)))
+    assert refused.value.field == "starts_on"
+    with pytest.raises(ValueError, match="ends_on is before starts_on"):
+        ProjectAmendedV1(title="T", starts_on=date(2026, 1, 2), ends_on=date(2026, 1, 1))

@@ -19,6 +19,7 @@ from aktywni_shared.contracts.events import (
     ParticipantErasedV1,
     ParticipantWithdrawnV1,
     PartnerJoinedV1,
+    ProjectAmendedV1,
     ProjectRegisteredV1,
 )
 from aktywni_shared.contracts.registry import encode
@@ -32,6 +33,7 @@ from aktywni_shared.contracts.vocabulary import (
 )
 from aktywni_shared.messaging.consumer import EventConsumer
 from scheduling.domain.bookings import BookingState
+from scheduling.domain.errors import Conflicts
 from scheduling.domain.participants import ParticipantStatus
 from scheduling.events.handlers import handlers
 from scheduling.use_cases.booking import Bookings
@@ -82,7 +84,9 @@ class Consumer:
 
     async def deliver(self, envelope: Envelope) -> None:
         topic = (
-            ENROLMENT_PROJECTS if envelope.type in ("ProjectRegistered", "PartnerJoined") else ENROLMENT_PARTICIPANTS
+            ENROLMENT_PROJECTS
+            if envelope.type in ("ProjectRegistered", "ProjectAmended", "PartnerJoined")
+            else ENROLMENT_PARTICIPANTS
         )
         await self.broker.publish(encode(envelope), topic.name, key=envelope.project_id.encode())
 
@@ -113,6 +117,44 @@ async def test_a_project_is_known_from_its_registration_and_its_partners(consume
     assert project is not None
     assert (project.leader_organisation_id, project.partners) == (LEADER, {PARTNER: PartnerRole.PARTNER})
     assert consumer.consumer.applied == 3
+
+
+async def test_an_amendment_moves_the_period_sessions_are_planned_in_and_the_latest_one_wins(
+    consumer: Consumer,
+) -> None:
+    registered = ProjectRegisteredV1(
+        title="Aktywni 2012", leader_organisation_id=LEADER, starts_on=date(2012, 9, 1), ends_on=date(2013, 6, 30)
+    )
+    longer = _envelope(
+        ProjectAmendedV1(title="Aktywni 2012-2013", starts_on=date(2012, 9, 1), ends_on=date(2013, 12, 31)),
+        after=timedelta(hours=2),
+    )
+    older = _envelope(
+        ProjectAmendedV1(title="Aktywni (stary)", starts_on=date(2012, 9, 1), ends_on=date(2013, 8, 31)),
+        after=timedelta(hours=1),
+    )
+    planning = Planning(consumer.fakes.stores)
+    await consumer.deliver(_envelope(registered))
+    activity = await planning.plan_activity(COORDINATOR, PROJECT, training())
+    july = session_at(date(2013, 7, 2), "09:00", 2)
+    with pytest.raises(Conflicts) as refused:
+        await planning.schedule(COORDINATOR, str(activity.activity_id), july)
+    assert "outside_project_period" in {c.code for c in refused.value.conflicts}
+
+    await consumer.deliver(longer)
+    await consumer.deliver(longer)  # redelivered: changes nothing
+    await consumer.deliver(older)  # an older amendment arriving late does not win
+
+    project = await consumer.fakes.projects.get(PROJECT)
+    assert project is not None
+    assert (project.starts_on, project.ends_on) == (date(2012, 9, 1), date(2013, 12, 31))
+    assert consumer.fakes.projects.projects[PROJECT]["title"] == "Aktywni 2012-2013"
+    scheduled = await planning.schedule(COORDINATOR, str(activity.activity_id), july)
+    assert scheduled.session.activity_id == activity.activity_id
+    with pytest.raises(Conflicts) as outside:
+        await planning.schedule(COORDINATOR, str(activity.activity_id), session_at(date(2014, 1, 7), "09:00", 2))
+    assert "outside_project_period" in {c.code for c in outside.value.conflicts}
+    assert consumer.consumer.applied == 4
 
 
 async def test_an_enrolment_makes_a_participant_bookable_and_a_redelivery_changes_nothing(consumer: Consumer) -> None:

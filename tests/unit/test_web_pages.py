@@ -176,7 +176,9 @@ async def test_the_leader_edits_the_projects_settings_and_a_refusal_is_shown_nex
         form = await client.get("/projects/TA-2026/edit")
         assert form.status_code == 200
         assert 'name="target_groups" value="person_with_disability" checked' in form.text
-        assert "Okresu nie zmienia się tutaj" in form.text
+        for label in ("Tytuł projektu", "Data rozpoczęcia", "Data zakończenia"):
+            assert f'>{label} <span class="req">' in form.text
+        assert 'id="pole-starts_on" name="starts_on" type="date" value="2026-01-01"' in form.text
         csrf = _csrf(form.text)
         saved = await client.post(
             "/projects/TA-2026/edit",
@@ -200,6 +202,35 @@ async def test_the_leader_edits_the_projects_settings_and_a_refusal_is_shown_nex
         refused = await client.post("/projects/TA-2026/edit", data={"csrf_token": csrf})
         assert refused.status_code == 422
         assert 'id="blad-target_groups"' in refused.text
+        enrolment.refuse_change = (
+            422,
+            {
+                "detail": [
+                    {
+                        "loc": ["body", "ends_on"],
+                        "msg": "ends_on 2025-12-31 is before starts_on 2026-01-01",
+                        "type": "domain",
+                    }
+                ]
+            },
+        )
+        period = await client.post(
+            "/projects/TA-2026/edit",
+            data={"csrf_token": csrf, "title": "Aktywni", "starts_on": "2026-01-01", "ends_on": "2025-12-31"},
+        )
+        assert period.status_code == 422
+        assert (
+            '<p class="error" id="blad-ends_on">Data zakończenia nie może być wcześniejsza niż data rozpoczęcia.</p>'
+            in period.text
+        )
+        assert 'aria-describedby="blad-ends_on" aria-invalid="true"' in period.text
+        assert 'name="ends_on" type="date" value="2025-12-31"' in period.text, "the typed value stays"
+    *_, sent_period = [c[2] for c in enrolment.calls if c[0] == "change_project"]
+    assert {k: sent_period[k] for k in ("title", "starts_on", "ends_on")} == {
+        "title": "Aktywni",
+        "starts_on": "2026-01-01",
+        "ends_on": "2025-12-31",
+    }
     (body,) = [c[2] for c in enrolment.calls if c[0] == "change_project"][:1]
     assert body == {
         "target_groups": ["person_with_disability"],

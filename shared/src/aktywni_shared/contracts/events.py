@@ -61,6 +61,29 @@ class ProjectRegisteredV2(ProjectRegisteredV1):
         return self
 
 
+class ProjectAmendedV1(EventPayload):
+    """A registered project's title or period was changed: the full new values, not only what changed.
+
+    Consumers keep a copy of the title and period from ``ProjectRegistered``; this event replaces it.
+    Full values make the event self-sufficient (a consumer needs no earlier amendment to apply it), and
+    consumers apply an amendment only if it is newer (by the envelope's ``occurred_at``) than the copy
+    they hold, so a late or repeated one changes nothing.
+    """
+
+    event_type = "ProjectAmended"
+    event_version = 1
+
+    title: str = Field(min_length=1, max_length=300)
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _period(self) -> ProjectAmendedV1:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
 class ParticipantEnrolledV1(EventPayload):
     """A person was enrolled in a project by an organisation (pseudonymous attributes only)."""
 
@@ -517,6 +540,7 @@ class TargetAtRiskV1(EventPayload):
 ALL_PAYLOADS: tuple[type[EventPayload], ...] = (
     ProjectRegisteredV1,
     ProjectRegisteredV2,
+    ProjectAmendedV1,
     PartnerJoinedV1,
     PartnerJoinedV2,
     ParticipantEnrolledV1,

@@ -36,6 +36,7 @@ def dead_letter(consumer: str) -> Topic:
 #: (``ActivityPlanned`` is keyed by its activity id on the sessions topic).
 EVENT_TOPICS: dict[str, Topic] = {
     "ProjectRegistered": ENROLMENT_PROJECTS,
+    "ProjectAmended": ENROLMENT_PROJECTS,
     "PartnerJoined": ENROLMENT_PROJECTS,
     "DeclarationRecorded": ENROLMENT_PROJECTS,
     "CandidateRegistered": ENROLMENT_PARTICIPANTS,

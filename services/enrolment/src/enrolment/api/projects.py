@@ -40,10 +40,18 @@ async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller) ->
 
 @router.patch(
     "/projects/{project_id}",
-    summary="Change a project's settings (the leader's coordinator)",
+    summary="Change a project's title, period or settings (the leader's coordinator)",
     description=(
         "Fields left out stay as they are; the given ones are checked together (every eligibility and "
         "path-completion rule must be of a target group: 422 naming the field) and saved at once.\n\n"
+        "`title`, `starts_on` and `ends_on` change the project's title and period. The period (the given "
+        "dates with the kept ones) must not end before it starts (422 naming `ends_on`) and must still "
+        "cover every participant's entry into the project: a `starts_on` after the earliest `enrolled_on`, "
+        "or an `ends_on` before the latest, is refused (422 naming that field). Candidates and the "
+        "qualified, not yet enrolled, do not hold the period. A change of the title or period is sent "
+        "to scheduling and reporting as `ProjectAmended` (the full new title and period), saved in the "
+        "same write as the project: scheduling then plans sessions within the new period, and reports "
+        "show it (their monthly series and forecast follow it) once the event is consumed.\n\n"
         "`target_groups` replaces the participant categories the project serves, `eligibility` the rules "
         "per category, `required_consents` the consent scopes an enrolment must cover (always with "
         "`processing_for_project`). They apply from the next enrolment or qualification: nobody already "
@@ -53,8 +61,8 @@ async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller) ->
         "A category without a rule completes only when a coordinator closes the path. A changed rule "
         "un-completes nobody; participants meeting a looser rule complete at their next completed activity "
         "(or when a coordinator closes their path).\n\n"
-        "No event is sent: no other service reads these settings. The period, title and leader are not "
-        "changed here (reporting and scheduling know them from `ProjectRegistered` only)."
+        "These settings are enrolment's own: changing only them sends no event. The leader is not "
+        "changed here."
     ),
 )
 async def update_project(project_id: ProjectId, command: UpdateProject, enrolment: UseCases, caller: Caller) -> Project:

@@ -7,7 +7,13 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from aktywni_shared.contracts.envelope import ORG_ID_PATTERN, PROJECT_ID_PATTERN
-from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, ProjectRegisteredV1, ProjectRegisteredV2
+from aktywni_shared.contracts.events import (
+    PartnerJoinedV1,
+    PartnerJoinedV2,
+    ProjectAmendedV1,
+    ProjectRegisteredV1,
+    ProjectRegisteredV2,
+)
 from aktywni_shared.contracts.vocabulary import ParticipantCategory, PartnerRole, SupportForm
 from enrolment.domain import completion
 from enrolment.domain.completion import PathCompletion
@@ -84,13 +90,18 @@ class RegisterProject(BaseModel):
 class UpdateProject(BaseModel):
     """Command: change a project's settings (the leader's coordinator); fields left out stay as they are.
 
-    The period, title and leader are not changed here: they travel in ``ProjectRegistered`` to
-    reporting and scheduling, which have no event of a change. The settings below are enrolment's
-    own (no other service reads them), so changing them needs no event.
+    The title and period are also known to reporting and scheduling (from ``ProjectRegistered``), so
+    changing them sends ``ProjectAmended`` with the full new values. The other settings are enrolment's
+    own (no other service reads them), so changing them needs no event. The leader is not changed here.
+    Whether the period fits (end not before start, every enrolment inside) is checked by
+    :meth:`Project.change`, which knows the values left out.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    title: str | None = Field(None, min_length=1, max_length=300)
+    starts_on: date | None = None
+    ends_on: date | None = None
     path_completion: PathCompletion | None = None
     target_groups: list[ParticipantCategory] | None = Field(None, min_length=1)
     eligibility: dict[ParticipantCategory, CategoryRule] | None = None
@@ -109,6 +120,26 @@ class UpdateProject(BaseModel):
 
 #: The fields :class:`UpdateProject` changes, as the store saves them.
 SETTINGS = ("target_groups", "eligibility", "required_consents", "path_completion")
+#: The fields other services hold a copy of: changing one of them is announced (``ProjectAmended``).
+SHARED = ("title", "starts_on", "ends_on")
+
+
+def check_period(starts_on: date, ends_on: date, enrolments: tuple[date, date] | None) -> None:
+    """Refuse a period that ends before it starts, or that leaves out a day someone entered the project.
+
+    ``enrolments`` is the earliest and the latest ``enrolled_on`` of the participants who entered the
+    project (``None``: nobody yet). Their entry is counted in reports inside the period, and scheduling
+    books them only on days of it, so a shorter period must still cover every entry.
+    """
+    if ends_on < starts_on:
+        raise SettingError("ends_on", f"ends_on {ends_on} is before starts_on {starts_on}")
+    if enrolments is None:
+        return
+    earliest, latest = enrolments
+    if earliest < starts_on:
+        raise SettingError("starts_on", f"starts_on {starts_on} would leave out a participant enrolled on {earliest}")
+    if latest > ends_on:
+        raise SettingError("ends_on", f"ends_on {ends_on} would leave out a participant enrolled on {latest}")
 
 
 class Project(BaseModel):
@@ -136,13 +167,20 @@ class Project(BaseModel):
             raise ValueError(f"path_completion given for categories that are not target groups: {', '.join(stray)}")
         self.path_completion = rules
 
-    def change(self, command: UpdateProject) -> list[str]:
+    def change(self, command: UpdateProject, enrolments: tuple[date, date] | None = None) -> list[str]:
         """Apply the given settings (all or none): the names of the fields changed.
 
         Every eligibility rule and path-completion rule must be of a target group; a target group
         dropped takes its rules with it only when they are given anew. Participants already in the
-        project stay as they are: the rules apply to the next enrolment or qualification.
+        project stay as they are: the rules apply to the next enrolment or qualification. The period
+        (the given ends with the kept ones) must end on or after its start and cover ``enrolments``,
+        the earliest and latest entry into the project (see :func:`check_period`).
         """
+        title = self.title if command.title is None else command.title
+        starts_on = self.starts_on if command.starts_on is None else command.starts_on
+        ends_on = self.ends_on if command.ends_on is None else command.ends_on
+        if (starts_on, ends_on) != (self.starts_on, self.ends_on):
+            check_period(starts_on, ends_on, enrolments)
         groups = self.target_groups if command.target_groups is None else list(dict.fromkeys(command.target_groups))
         rules = self.eligibility if command.eligibility is None else command.eligibility
         completion_rules = self.path_completion if command.path_completion is None else command.path_completion
@@ -160,8 +198,17 @@ class Project(BaseModel):
         consents = self.required_consents if command.required_consents is None else command.required_consents
         before = (self.target_groups, self.eligibility, self.required_consents, self.path_completion)
         after = (groups, rules, consents, completion_rules)
+        shared_before = (self.title, self.starts_on, self.ends_on)
+        shared_after = (title, starts_on, ends_on)
         self.target_groups, self.eligibility, self.required_consents, self.path_completion = after
-        return [name for name, old, new in zip(SETTINGS, before, after, strict=True) if old != new]
+        self.title, self.starts_on, self.ends_on = shared_after
+        return [name for name, old, new in zip(SETTINGS, before, after, strict=True) if old != new] + [
+            name for name, old, new in zip(SHARED, shared_before, shared_after, strict=True) if old != new
+        ]
+
+    def amended_event(self) -> ProjectAmendedV1:
+        """The project's title and period as they are now, for the services that keep a copy of them."""
+        return ProjectAmendedV1(title=self.title, starts_on=self.starts_on, ends_on=self.ends_on)
 
     def role_of(self, organisation_id: str) -> PartnerRole | None:
         if organisation_id == self.leader_organisation_id:

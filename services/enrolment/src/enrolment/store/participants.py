@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -364,6 +364,19 @@ class ParticipantStore:
         return len(ids), [
             dataclasses.replace(_stored(doc), sealed_key=keys.get(doc["_id"])) for doc in docs if doc is not None
         ]
+
+    async def enrolment_span(self, project_id: str) -> tuple[date, date] | None:
+        """Two reads of one field each, the first and the last by ``enrolled_on`` (an ISO date, so it sorts
+        as the days do); asked only when a coordinator changes the period."""
+        entered = {"$nin": [Status.CANDIDATE.value, Status.QUALIFIED.value]}
+        query: Document = {"project_id": project_id, "status": entered}
+        ends = []
+        for direction in (ASCENDING, DESCENDING):
+            doc = await self.collection.find_one(query, {"enrolled_on": 1}, sort=[("enrolled_on", direction)])
+            if doc is None:
+                return None
+            ends.append(date.fromisoformat(doc["enrolled_on"]))
+        return ends[0], ends[1]
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         cursor = self.collection.find({"project_id": project_id}, {OUTBOX: 0}).sort("_id", ASCENDING)

@@ -71,13 +71,12 @@ class ProjectStore:
             condition={"partners": {"$size": partners_before}},
         )
 
-    async def save_settings(self, project: Project, fields: Sequence[str]) -> bool:
-        """Save the named settings of the project (one single-document write, no event)."""
+    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
+        """Save the named settings of the project and their events (``ProjectAmended``) in one write."""
         document = project.model_dump(mode="json")
-        result = await self.collection.update_one(
-            {"_id": project.project_id}, {"$set": {f: document[f] for f in fields}}
+        return await self.outbox.update(
+            self.collection, project.project_id, {"$set": {f: document[f] for f in fields}}, events
         )
-        return result.matched_count == 1
 
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules (one single-document write)."""

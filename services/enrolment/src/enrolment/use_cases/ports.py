@@ -86,8 +86,9 @@ class ProjectRepository(Protocol):
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules; False if the project is gone."""
 
-    async def save_settings(self, project: Project, fields: Sequence[str]) -> bool:
-        """Save the named settings (``enrolment.domain.projects.SETTINGS``); False if the project is gone."""
+    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
+        """Save the named settings (``SETTINGS``, ``SHARED`` of ``enrolment.domain.projects``) with their
+        events, in one write; False if the project is gone."""
 
 
 class ParticipantRepository(Protocol):
@@ -121,6 +122,10 @@ class ParticipantRepository(Protocol):
 
     async def in_project(self, project_id: str) -> list[StoredParticipant]:
         """Every participant of the project, in a stable order."""
+
+    async def enrolment_span(self, project_id: str) -> tuple[date, date] | None:
+        """The earliest and latest ``enrolled_on`` of those who entered the project (not candidates or
+        the qualified, whose date is of their registration); ``None`` if nobody did."""
 
     async def by_pesel(self, project_id: str, pesel: str) -> str | None:
         """The id of the participant of the project with this PESEL, if any."""

@@ -55,18 +55,25 @@ async def visible_projects(enrolment: Enrolment, principal: Principal) -> list[P
 async def update_project(
     enrolment: Enrolment, principal: Principal, project_id: str, command: UpdateProject
 ) -> Project:
-    """Change a project's settings (the leader's coordinator): target groups, eligibility rules,
-    required consents, path-completion rules. A changed rule un-completes and un-enrols nobody; it
-    applies from the next enrolment, qualification or completed activity. No other service reads
-    these settings, so no event is sent (the period is not changed here: see :class:`UpdateProject`).
+    """Change a project's settings (the leader's coordinator): title, period, target groups,
+    eligibility rules, required consents, path-completion rules. A changed rule un-completes and
+    un-enrols nobody; it applies from the next enrolment, qualification or completed activity.
+
+    The title and period are also held by scheduling and reporting, so a change of one of them is
+    saved with a ``ProjectAmended`` event (the full new values) in the same write. A new period must
+    still cover every participant's entry into the project (their earliest and latest ``enrolled_on``).
     """
     project = await enrolment.project(principal, project_id)
     if not access.may_manage_project(principal, project):
         raise Forbidden("only the leading organisation's coordinator changes the project")
+    period_given = command.starts_on is not None or command.ends_on is not None
+    enrolments = await enrolment.participants.enrolment_span(project_id) if period_given else None
     try:
-        changed = project.change(command)
+        changed = project.change(command, enrolments)
     except project_rules.SettingError as error:
         raise DomainError(str(error), error.field) from error
-    if changed and not await enrolment.projects.save_settings(project, changed):
+    amended = [wrap(project.amended_event(), principal.organisation_id, project_id)]
+    events = amended if any(name in project_rules.SHARED for name in changed) else []
+    if changed and not await enrolment.projects.save_settings(project, changed, events):
         raise NotFound(f"project {project_id} not found")
     return project

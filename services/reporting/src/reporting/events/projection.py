@@ -14,11 +14,17 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aktywni_shared.contracts.events import PartnerJoinedV1, PartnerJoinedV2, ProjectRegisteredV1, ProjectRegisteredV2
+from aktywni_shared.contracts.events import (
+    PartnerJoinedV1,
+    PartnerJoinedV2,
+    ProjectAmendedV1,
+    ProjectRegisteredV1,
+    ProjectRegisteredV2,
+)
 from aktywni_shared.contracts.registry import DecodedEvent
 from reporting.domain import facts
 from reporting.domain.facts import Record
-from reporting.use_cases.ports import Generation, ViewStore
+from reporting.use_cases.ports import Generation, ViewStore, amended_at
 
 
 class Projector:
@@ -41,6 +47,12 @@ class Projector:
                     payload.starts_on,
                     payload.ends_on,
                     payload.leader_organisation_name if isinstance(payload, ProjectRegisteredV2) else None,
+                )
+                touched.add(envelope.project_id)
+            elif isinstance(payload, ProjectAmendedV1):
+                # The latest amendment wins (by occurred_at), whatever the order they arrive in.
+                await target.amend_project(
+                    envelope.project_id, payload.title, payload.starts_on, payload.ends_on, amended_at(envelope)
                 )
                 touched.add(envelope.project_id)
             elif isinstance(payload, PartnerJoinedV1):

@@ -50,6 +50,7 @@ from aktywni_shared.mongo import Document
 from aktywni_shared.store_limits import STATEMENTS_PER_COMMAND
 from reporting.domain.facts import Entry, Record, apply_record
 from reporting.domain.report import ProjectInfo
+from reporting.use_cases.ports import AMENDED_AT
 
 META_ID = "view"
 READS = 16
@@ -196,16 +197,27 @@ class Generation:
     async def register_project(
         self, project_id: str, title: str, leader: str, starts_on: date, ends_on: date, leader_name: str | None = None
     ) -> None:
-        fields = {
-            "title": title,
-            "leader_organisation_id": leader,
-            "starts_on": starts_on.isoformat(),
-            "ends_on": ends_on.isoformat(),
-            f"organisations.{leader}": "leader",
-        }
+        """The leader, and the title and period unless an amendment (``amended_at``) already replaced them:
+        a registration delivered again after an amendment must not bring the old period back."""
+        fields: dict[str, str] = {"leader_organisation_id": leader, f"organisations.{leader}": "leader"}
         if leader_name is not None:
             fields[f"organisation_names.{leader}"] = leader_name
         await self.projects.update_one({"_id": project_id}, {"$set": fields}, upsert=True)
+        period = {"title": title, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()}
+        await self.projects.update_one({"_id": project_id, AMENDED_AT: {"$exists": False}}, {"$set": period})
+
+    async def amend_project(self, project_id: str, title: str, starts_on: date, ends_on: date, at: str) -> bool:
+        """Take an amendment's title and period unless one as new or newer (``at``, see ``ports``) was taken.
+
+        The filter leaves out a document with a later or equal ``amended_at``; the upsert then collides
+        with its ``_id`` and nothing changes (a redelivery, or an older amendment arriving late)."""
+        fields = {"title": title, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), AMENDED_AT: at}
+        query = {"_id": project_id, "$or": [{AMENDED_AT: {"$exists": False}}, {AMENDED_AT: {"$lt": at}}]}
+        try:
+            result = await self.projects.update_one(query, {"$set": fields}, upsert=True)
+        except DuplicateKeyError:
+            return False
+        return result.modified_count == 1 or result.upserted_id is not None
 
     async def join_project(self, project_id: str, organisation_id: str, role: str, name: str | None = None) -> None:
         fields = {f"organisations.{organisation_id}": role}

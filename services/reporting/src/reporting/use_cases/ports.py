@@ -8,7 +8,7 @@ Protocols. The clock is :class:`aktywni_shared.clock.Clock`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from typing import Protocol
 
 from aktywni_shared.clock import Clock
@@ -18,7 +18,15 @@ from reporting.domain.indicators import IndicatorDefinition, ManualEntry, Projec
 from reporting.domain.report import ProjectInfo
 from reporting.domain.signals import State
 
-__all__ = ["AnnouncementsStore", "Clock", "DefinitionsStore", "Generation", "ViewStore"]
+__all__ = ["AMENDED_AT", "AnnouncementsStore", "Clock", "DefinitionsStore", "Generation", "ViewStore", "amended_at"]
+
+#: Where a project's view keeps when the amendment its title and period come from happened.
+AMENDED_AT = "amended_at"
+
+
+def amended_at(envelope: Envelope) -> str:
+    """The envelope's ``occurred_at`` as a string that sorts as the instants do (UTC, microseconds)."""
+    return envelope.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class Generation(Protocol):
@@ -30,6 +38,14 @@ class Generation(Protocol):
     async def register_project(
         self, project_id: str, title: str, leader: str, starts_on: date, ends_on: date, leader_name: str | None = None
     ) -> None: ...
+
+    async def amend_project(self, project_id: str, title: str, starts_on: date, ends_on: date, at: str) -> bool:
+        """Replace the title and period unless an amendment at ``at`` or later was applied; True if taken.
+
+        ``at`` is :func:`amended_at` of the amendment's envelope. A registration applied after an
+        amendment (redelivered) leaves the amended title and period as they are.
+        """
+        ...
 
     async def join_project(self, project_id: str, organisation_id: str, role: str, name: str | None = None) -> None: ...
 

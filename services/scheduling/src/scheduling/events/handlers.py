@@ -1,9 +1,9 @@
 """Scheduling's event handlers: enrolment's facts adapted to the projects and participants views.
 
 Each handler is idempotent (a redelivered event changes nothing) and tolerant of order: see
-domain/participants.py. A withdrawal or an erasure cancels the participant's bookings from that
-day on and promotes the waitlists; it runs on every delivery, because cancelling is itself
-idempotent and a crash may have interrupted it the first time.
+domain/participants.py; of a project's amendments the latest (by ``occurred_at``) wins. A withdrawal
+or an erasure cancels the participant's bookings from that day on and promotes the waitlists; it
+runs on every delivery, because cancelling is itself idempotent and a crash may have interrupted it the first time.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from aktywni_shared.contracts.events import (
     ParticipantUpdatedV1,
     ParticipantWithdrawnV1,
     PartnerJoinedV1,
+    ProjectAmendedV1,
     ProjectRegisteredV1,
 )
 from aktywni_shared.contracts.registry import DecodedEvent
@@ -33,17 +34,32 @@ PARTICIPANT_EVENTS = (
 )
 
 
-def handlers(stores: Stores, bookings: Bookings) -> dict[str, Handler]:
+def project_handlers(stores: Stores) -> dict[str, Handler]:
+    """A project's registration, amendments (title, period) and partners, into the projects view."""
+
     async def project_registered(event: DecodedEvent) -> None:
         if not isinstance(event.payload, ProjectRegisteredV1):
             raise RejectedEvent("payload is not a ProjectRegistered")
         await stores.projects.registered(event.envelope, event.payload)
+
+    async def project_amended(event: DecodedEvent) -> None:
+        if not isinstance(event.payload, ProjectAmendedV1):
+            raise RejectedEvent("payload is not a ProjectAmended")
+        await stores.projects.amended(event.envelope, event.payload)
 
     async def partner_joined(event: DecodedEvent) -> None:
         if not isinstance(event.payload, PartnerJoinedV1):
             raise RejectedEvent("payload is not a PartnerJoined")
         await stores.projects.partner_joined(event.envelope, event.payload)
 
+    return {
+        ProjectRegisteredV1.event_type: project_registered,
+        ProjectAmendedV1.event_type: project_amended,
+        PartnerJoinedV1.event_type: partner_joined,
+    }
+
+
+def handlers(stores: Stores, bookings: Bookings) -> dict[str, Handler]:
     async def participant_event(event: DecodedEvent) -> None:
         payload = event.payload
         if not isinstance(payload, PARTICIPANT_EVENTS):
@@ -59,7 +75,6 @@ def handlers(stores: Stores, bookings: Bookings) -> dict[str, Handler]:
             )
 
     return {
-        ProjectRegisteredV1.event_type: project_registered,
-        PartnerJoinedV1.event_type: partner_joined,
+        **project_handlers(stores),
         **{cls.event_type: participant_event for cls in PARTICIPANT_EVENTS},
     }

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from pydantic import ValidationError
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectAmendedV1, ProjectRegisteredV1
 from aktywni_shared.messaging.inbox import APPLIED, apply_once
 from aktywni_shared.messaging.outbox import OUTBOX, Outbox, event_entry
 from aktywni_shared.mongo import Document
@@ -19,6 +22,15 @@ from scheduling.store.versioned import Write, modify
 
 #: Event ids kept per participant to recognise a redelivery (a participant has a handful of events).
 APPLIED_KEPT = 200
+
+
+#: When the amendment a project's title and period come from happened (absent: from the registration).
+AMENDED_AT = "amended_at"
+
+
+def amended_at(envelope: Envelope) -> str:
+    """The envelope's ``occurred_at`` as a string that sorts as the instants do (UTC, microseconds)."""
+    return envelope.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class ProjectStore:
@@ -34,6 +46,36 @@ class ProjectStore:
             "title": event.title,
         }
         return await apply_once(self.collection, envelope.project_id, str(envelope.event_id), {"$set": fields})
+
+    async def amended(self, envelope: Envelope, event: ProjectAmendedV1) -> bool:
+        """Take the amendment's title and period unless this one or a later amendment was applied.
+
+        ``amended_at`` is the envelope's ``occurred_at`` of the amendment applied last (UTC, ISO with
+        microseconds, so it sorts as the instants do). A redelivery matches the applied event id, an older
+        amendment the newer ``amended_at``: the upsert then collides with the document's ``_id``
+        (as in :func:`aktywni_shared.messaging.inbox.apply_once`) and nothing changes.
+        """
+        at = amended_at(envelope)
+        fields = {
+            "project_id": envelope.project_id,
+            "title": event.title,
+            "starts_on": event.starts_on.isoformat(),
+            "ends_on": event.ends_on.isoformat(),
+            AMENDED_AT: at,
+        }
+        event_id = str(envelope.event_id)
+        query = {
+            "_id": envelope.project_id,
+            APPLIED: {"$ne": event_id},
+            "$or": [{AMENDED_AT: {"$exists": False}}, {AMENDED_AT: {"$lt": at}}],
+        }
+        try:
+            result = await self.collection.update_one(
+                query, {"$set": fields, "$push": {APPLIED: event_id}}, upsert=True
+            )
+        except DuplicateKeyError:
+            return False
+        return result.modified_count == 1 or result.upserted_id is not None
 
     async def partner_joined(self, envelope: Envelope, event: PartnerJoinedV1) -> bool:
         update = {"$set": {f"partners.{event.partner_organisation_id}": event.role.value}}

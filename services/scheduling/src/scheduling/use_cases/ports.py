@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from aktywni_shared.contracts.envelope import Envelope
-from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectRegisteredV1
+from aktywni_shared.contracts.events import PartnerJoinedV1, ProjectAmendedV1, ProjectRegisteredV1
 from aktywni_shared.identity import Principal
 from aktywni_shared.mongo import Document
 from scheduling.domain.activities import Activity
@@ -60,6 +60,10 @@ class AlreadyExists(Exception):
 
 class ProjectStore(Protocol):
     async def registered(self, envelope: Envelope, event: ProjectRegisteredV1) -> bool: ...
+    async def amended(self, envelope: Envelope, event: ProjectAmendedV1) -> bool:
+        """Take the new title and period, unless this amendment or a later one was applied."""
+        ...
+
     async def partner_joined(self, envelope: Envelope, event: PartnerJoinedV1) -> bool: ...
     async def get(self, project_id: str) -> ProjectView | None: ...
 

@@ -78,6 +78,11 @@ KIND_MESSAGES = {
 #: Fragments of the API's English messages that say more than the kind does.
 MESSAGE_FRAGMENTS = (
     ("invalid PESEL", "Niepoprawny PESEL (sprawdź cyfry i cyfrę kontrolną)."),
+    ("is before starts_on", "Data zakończenia nie może być wcześniejsza niż data rozpoczęcia."),
+    (
+        "would leave out a participant",
+        "Okres musi obejmować daty przystąpienia wszystkich uczestników: ktoś przystąpił do projektu poza nim.",
+    ),
     ("birth_date and sex are required", "Bez numeru PESEL podaj datę urodzenia i płeć."),
     ("disability_degree", "Osoba z niepełnosprawnością musi mieć podany stopień niepełnosprawności."),
     ("consent to the processing", "Bez zgody na przetwarzanie danych nie można przyjąć osoby do projektu."),

@@ -56,7 +56,7 @@ async def edit_form(request: Request, project_id: str, caller: Caller, api: Api)
 
 @router.post("/projects/{project_id}/edit", response_class=HTMLResponse)
 async def edit(request: Request, project_id: str, caller: Caller, api: Api, form: Form) -> Response:
-    """Save the target groups, eligibility rules and required consents; refused fields shown in Polish."""
+    """Save the title, period, target groups, eligibility and required consents; refusals shown in Polish."""
     try:
         found = await api.enrolment.project(caller.access_token, project_id)
     except Refused as refused:

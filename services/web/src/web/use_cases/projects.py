@@ -62,12 +62,17 @@ RULE_FLAGS = ("requires_social_assistance_client", "requires_disability_certific
 PROCESSING = "processing_for_project"
 
 
+#: The project's fields scheduling and reporting also hold (a change of one is sent to them).
+SHARED_FIELDS = ("title", "starts_on", "ends_on")
+
+
 def settings_body(form: list[tuple[str, str]], project: Json) -> Json:
     """The edit form as enrolment's PATCH body: target groups, their eligibility rules, required consents.
 
     A category left unticked loses its rules (eligibility, and its path-completion rule, which this
     form does not edit but which must be of a target group); an age the API cannot read is sent as
-    typed, so the API names it. The period is not in the body: it is not changed here.
+    typed, so the API names it. The title and period are sent as typed when the form has them (an
+    empty one too, so that the API names it; unchanged ones change nothing).
     """
     values: dict[str, str] = {}
     groups: list[str] = []
@@ -84,7 +89,8 @@ def settings_body(form: list[tuple[str, str]], project: Json) -> Json:
         rule = _rule(values, group)
         if rule:
             eligibility[group] = rule
-    body: Json = {"target_groups": groups, "eligibility": eligibility, "required_consents": consents}
+    body: Json = {name: values[name] for name in SHARED_FIELDS if name in values}
+    body |= {"target_groups": groups, "eligibility": eligibility, "required_consents": consents}
     completion = dict(project.get("path_completion") or {})
     if any(category not in groups for category in completion):
         body["path_completion"] = {c: rule for c, rule in completion.items() if c in groups}
