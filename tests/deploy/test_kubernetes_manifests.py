@@ -85,7 +85,7 @@ def test_each_service_has_probes_resources_a_service_an_autoscaler_and_a_disrupt
 def test_every_referenced_key_exists_and_only_enrolment_gets_the_personal_data_keys() -> None:
     config = _of("ConfigMap")["aktywni-config"]["data"]
     secret = _of("Secret")["aktywni-secrets"]["stringData"]
-    for service in SERVICES:
+    for service in (*SERVICES, "web"):
         env = _of("Deployment")[service]["spec"]["template"]["spec"]["containers"][0]["env"]
         sources = [e["valueFrom"] for e in env if "valueFrom" in e]
         for source in sources:
@@ -98,3 +98,13 @@ def test_every_referenced_key_exists_and_only_enrolment_gets_the_personal_data_k
         secret_keys = {s["secretKeyRef"]["key"] for s in sources if "secretKeyRef" in s}
         has_pii_keys = bool(secret_keys & {"ENROLMENT_PII_KEY", "ENROLMENT_LOOKUP_KEY"})
         assert has_pii_keys is (service == "enrolment"), service
+
+
+def test_only_the_web_application_gets_the_session_secret_and_it_needs_no_kafka_or_database() -> None:
+    """The secret signs the web's session cookies; the web application keeps no data of its own."""
+    for name in (*SERVICES, "web"):
+        env = _of("Deployment")[name]["spec"]["template"]["spec"]["containers"][0]["env"]
+        keys = {e["valueFrom"]["secretKeyRef"]["key"] for e in env if "secretKeyRef" in e.get("valueFrom", {})}
+        assert ("AKTYWNI_WEB_SESSION_SECRET" in keys) is (name == "web"), name
+        if name == "web":
+            assert keys == {"AKTYWNI_WEB_SESSION_SECRET"}

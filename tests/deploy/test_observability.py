@@ -151,13 +151,13 @@ def test_each_consumer_scales_on_its_group_lag_and_on_cpu_with_keda_as_the_only_
         assert ref["containerName"] == container["name"]
 
 
-def test_the_service_monitor_scrapes_the_three_services_metrics_port() -> None:
+def test_the_service_monitor_scrapes_the_three_services_and_the_web_applications_metrics_port() -> None:
     (monitor,) = _of("ServiceMonitor").values()
     (expression,) = monitor["spec"]["selector"]["matchExpressions"]
-    assert sorted(expression["values"]) == sorted(CONSUMERS)
+    assert sorted(expression["values"]) == sorted((*CONSUMERS, "web"))
     (endpoint,) = monitor["spec"]["endpoints"]
     assert endpoint["path"] == "/metrics"
-    for service in CONSUMERS:
+    for service in (*CONSUMERS, "web"):
         ports = [p["name"] for p in _of("Service", MAIN)[service]["spec"]["ports"]]
         assert endpoint["port"] in ports
 
