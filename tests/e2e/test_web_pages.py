@@ -141,6 +141,16 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     expect(page.locator("#blad-target_groups")).to_be_visible()
     staff.check("projekt-ustawienia-bledy")
     page.get_by_label("osoba zagrożona wykluczeniem społecznym").check()
+    # the period: an end before the start is refused next to its field, in Polish
+    page.get_by_label("Data zakończenia").fill("2025-12-31")
+    page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.locator("#blad-ends_on")).to_have_text(
+        "Data zakończenia nie może być wcześniejsza niż data rozpoczęcia."
+    )
+    expect(page.get_by_label("Data zakończenia")).to_have_attribute("aria-describedby", "blad-ends_on")
+    staff.check("projekt-okres-bledy")
+    page.get_by_label("Tytuł projektu").fill("Aktywni razem (aneks)")
+    page.get_by_label("Data zakończenia").fill("2027-12-31")
     page.locator("#pole-client_at_risk-min_age").fill("18")
     page.get_by_label("wykorzystanie wizerunku").check()
     staff.check("projekt-ustawienia")
@@ -148,6 +158,8 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     expect(page.locator("#wymagane-zgody")).to_have_text(
         "przetwarzanie danych osobowych na potrzeby projektu, wykorzystanie wizerunku"
     )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktywni razem (aneks)")
+    expect(page.get_by_text("2026-01-01 – 2027-12-31")).to_be_visible()
 
     page.goto(f"{staff.base}/projects/{project_id}")
     expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
