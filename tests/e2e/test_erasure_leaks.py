@@ -176,6 +176,7 @@ async def test_personal_data_is_nowhere_in_clear_and_erasure_leaves_nothing_but_
     with _mongo(system.infra.mongodb_uri) as mongo:
         stored = {d["_id"]: d for d in mongo[ENROLMENT_DATABASE]["participants"].find({"_id": {"$in": ids}})}
     assert {"first_name", "last_name", "pesel", "phone", "email", "address"} <= set(stored[ids[0]]["pii"])
+    assert all(stored[pid]["name_prefixes"] for pid in ids), "every participant is found by name through its index"
 
     erased = [ids[n] for n in ERASED]
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
@@ -206,6 +207,6 @@ async def test_personal_data_is_nowhere_in_clear_and_erasure_leaves_nothing_but_
     assert set(after) == set(ids), "the participant documents stay (anonymous facts)"
     for pid in erased:
         assert after[pid]["status"] == "erased"
-        assert not {"pii", "pesel_hash", "consent"} & set(after[pid]), sorted(after[pid])
+        assert not {"pii", "pesel_hash", "name_prefixes", "consent"} & set(after[pid]), sorted(after[pid])
     ciphertext = [token for pid in erased for token in stored[pid]["pii"].values()]
     assert scan_databases(system.infra.mongodb_uri, ciphertext, skip=()) == [], "an erased person's ciphertext is left"

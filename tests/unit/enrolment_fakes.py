@@ -25,6 +25,7 @@ from enrolment.domain.organisations import Organisation
 from enrolment.domain.participants import EnrolParticipant, Participant, Status
 from enrolment.domain.personal import personal_values
 from enrolment.domain.projects import Project, RegisterProject
+from enrolment.domain.search import name_matches
 from enrolment.use_cases import Enrolment, organisations, projects
 from enrolment.use_cases.ports import (
     AlreadyExists,
@@ -193,6 +194,14 @@ class FakeParticipants:
                 and query.status in (None, p.status)
                 and query.category in (None, p.profile.category)
                 and query.pesel in (None, record.personal.get("pesel"))
+                and (
+                    query.name is None
+                    or name_matches(
+                        query.name,
+                        str(record.personal.get("first_name", "")),
+                        str(record.personal.get("last_name", "")),
+                    )
+                )
             )
 
         found = [self._stored(r) for _, r in sorted(self.records.items()) if matches(r)]

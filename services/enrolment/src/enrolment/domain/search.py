@@ -20,6 +20,12 @@ def words(text: str) -> list[str]:
     return [w for w in _SEPARATORS.split(normalised(text)) if w]
 
 
+def name_prefixes(first_name: str, last_name: str) -> list[str]:
+    """Every beginning of every word of the names, sorted, each once: a query word that is one of
+    them begins a word of the names, so "every word of the query is among them" is :func:`name_matches`."""
+    return sorted({word[:end] for word in words(f"{first_name} {last_name}") for end in range(1, len(word) + 1)})
+
+
 def name_matches(query: str, first_name: str, last_name: str) -> bool:
     """Every word of ``query`` begins a word of the first or last name (a double surname's too)."""
     wanted = words(query)

@@ -33,11 +33,15 @@ from aktywni_shared.store_limits import STATEMENTS_PER_COMMAND
 from enrolment.domain.errors import ConcurrentChange
 from enrolment.domain.participants import EnrolParticipant, Participant, Profile, Status
 from enrolment.domain.personal import personal_values
+from enrolment.domain.search import name_prefixes, words
 from enrolment.store.crypto import DataCipher, Keyring, WrappedKey
 from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, StoredParticipant
 
 #: The document in ``participant_keys`` that says the erased of earlier versions have their roster entry.
 ROSTER_MARKER = "roster:erased-listed"
+
+#: The document in ``participant_keys`` that says the participants of earlier versions have their name index.
+NAMES_MARKER = "names:prefixes-indexed"
 
 #: How long an identity claim without its participant is taken for an enrolment still being written.
 CLAIM_LEASE_SECONDS = 30.0
@@ -67,6 +71,7 @@ class ParticipantStore:
         await self.keys.create_index([("project_id", ASCENDING), ("organisation_id", ASCENDING)])
         await self._place_unplaced_keys()
         await self._list_erased_before()
+        await self._index_names_before()
 
     async def _place_unplaced_keys(self) -> None:
         """Give the data keys written before keys named their project and organisation those two fields.
@@ -99,6 +104,42 @@ class ParticipantStore:
             if missing:
                 await _insert_all(self.keys, missing)
         await _insert_all(self.keys, [{"_id": ROSTER_MARKER, "done_at": datetime.now(UTC)}])
+
+    async def _index_names_before(self) -> None:
+        """Give the participants stored before the name index theirs (their names decrypted with their key).
+
+        Done once per database, like :meth:`_list_erased_before`; the erased (no names, no key) are left out.
+        """
+        if await self.keys.find_one({"_id": NAMES_MARKER}, {"_id": 1}) is not None:
+            return
+        unindexed = self.collection.find(
+            {"name_prefixes": {"$exists": False}, "status": {"$ne": Status.ERASED.value}},
+            {"pii.first_name": 1, "pii.last_name": 1},
+        )
+        names = {doc["_id"]: doc.get("pii", {}) async for doc in unindexed}
+        pids = sorted(names)
+        for start in range(0, len(pids), STATEMENTS_PER_COMMAND):
+            window = pids[start : start + STATEMENTS_PER_COMMAND]
+            async for key in self.keys.find({"_id": {"$in": window}, "wrapped": {"$exists": True}}):
+                pii = names[key["_id"]]
+                if "first_name" not in pii or "last_name" not in pii:
+                    continue
+                cipher = self.keyring.open_data_key(key["_id"], WrappedKey(key["key_id"], key["wrapped"]))
+                first, last = (cipher.decrypt(name, pii[name]) for name in ("first_name", "last_name"))
+                await self.collection.update_one(
+                    {"_id": key["_id"]}, {"$set": {"name_prefixes": self.name_index(first, last)}}
+                )
+        await _insert_all(self.keys, [{"_id": NAMES_MARKER, "done_at": datetime.now(UTC)}])
+
+    def name_index(self, first_name: str, last_name: str) -> list[str]:
+        """The blind index of the names: a keyed hash of each beginning of each word (see :meth:`page`).
+
+        "name:" keeps these hashes apart from the PESEL's, made with the same key.
+        """
+        return sorted({self._name_hash(prefix) for prefix in name_prefixes(first_name, last_name)})
+
+    def _name_hash(self, prefix: str) -> str:
+        return self.keyring.lookup_hash(f"name:{prefix}")
 
     def dedupe_key(self, project_id: str, command: EnrolParticipant) -> str:
         if command.pesel:
@@ -151,6 +192,7 @@ class ParticipantStore:
             "profile": participant.profile.model_dump(mode="json"),
             "pii": {name: cipher.encrypt(name, value) for name, value in personal_values(command).items()},
             "pesel_hash": self.keyring.lookup_hash(command.pesel) if command.pesel else None,
+            "name_prefixes": self.name_index(command.first_name, command.last_name),
             "dedupe_key": dedupe_key,
             "consent": command.consent.model_dump(mode="json"),
             "created_at": datetime.now(UTC),
@@ -292,6 +334,15 @@ class ParticipantStore:
                 raise ConcurrentChange("the participant's data key is gone (erased)")
             for name, value in personal.items():
                 update["$set"][f"pii.{name}"] = cipher.encrypt(name, value)
+            if "first_name" in personal or "last_name" in personal:
+                # Today no change sets a name; if one ever does, the name index follows it.
+                stored = await self.collection.find_one({"_id": pid}, {"pii.first_name": 1, "pii.last_name": 1})
+                sealed = (stored or {}).get("pii", {})
+                first, last = (
+                    personal[n] if n in personal else cipher.decrypt(n, sealed[n]) if n in sealed else ""
+                    for n in ("first_name", "last_name")
+                )
+                update["$set"]["name_prefixes"] = self.name_index(first, last)
         matched = await self.outbox.update(
             self.collection,
             pid,
@@ -325,7 +376,7 @@ class ParticipantStore:
                     "dedupe_key": f"erased:{pid}",
                     "erased_at": datetime.now(UTC),
                 },
-                "$unset": {"pii": "", "pesel_hash": "", "consent": ""},
+                "$unset": {"pii": "", "pesel_hash": "", "name_prefixes": "", "consent": ""},
             },
             [envelope],
             condition={"status": expected_status.value},
@@ -343,6 +394,12 @@ class ParticipantStore:
             filters["profile.category"] = query.category.value
         if query.pesel:
             filters["pesel_hash"] = self.keyring.lookup_hash(query.pesel)
+        if query.name is not None:
+            wanted = words(query.name)
+            if not wanted:  # only separators: no word to begin a name with, so nobody matches
+                return 0, []
+            # The blind index holds a hash of every beginning of every word of the names.
+            filters["name_prefixes"] = {"$all": sorted({self._name_hash(word) for word in wanted})}
         # One pass for the matching ids (FerretDB evaluates a filter other than ``_id`` over the whole
         # collection: a count and a sorted find were two such passes, the sort one more), ordered
         # here; then the page's documents by ``_id``, side by side. Without a filter on the
@@ -352,7 +409,7 @@ class ParticipantStore:
         # erased participant's stays, without the key). The keys read in that pass open the page's
         # personal data, with no read per participant.
         keys: dict[str, tuple[str, str] | None] = {}
-        if query.status is None and query.category is None and query.pesel is None:
+        if query.status is None and query.category is None and query.pesel is None and query.name is None:
             filters = {k: v for k, v in filters.items() if k in ("project_id", "organisation_id")}
             async for key in self.keys.find(filters, {"key_id": 1, "wrapped": 1}):
                 keys[key["_id"]] = (key["key_id"], key["wrapped"]) if "wrapped" in key else None

@@ -7,6 +7,7 @@ organisation) is refused as a conflict that names them only to a caller who may 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ from enrolment.domain.errors import Conflict, DomainError, Forbidden
 from enrolment.domain.participants import EnrolParticipant, Participant, ParticipantDetails, Status
 from enrolment.domain.personal import personal_changes, personal_values
 from enrolment.domain.projects import Project
-from enrolment.domain.search import name_matches
 from enrolment.use_cases.context import Enrolment, guard, wrap
 from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, StoredParticipant
 
@@ -165,10 +165,6 @@ async def _visible_query(
     return ParticipantQuery(project_id, organisation_id or None, status, category, pesel)
 
 
-#: How many participants a name search decrypts at a time (it reads the visible ones page by page).
-SEARCH_CHUNK = 200
-
-
 @dataclass(frozen=True)
 class Search:
     """What staff search by; ``name`` and ``pesel`` come in a request's body, never in its address."""
@@ -185,28 +181,16 @@ async def search(
 ) -> tuple[int, list[tuple[StoredParticipant, dict[str, Any]]]]:
     """One page of the visible participants matching ``search``; every search is audited ("search").
 
-    PESEL is found through its blind index; a name by decrypting the visible participants of the
-    project a chunk at a time (names are stored encrypted), keeping only those who match.
+    PESEL and name are both found through blind indexes (keyed hashes of the PESEL and of every
+    beginning of every word of the names), so only the page's participants are decrypted.
     """
     query = await _visible_query(
         enrolment, principal, project_id, search.organisation_id, search.status, search.category, search.pesel
     )
-    skip = (page - 1) * page_size
-    if not search.name:
-        total, rows = await enrolment.participants.page(query, skip=skip, limit=page_size)
-        result = await with_personal_data(enrolment, rows)
-    else:
-        matches: list[tuple[StoredParticipant, dict[str, Any]]] = []
-        offset, total_visible = 0, 1
-        while offset < total_visible:
-            total_visible, chunk = await enrolment.participants.page(query, skip=offset, limit=SEARCH_CHUNK)
-            if not chunk:
-                break
-            offset += len(chunk)
-            for row, personal in await with_personal_data(enrolment, chunk):
-                if name_matches(search.name, str(personal.get("first_name", "")), str(personal.get("last_name", ""))):
-                    matches.append((row, personal))
-        total, result = len(matches), matches[skip : skip + page_size]
+    if search.name:
+        query = dataclasses.replace(query, name=search.name)
+    total, rows = await enrolment.participants.page(query, skip=(page - 1) * page_size, limit=page_size)
+    result = await with_personal_data(enrolment, rows)
     criteria = [f"by:{name}" for name, value in (("name", search.name), ("pesel", search.pesel)) if value]
     await enrolment.audit.record(
         principal,

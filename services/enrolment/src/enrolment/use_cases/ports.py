@@ -54,13 +54,18 @@ class StoredParticipant:
 
 @dataclass(frozen=True)
 class ParticipantQuery:
-    """Which participants of a project a page lists (``None``: any)."""
+    """Which participants of a project a page lists (``None``: any).
+
+    ``name``: those whose first or last name has a word beginning with each of its words
+    (:func:`enrolment.domain.search.name_matches`); a name with no words at all matches nobody.
+    """
 
     project_id: str
     organisation_id: str | None = None
     status: Status | None = None
     category: ParticipantCategory | None = None
     pesel: str | None = None
+    name: str | None = None
 
 
 class ProjectRepository(Protocol):
