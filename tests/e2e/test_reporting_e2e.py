@@ -49,16 +49,15 @@ def support(project_id: str, enrolled: dict[str, Any], body: dict[str, Any], com
     return Envelope.wrap(payload, producer="scheduling", organisation_id=body["organisation_id"], project_id=project_id)
 
 
+def apply_ta_template(reporting: Any, project_id: str) -> None:
+    """Give the project the TA indicators, once reporting has learned of it from its event."""
+    path = f"/projects/{project_id}/indicators/template"
+    assert eventually(lambda: reporting.post(path, json={"template": "trener-aktywnosci"}).status_code == 200)
+
+
 def test_a_ta_project_run_over_http_shows_in_the_report_and_the_exports(system: RunningSystem, project_id: str) -> None:
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
-        assert eventually(
-            lambda: (
-                reporting.post(
-                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
-                ).status_code
-                == 200
-            )
-        )
+        apply_ta_template(reporting, project_id)
     people: list[tuple[dict[str, Any], dict[str, Any]]] = []
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
         anna_body = demo_data.person_with_disability()
@@ -178,14 +177,7 @@ def test_the_unemployed_are_reported_in_total_and_of_whom_long_term_by_sex(
 ) -> None:
     """2 registered + 1 long-term + 1 unregistered unemployed: 4 unemployed, of whom 1 long-term (EFS+ groups)."""
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
-        assert eventually(
-            lambda: (
-                reporting.post(
-                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
-                ).status_code
-                == 200
-            )
-        )
+        apply_ta_template(reporting, project_id)
     statuses = [
         ("registered_unemployed", "K"),
         ("registered_unemployed", "M"),
@@ -260,14 +252,7 @@ def test_an_item_with_target_one_is_forecast_by_the_plan_and_the_months_after_to
         registered = enrolment.post("/projects", json=project)
         assert registered.status_code == 201, registered.text
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
-        assert eventually(
-            lambda: (
-                reporting.post(
-                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
-                ).status_code
-                == 200
-            )
-        )
+        apply_ta_template(reporting, project_id)
         entry = {"entry_id": str(uuid.uuid4()), "quantity": 1, "on": today.isoformat(), "note": "model"}
         recorded = reporting.post(f"/projects/{project_id}/indicators/TA-MODEL/entries", json=entry)
         assert recorded.status_code == 201, recorded.text
@@ -297,14 +282,7 @@ def test_an_item_with_target_one_is_forecast_by_the_plan_and_the_months_after_to
 def test_the_age_band_is_exact_on_the_first_support_day(system: RunningSystem, project_id: str) -> None:
     """Born 1987-06-21, first support 2012-06-20: 24 years 11 months (2012 - 1987 = 25 by the year)."""
     with system.client("reporting", demo_data.EUDAJMONIA, Role.COORDINATOR) as reporting:
-        assert eventually(
-            lambda: (
-                reporting.post(
-                    f"/projects/{project_id}/indicators/template", json={"template": "trener-aktywnosci"}
-                ).status_code
-                == 200
-            )
-        )
+        apply_ta_template(reporting, project_id)
     with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as leader:
         anna = leader.post(f"/projects/{project_id}/participants", json=demo_data.person_with_disability()).json()
         young_body = demo_data.environment_person(anna["participant_id"], birth_date="1987-06-21")
