@@ -589,3 +589,40 @@ async def test_the_leader_amends_the_period_and_reporting_and_scheduling_follow_
         )
     assert after_the_end.status_code == 409, after_the_end.text
     assert "conflict.outside_project_period" in {d["type"] for d in after_the_end.json()["detail"]}
+
+
+def test_an_edit_on_a_revision_changed_since_is_refused_and_leaves_the_other_change(
+    system: RunningSystem, project_id: str
+) -> None:
+    """Two coordinators edit one project: the second, made on what they read before the first landed, gets 412."""
+    with leader(system) as client:
+        read = client.get(f"/projects/{project_id}")
+        tag = read.headers["ETag"]
+        first = client.patch(
+            f"/projects/{project_id}",
+            json={"required_consents": ["processing_for_project", "image"]},
+            headers={"If-Match": tag},
+        )
+        second = client.patch(f"/projects/{project_id}", json={"title": "Nadpisany tytuł"}, headers={"If-Match": tag})
+        weak = client.patch(
+            f"/projects/{project_id}",
+            json={"title": "Tytuł po aneksie"},
+            headers={"If-Match": f"W/{first.headers['ETag']}"},
+        )
+        unreadable = client.patch(f"/projects/{project_id}", json={"title": "X"}, headers={"If-Match": '"abc"'})
+        blind = client.patch(f"/projects/{project_id}", json={"title": "Bez nagłówka"})
+        shown = client.get(f"/projects/{project_id}")
+
+    assert read.status_code == 200
+    assert tag == f'"{read.json()["revision"]}"'
+    assert first.status_code == 200, first.text
+    assert first.headers["ETag"] == f'"{read.json()["revision"] + 1}"'
+    assert second.status_code == 412, second.text
+    assert second.json()["detail"][0]["loc"] == ["header", "If-Match"]
+    assert weak.status_code == 200, weak.text
+    assert unreadable.status_code == 412
+    assert blind.status_code == 200, "without If-Match the change is applied to the project as it is"
+    body = shown.json()
+    assert body["required_consents"] == ["processing_for_project", "image"], "the first change is kept"
+    assert body["title"] == "Bez nagłówka"
+    assert shown.headers["ETag"] == f'"{read.json()["revision"] + 3}"'

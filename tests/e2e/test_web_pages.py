@@ -125,8 +125,8 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     expect(page.locator("#blad-title")).to_be_visible()
     staff.check("projekt-bledy")
     page.get_by_label("Tytuł").fill("Aktywni razem")
-    page.get_by_label("Początek realizacji").fill("2026-01-01")
-    page.get_by_label("Koniec realizacji").fill("2027-06-30")
+    page.get_by_label("Data rozpoczęcia").fill("2026-01-01")
+    page.get_by_label("Data zakończenia").fill("2027-06-30")
     page.get_by_label("osoba zagrożona wykluczeniem społecznym").check()
     page.get_by_label("Partner projektu").select_option(demo_data.FRDL)
     page.get_by_role("button", name="Utwórz projekt").click()
@@ -160,6 +160,17 @@ def test_the_coordinator_sets_up_a_project_and_reads_it(
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Aktywni razem (aneks)")
     expect(page.get_by_text("2026-01-01 – 2027-12-31")).to_be_visible()
+    # two people edit at once: the edit made on the form opened before another change landed is refused
+    page.get_by_role("link", name="Zmień ustawienia projektu").click()
+    with system.client("enrolment", demo_data.EUDAJMONIA, Role.COORDINATOR) as other:
+        assert other.patch(f"/projects/{code}", json={"title": "Aktywni razem (drugi aneks)"}).status_code == 200
+    page.get_by_label("Tytuł projektu").fill("Aktywni razem (nadpisane)")
+    page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ktoś inny zapisał zmiany tego projektu")
+    expect(page.get_by_label("Tytuł projektu")).to_have_value("Aktywni razem (drugi aneks)")
+    staff.check("projekt-zmiana-w-miedzyczasie")
+    page.get_by_role("button", name="Zapisz ustawienia").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktywni razem (drugi aneks)")
 
     page.goto(f"{staff.base}/projects/{project_id}")
     expect(page.get_by_role("heading", name="Wskaźniki")).to_be_visible()
@@ -240,7 +251,7 @@ def test_the_recruiter_enrols_by_the_form_and_walks_the_card(
     page.get_by_label("Stopień niepełnosprawności").select_option("light")
     page.get_by_label("Klient ośrodka pomocy społecznej").check()
     page.get_by_label("Data przystąpienia").fill("2012-06-04")
-    page.get_by_label("Osoba podpisała zgodę").check()
+    page.get_by_label("Zgoda na przetwarzanie danych: osoba ją podpisała").check()
     page.get_by_label("Data podpisania zgody").fill("2012-06-01")
     page.get_by_role("button", name="Zapisz").click()
     page.wait_for_load_state()

@@ -37,6 +37,7 @@ class FakeEnrolment:
     refuse_audit: tuple[int, Any] | None = None
     imported: list[bytes] = field(default_factory=list)
     refuse_change: tuple[int, Any] | None = None
+    revisions_sent: list[str | None] = field(default_factory=list)
     import_log: list[Json] = field(default_factory=list)
 
     async def organisations(self, token: str) -> list[Json]:
@@ -59,8 +60,9 @@ class FakeEnrolment:
         self.projects_.append(body)
         return body
 
-    async def change_project(self, token: str, project_id: str, body: Json) -> Json:
+    async def change_project(self, token: str, project_id: str, body: Json, *, revision: str | None = None) -> Json:
         self.calls.append(("change_project", token, body))
+        self.revisions_sent.append(revision)
         if self.refuse_change is not None:
             raise Refused(*self.refuse_change)
         return {**await self.project(token, project_id), **body}

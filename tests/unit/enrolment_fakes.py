@@ -87,6 +87,7 @@ class FakeProjects:
         if len(stored.partners) != partners_before:
             return False
         stored.partners = copy.deepcopy(project.partners)
+        stored.revision += 1
         self.outbox.save([envelope])
         return True
 
@@ -94,14 +95,18 @@ class FakeProjects:
         if project.project_id not in self.projects:
             return False
         self.projects[project.project_id].path_completion = copy.deepcopy(project.path_completion)
+        self.projects[project.project_id].revision += 1
         return True
 
-    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
-        if project.project_id not in self.projects:
+    async def save_settings(
+        self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = (), *, revision: int
+    ) -> bool:
+        stored = self.projects.get(project.project_id)
+        if stored is None or stored.revision != revision:
             return False
-        stored = self.projects[project.project_id]
         for name in fields:
             setattr(stored, name, copy.deepcopy(getattr(project, name)))
+        stored.revision += 1
         self.outbox.save(events)
         return True
 

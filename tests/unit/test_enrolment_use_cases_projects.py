@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 
+from aktywni_shared.contracts.envelope import Envelope
 from aktywni_shared.contracts.events import ProjectAmendedV1
 from aktywni_shared.contracts.vocabulary import DeclarationKind, OrganisationKind, ParticipantCategory
+from aktywni_shared.errors import PreconditionFailed
 from aktywni_stack import demo_data
 from enrolment.domain.declarations import RecordDeclaration
 from enrolment.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from enrolment.domain.organisations import Organisation
-from enrolment.domain.projects import PartnerIn, RegisterProject, SettingError, UpdateProject, check_period
+from enrolment.domain.projects import PartnerIn, Project, RegisterProject, SettingError, UpdateProject, check_period
 from enrolment.use_cases import declarations, exports, organisations, participants, projects
 from tests.unit.enrolment_fakes import (
     ADMIN,
@@ -288,3 +291,62 @@ def test_the_period_rule_holds_without_participants_and_at_the_edges() -> None:
     assert refused.value.field == "starts_on"
     with pytest.raises(ValueError, match="ends_on is before starts_on"):
         ProjectAmendedV1(title="T", starts_on=date(2026, 1, 2), ends_on=date(2026, 1, 1))
+
+
+async def test_an_edit_made_on_the_revision_read_is_saved_and_one_made_on_an_older_is_refused() -> None:
+    world = await ta_world()
+    read = await projects.project(world.enrolment, LEADER, "TA-2012")
+    title = UpdateProject.model_validate({"title": "Trener Aktywności II"})
+
+    saved = await projects.update_project(world.enrolment, LEADER, "TA-2012", title, revision=read.revision)
+    assert saved.revision == read.revision + 1
+    consents = UpdateProject.model_validate({"required_consents": ["processing_for_project", "image"]})
+    with pytest.raises(PreconditionFailed) as refused:
+        await projects.update_project(world.enrolment, LEADER, "TA-2012", consents, revision=read.revision)
+
+    assert refused.value.field == "If-Match"
+    assert refused.value.status == 412
+    stored = await projects.project(world.enrolment, LEADER, "TA-2012")
+    assert stored.required_consents == read.required_consents, "nothing of the refused edit is saved"
+    assert (stored.title, stored.revision) == ("Trener Aktywności II", saved.revision)
+    # an edit that changes nothing keeps the revision; a partner added moves it on
+    await projects.update_project(world.enrolment, LEADER, "TA-2012", title, revision=stored.revision)
+    assert (await projects.project(world.enrolment, LEADER, "TA-2012")).revision == stored.revision
+    await organisations.register_organisation(world.enrolment, ADMIN, NEW_ORGANISATION)
+    joined = await projects.add_partner(
+        world.enrolment, LEADER, "TA-2012", PartnerIn(organisation_id="nowa-fundacja", role="partner")
+    )
+    assert (
+        joined.revision == stored.revision + 1 == (await projects.project(world.enrolment, LEADER, "TA-2012")).revision
+    )
+
+
+async def test_an_edit_without_if_match_is_applied_again_to_a_change_that_landed_in_between() -> None:
+    world = await ta_world()
+    store = world.projects
+    save = store.save_settings
+    landed: list[int] = []
+
+    async def others_first(
+        project: Project, fields: Sequence[str], events: Sequence[Envelope] = (), *, revision: int
+    ) -> bool:
+        if not landed:  # somebody else's change lands between this edit's read and its write
+            other = await store.get(project.project_id)
+            assert other is not None
+            other.required_consents = ["processing_for_project", "image"]
+            landed.append(await save(other, ["required_consents"], revision=revision) and revision)
+        return await save(project, fields, events, revision=revision)
+
+    store.save_settings = others_first  # type: ignore[method-assign]
+    title = UpdateProject.model_validate({"title": "Trener Aktywności II"})
+    saved = await projects.update_project(world.enrolment, LEADER, "TA-2012", title)
+
+    stored = await projects.project(world.enrolment, LEADER, "TA-2012")
+    assert stored.title == "Trener Aktywności II"
+    assert stored.required_consents == ["processing_for_project", "image"], "the other change is kept"
+    assert saved.revision == stored.revision == 2
+    landed.clear()
+    again = UpdateProject.model_validate({"title": "Trener Aktywności III"})
+    with pytest.raises(PreconditionFailed):  # the same race with If-Match: refused, not applied again
+        await projects.update_project(world.enrolment, LEADER, "TA-2012", again, revision=stored.revision)
+    assert (await projects.project(world.enrolment, LEADER, "TA-2012")).title == "Trener Aktywności II"

@@ -12,6 +12,7 @@ from aktywni_shared.auth import Principal, Role, Tokens
 from aktywni_shared.clock import WARSAW, FixedClock
 from tests.support.web import FakeEnrolment, FakeReporting, FakeScheduling, person
 from web.app import build
+from web.domain.errors import FIELD_LABELS
 from web.routes.deps import Services
 from web.settings import WebSettings
 
@@ -237,3 +238,42 @@ async def test_the_leader_edits_the_projects_settings_and_a_refusal_is_shown_nex
         "eligibility": {"person_with_disability": {"min_age": 21}},
         "required_consents": ["processing_for_project", "image"],
     }
+
+
+async def test_every_form_names_a_field_as_the_summary_of_errors_does() -> None:
+    """A refusal's summary names the field by FIELD_LABELS; each form's label of that field begins with it
+    (a form may add what it needs, "Płeć (gdy brak PESEL)")."""
+    by_id = {name.replace(".", "-"): name for name in FIELD_LABELS}
+    label = re.compile(r'<label for="pole-([\w-]+)">([^<]+)')
+    async with _app(FakeEnrolment()) as client:
+        await _signed_in(client, Role.COORDINATOR)
+        compared, differing = 0, []
+        for path in ("/projects/new", "/projects/TA-2026/edit", "/projects/TA-2026/enrolment", "/projects/TA-2026"):
+            html = (await client.get(path)).text
+            for field_id, text in label.findall(html):
+                if field_id in by_id:
+                    compared += 1
+                    if not text.strip().startswith(FIELD_LABELS[by_id[field_id]]):
+                        differing.append((path, by_id[field_id], text.strip()))
+    assert differing == [], "\n".join(map(str, differing))
+    assert compared >= 25, compared
+
+
+async def test_an_edit_made_on_a_revision_changed_since_shows_the_project_as_it_is_now() -> None:
+    enrolment = FakeEnrolment()
+    async with _app(enrolment) as client:
+        await _signed_in(client, Role.COORDINATOR)
+        form = await client.get("/projects/TA-2026/edit")
+        assert 'name="revision" value="0"' in form.text
+        enrolment.refuse_change = (
+            412,
+            {"detail": [{"loc": ["header", "If-Match"], "msg": "changed since", "type": "precondition_failed"}]},
+        )
+        refused = await client.post(
+            "/projects/TA-2026/edit", data={"csrf_token": _csrf(form.text), "revision": "0", "title": "Nowy tytuł"}
+        )
+    assert refused.status_code == 409
+    assert "Ktoś inny zapisał zmiany tego projektu" in refused.text
+    assert 'role="alert"' in refused.text
+    assert 'value="Nowy tytuł"' not in refused.text, "the form shows what is saved now, not the edit made on the old"
+    assert enrolment.revisions_sent == ["0"]

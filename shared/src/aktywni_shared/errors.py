@@ -66,6 +66,14 @@ class Conflict(ServiceError):
     kind = "conflict"
 
 
+class PreconditionFailed(ServiceError):
+    """The caller changed a version it read (``If-Match``) that is no longer the stored one."""
+
+    status = 412
+    kind = "precondition_failed"
+    where = "header"
+
+
 class DomainError(ServiceError):
     """The domain's rules refuse the input; the answer names the field and the reason."""
 

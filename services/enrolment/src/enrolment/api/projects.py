@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
 
 from enrolment.api.deps import Caller, ProjectId, UseCases
 from enrolment.domain.organisations import Organisation
@@ -33,9 +35,19 @@ async def projects(enrolment: UseCases, caller: Caller) -> list[Project]:
     return await project_cases.visible_projects(enrolment, caller)
 
 
-@router.get("/projects/{project_id}", summary="One project")
-async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller) -> Project:
-    return await project_cases.project(enrolment, caller, project_id)
+@router.get(
+    "/projects/{project_id}",
+    summary="One project",
+    description=(
+        "The `ETag` header is the project's `revision` in quotes: send it back as `If-Match` with a "
+        "`PATCH` so that a change somebody else saved in between is not overwritten."
+    ),
+    responses={200: {"headers": {"ETag": {"description": "The project's revision", "schema": {"type": "string"}}}}},
+)
+async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller, response: Response) -> Project:
+    found = await project_cases.project(enrolment, caller, project_id)
+    response.headers["ETag"] = etag(found.revision)
+    return found
 
 
 @router.patch(
@@ -62,11 +74,46 @@ async def project(project_id: ProjectId, enrolment: UseCases, caller: Caller) ->
         "un-completes nobody; participants meeting a looser rule complete at their next completed activity "
         "(or when a coordinator closes their path).\n\n"
         "These settings are enrolment's own: changing only them sends no event. The leader is not "
-        "changed here."
+        "changed here.\n\n"
+        "**Concurrent edits.** Every change moves the project to its next `revision` (also a partner "
+        "added). Send `If-Match` with the `ETag` of the `GET` the edit started from: if anybody changed "
+        "the project since, the answer is 412 naming `If-Match` and nothing is saved (read it again and "
+        "apply the edit to what is there now). Without `If-Match` the given fields are applied to the "
+        "project as it is when the change is saved. The answer carries the new `ETag`."
     ),
+    responses={
+        200: {"headers": {"ETag": {"description": "The project's new revision", "schema": {"type": "string"}}}},
+        412: {"description": "The project changed since the revision in `If-Match`; nothing was saved"},
+    },
 )
-async def update_project(project_id: ProjectId, command: UpdateProject, enrolment: UseCases, caller: Caller) -> Project:
-    return await project_cases.update_project(enrolment, caller, project_id, command)
+async def update_project(
+    project_id: ProjectId,
+    command: UpdateProject,
+    enrolment: UseCases,
+    caller: Caller,
+    response: Response,
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The `ETag` of the project as read (`"3"`); a project changed since is refused with 412',
+        ),
+    ] = None,
+) -> Project:
+    revision = None if if_match is None or if_match.strip() == "*" else revision_of(if_match)
+    changed = await project_cases.update_project(enrolment, caller, project_id, command, revision=revision)
+    response.headers["ETag"] = etag(changed.revision)
+    return changed
+
+
+def etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def revision_of(if_match: str) -> int:
+    """The revision an ``If-Match`` names (``"3"``, weak ``W/"3"``); one that names none matches nothing."""
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    return int(tag) if tag.isdigit() and len(tag) < 12 else -1
 
 
 @router.post("/projects/{project_id}/partners", status_code=201, summary="Add a partner (the leader's coordinator)")

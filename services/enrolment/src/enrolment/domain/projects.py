@@ -155,6 +155,9 @@ class Project(BaseModel):
     required_consents: list[str]
     partners: list[PartnerIn]
     path_completion: PathCompletion = Field(default_factory=dict)
+    #: How many changes the project has had since it was registered (settings, period, partners): a
+    #: change made on a revision read earlier is refused if another landed in between (``ETag``).
+    revision: int = Field(0, ge=0)
 
     def path_rule(self, category: ParticipantCategory) -> dict[SupportForm, int] | None:
         """The forms (and counts) that complete a path of ``category``; ``None``: the default rule."""

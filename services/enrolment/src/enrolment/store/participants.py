@@ -40,8 +40,11 @@ from enrolment.use_cases.ports import DuplicateParticipant, ParticipantQuery, St
 #: The document in ``participant_keys`` that says the erased of earlier versions have their roster entry.
 ROSTER_MARKER = "roster:erased-listed"
 
-#: The document in ``participant_keys`` that says the participants of earlier versions have their name index.
-NAMES_MARKER = "names:prefixes-indexed"
+#: The document in ``participant_keys`` that says every data key of earlier versions has its name index.
+NAMES_MARKER = "names:prefixes-in-keys"
+
+#: Up to how many participants found by name or PESEL are checked against a status or category by ``_id``.
+FEW_CANDIDATES = 32
 
 #: How long an identity claim without its participant is taken for an enrolment still being written.
 CLAIM_LEASE_SECONDS = 30.0
@@ -106,29 +109,34 @@ class ParticipantStore:
         await _insert_all(self.keys, [{"_id": ROSTER_MARKER, "done_at": datetime.now(UTC)}])
 
     async def _index_names_before(self) -> None:
-        """Give the participants stored before the name index theirs (their names decrypted with their key).
+        """Give the data keys of the participants stored before the name index lived beside them theirs.
 
-        Done once per database, like :meth:`_list_erased_before`; the erased (no names, no key) are left out.
+        An earlier version kept the index in the participant document (moved here, then unset there);
+        one before it had none (made from the names, decrypted with the participant's key). Done once
+        per database, like :meth:`_list_erased_before`; the erased (no names, no key) are left out.
         """
         if await self.keys.find_one({"_id": NAMES_MARKER}, {"_id": 1}) is not None:
             return
-        unindexed = self.collection.find(
-            {"name_prefixes": {"$exists": False}, "status": {"$ne": Status.ERASED.value}},
-            {"pii.first_name": 1, "pii.last_name": 1},
+        living = self.collection.find(
+            {"status": {"$ne": Status.ERASED.value}},
+            {"pii.first_name": 1, "pii.last_name": 1, "name_prefixes": 1},
         )
-        names = {doc["_id"]: doc.get("pii", {}) async for doc in unindexed}
-        pids = sorted(names)
+        participants = {doc["_id"]: doc async for doc in living}
+        pids = sorted(participants)
         for start in range(0, len(pids), STATEMENTS_PER_COMMAND):
             window = pids[start : start + STATEMENTS_PER_COMMAND]
-            async for key in self.keys.find({"_id": {"$in": window}, "wrapped": {"$exists": True}}):
-                pii = names[key["_id"]]
-                if "first_name" not in pii or "last_name" not in pii:
-                    continue
-                cipher = self.keyring.open_data_key(key["_id"], WrappedKey(key["key_id"], key["wrapped"]))
-                first, last = (cipher.decrypt(name, pii[name]) for name in ("first_name", "last_name"))
-                await self.collection.update_one(
-                    {"_id": key["_id"]}, {"$set": {"name_prefixes": self.name_index(first, last)}}
-                )
+            unindexed = {"_id": {"$in": window}, "wrapped": {"$exists": True}, "name_prefixes": {"$exists": False}}
+            async for key in self.keys.find(unindexed):
+                doc = participants[key["_id"]]
+                index = doc.get("name_prefixes")
+                if index is None:
+                    pii = doc.get("pii", {})
+                    if "first_name" not in pii or "last_name" not in pii:
+                        continue
+                    cipher = self.keyring.open_data_key(key["_id"], WrappedKey(key["key_id"], key["wrapped"]))
+                    index = self.name_index(*(cipher.decrypt(name, pii[name]) for name in ("first_name", "last_name")))
+                await self.keys.update_one({"_id": key["_id"]}, {"$set": {"name_prefixes": index}})
+        await self.collection.update_many({"name_prefixes": {"$exists": True}}, {"$unset": {"name_prefixes": ""}})
         await _insert_all(self.keys, [{"_id": NAMES_MARKER, "done_at": datetime.now(UTC)}])
 
     def name_index(self, first_name: str, last_name: str) -> list[str]:
@@ -192,7 +200,6 @@ class ParticipantStore:
             "profile": participant.profile.model_dump(mode="json"),
             "pii": {name: cipher.encrypt(name, value) for name, value in personal_values(command).items()},
             "pesel_hash": self.keyring.lookup_hash(command.pesel) if command.pesel else None,
-            "name_prefixes": self.name_index(command.first_name, command.last_name),
             "dedupe_key": dedupe_key,
             "consent": command.consent.model_dump(mode="json"),
             "created_at": datetime.now(UTC),
@@ -205,6 +212,9 @@ class ParticipantStore:
             # documents (see :meth:`page`). No personal value; the key goes at erasure, and so does this.
             "project_id": participant.project_id,
             "organisation_id": participant.organisation_id,
+            # The blind index of the names (see :meth:`name_index`): a name search passes over these
+            # small documents too, and it goes with the key at erasure.
+            "name_prefixes": self.name_index(command.first_name, command.last_name),
         }
         return document, key
 
@@ -328,6 +338,7 @@ class ParticipantStore:
                 "updated_at": datetime.now(UTC),
             }
         }
+        renamed: list[str] | None = None
         if personal:
             cipher = await self.cipher(pid)
             if cipher is None:
@@ -342,7 +353,7 @@ class ParticipantStore:
                     personal[n] if n in personal else cipher.decrypt(n, sealed[n]) if n in sealed else ""
                     for n in ("first_name", "last_name")
                 )
-                update["$set"]["name_prefixes"] = self.name_index(first, last)
+                renamed = self.name_index(first, last)
         matched = await self.outbox.update(
             self.collection,
             pid,
@@ -352,6 +363,8 @@ class ParticipantStore:
         )
         if not matched:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
+        if renamed is not None:
+            await self.keys.update_one({"_id": pid, "wrapped": {"$exists": True}}, {"$set": {"name_prefixes": renamed}})
 
     async def erase(self, participant: Participant, expected_status: Status, envelope: Envelope) -> None:
         """Crypto-shred first (the data key leaves its document), then drop the ciphertext and the blind indexes.
@@ -385,42 +398,57 @@ class ParticipantStore:
             raise ConcurrentChange("the participant was changed meanwhile; read it again")
 
     async def page(self, query: ParticipantQuery, *, skip: int, limit: int) -> tuple[int, list[StoredParticipant]]:
-        filters: Document = {"project_id": query.project_id}
+        # FerretDB evaluates a filter other than ``_id`` over the whole collection, so the matching ids
+        # come from one pass, ordered here (a count and a sorted find were two such passes, the sort
+        # one more), and the page's documents then by ``_id``, side by side. The pass is over the data
+        # keys where it can be, a few dozen bytes each, instead of the participant documents with
+        # their ciphertexts, history and outbox (about 4 times faster at 1 000 participants): a key's
+        # document names its project and organisation (an erased participant's stays, without the
+        # key) and holds the blind index of the names. The keys read in that pass open the page's
+        # personal data, with no read per participant. A PESEL is found through its identity claim.
+        scope: Document = {"project_id": query.project_id}
         if query.organisation_id:
-            filters["organisation_id"] = query.organisation_id
+            scope["organisation_id"] = query.organisation_id
+        own: Document = {}  # the participant's own fields, only in its document
         if query.status:
-            filters["status"] = query.status.value
+            own["status"] = query.status.value
         if query.category:
-            filters["profile.category"] = query.category.value
-        if query.pesel:
-            filters["pesel_hash"] = self.keyring.lookup_hash(query.pesel)
+            own["profile.category"] = query.category.value
         if query.name is not None:
             wanted = words(query.name)
             if not wanted:  # only separators: no word to begin a name with, so nobody matches
                 return 0, []
             # The blind index holds a hash of every beginning of every word of the names.
-            filters["name_prefixes"] = {"$all": sorted({self._name_hash(word) for word in wanted})}
-        # One pass for the matching ids (FerretDB evaluates a filter other than ``_id`` over the whole
-        # collection: a count and a sorted find were two such passes, the sort one more), ordered
-        # here; then the page's documents by ``_id``, side by side. Without a filter on the
-        # participant's own fields the pass is over the data keys, a few dozen bytes each, instead of
-        # the participant documents with their ciphertexts, history and outbox (about 4 times
-        # faster at 1 000 participants): the key's document names its project and organisation (an
-        # erased participant's stays, without the key). The keys read in that pass open the page's
-        # personal data, with no read per participant.
+            scope["name_prefixes"] = {"$all": sorted({self._name_hash(word) for word in wanted})}
         keys: dict[str, tuple[str, str] | None] = {}
-        if query.status is None and query.category is None and query.pesel is None and query.name is None:
-            filters = {k: v for k, v in filters.items() if k in ("project_id", "organisation_id")}
-            async for key in self.keys.find(filters, {"key_id": 1, "wrapped": 1}):
-                keys[key["_id"]] = (key["key_id"], key["wrapped"]) if "wrapped" in key else None
-            ids = sorted(keys)
+        if query.pesel is None and query.name is None and own:
+            ids = sorted([doc["_id"] async for doc in self.collection.find({**scope, **own}, {"_id": 1})])
         else:
-            ids = sorted([doc["_id"] async for doc in self.collection.find(filters, {"_id": 1})])
-        wanted = ids[skip : skip + limit]
-        docs = await asyncio.gather(*(self.collection.find_one({"_id": i}, {OUTBOX: 0}) for i in wanted))
+            if query.pesel:
+                holder = await self.by_pesel(query.project_id, query.pesel)
+                found = [] if holder is None else [await self.keys.find_one({"_id": holder, **scope})]
+            else:
+                found = [key async for key in self.keys.find(scope, {"key_id": 1, "wrapped": 1})]
+            for key in found:
+                if key is not None:
+                    keys[key["_id"]] = (key["key_id"], key["wrapped"]) if "wrapped" in key else None
+            ids = await self._matching(sorted(keys), own) if own else sorted(keys)
+        wanted_ids = ids[skip : skip + limit]
+        docs = await asyncio.gather(*(self.collection.find_one({"_id": i}, {OUTBOX: 0}) for i in wanted_ids))
         return len(ids), [
             dataclasses.replace(_stored(doc), sealed_key=keys.get(doc["_id"])) for doc in docs if doc is not None
         ]
+
+    async def _matching(self, candidates: list[str], own: Document) -> list[str]:
+        """The candidates whose participant document matches ``own``, in order.
+
+        A few are read by ``_id`` (each an indexed read), many in one pass like any other filter.
+        """
+        if len(candidates) <= FEW_CANDIDATES:
+            found = await asyncio.gather(*(self.collection.find_one({"_id": c, **own}, {"_id": 1}) for c in candidates))
+            return [doc["_id"] for doc in found if doc is not None]
+        cursor = self.collection.find({"_id": {"$in": candidates}, **own}, {"_id": 1})
+        return sorted([doc["_id"] async for doc in cursor])
 
     async def enrolment_span(self, project_id: str) -> tuple[date, date] | None:
         """Two reads of one field each, the first and the last by ``enrolled_on`` (an ISO date, so it sorts

@@ -66,22 +66,36 @@ class ProjectStore:
         return await self.outbox.update(
             self.collection,
             project.project_id,
-            {"$set": {"partners": [p.model_dump(mode="json") for p in project.partners]}},
+            {"$set": {"partners": [p.model_dump(mode="json") for p in project.partners]}, "$inc": {"revision": 1}},
             [envelope],
             condition={"partners": {"$size": partners_before}},
         )
 
-    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
-        """Save the named settings of the project and their events (``ProjectAmended``) in one write."""
+    async def save_settings(
+        self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = (), *, revision: int
+    ) -> bool:
+        """Save the named settings and their events (``ProjectAmended``) in one write, if the project is
+        still at ``revision`` (nobody changed it since it was read); it moves to the next revision."""
         document = project.model_dump(mode="json")
         return await self.outbox.update(
-            self.collection, project.project_id, {"$set": {f: document[f] for f in fields}}, events
+            self.collection,
+            project.project_id,
+            {"$set": {f: document[f] for f in fields}, "$inc": {"revision": 1}},
+            events,
+            condition=_at_revision(revision),
         )
 
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules (one single-document write)."""
         result = await self.collection.update_one(
             {"_id": project.project_id},
-            {"$set": {"path_completion": project.model_dump(mode="json")["path_completion"]}},
+            {"$set": {"path_completion": project.model_dump(mode="json")["path_completion"]}, "$inc": {"revision": 1}},
         )
         return result.matched_count == 1
+
+
+def _at_revision(revision: int) -> Document:
+    """The guard of a change made on ``revision``: projects registered before revisions have none (0)."""
+    if revision == 0:
+        return {"$or": [{"revision": 0}, {"revision": {"$exists": False}}]}
+    return {"revision": revision}

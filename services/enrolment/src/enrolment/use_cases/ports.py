@@ -91,9 +91,12 @@ class ProjectRepository(Protocol):
     async def set_path_completion(self, project: Project) -> bool:
         """Save the project's path-completion rules; False if the project is gone."""
 
-    async def save_settings(self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = ()) -> bool:
+    async def save_settings(
+        self, project: Project, fields: Sequence[str], events: Sequence[Envelope] = (), *, revision: int
+    ) -> bool:
         """Save the named settings (``SETTINGS``, ``SHARED`` of ``enrolment.domain.projects``) with their
-        events, in one write; False if the project is gone."""
+        events in one write, if the project is still at ``revision``, and move it to the next one;
+        False if it is gone or another change landed since it was read."""
 
 
 class ParticipantRepository(Protocol):

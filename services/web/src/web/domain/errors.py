@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: The enrolment form's fields as staff name them, keyed by the API's dotted path.
+#: The forms' fields as staff name them, keyed by the API's dotted path: the forms take their labels
+#: from here too, so that the summary of errors names a field as the form does.
 FIELD_LABELS = {
     "organisation_id": "Organizacja",
     "category": "Kategoria uczestnika",
@@ -41,12 +42,12 @@ FIELD_LABELS = {
     "linked_participant_id": "Powiązany uczestnik",
     "social_assistance_client": "Klient ośrodka pomocy społecznej",
     "mops_employee": "Pracownik ośrodka pomocy społecznej",
-    "needs_step_free_access": "Dostęp bez schodów",
+    "needs_step_free_access": "Potrzebuje dostępu bez schodów",
     "project_id": "Kod projektu",
-    "title": "Tytuł",
+    "title": "Tytuł projektu",
     "funding_programme": "Program finansowania",
-    "starts_on": "Początek realizacji",
-    "ends_on": "Koniec realizacji",
+    "starts_on": "Data rozpoczęcia",
+    "ends_on": "Data zakończenia",
     "target_groups": "Grupy docelowe",
     "eligibility": "Zasady kwalifikowalności",
     "required_consents": "Wymagane zgody",
@@ -58,6 +59,12 @@ FIELD_LABELS = {
     "declared_on": "Data deklaracji",
     "document_reference": "Znak dokumentu",
 }
+
+#: A change made on a version of the record somebody else has changed since (HTTP 412).
+CHANGED_MEANWHILE = (
+    "Ktoś inny zapisał zmiany tego projektu, odkąd otwarto ten formularz. Formularz pokazuje teraz "
+    "ustawienia zapisane obecnie: wprowadź swoje zmiany jeszcze raz i zapisz."
+)
 
 #: Pydantic's error kinds in Polish (the message the API sends is English and may name internals).
 KIND_MESSAGES = {
@@ -73,6 +80,7 @@ KIND_MESSAGES = {
     "value_error": "Niepoprawna wartość.",
     "uuid_parsing": "Niepoprawny identyfikator.",
     "bool_parsing": "Niepoprawna wartość.",
+    "precondition_failed": CHANGED_MEANWHILE,
 }
 
 #: Fragments of the API's English messages that say more than the kind does.
@@ -171,4 +179,5 @@ STATUS_MESSAGES = {
     403: FORBIDDEN,
     404: "Nie znaleziono (albo nie masz do tego dostępu).",
     409: "Ta zmiana koliduje z istniejącymi danymi.",
+    412: CHANGED_MEANWHILE,
 }

@@ -61,11 +61,22 @@ async def edit(request: Request, project_id: str, caller: Caller, api: Api, form
         found = await api.enrolment.project(caller.access_token, project_id)
     except Refused as refused:
         return page(request, "refused.html", {"errors": field_errors(refused.status, refused.body)}, refused.status)
-    fields = [(name, value) for name, value in form.multi_items() if isinstance(value, str) and name != "csrf_token"]
+    fields = [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and name not in ("csrf_token", "revision")
+    ]
     body = cases.settings_body(fields, found)
-    outcome = await cases.change_settings(api.enrolment, caller.access_token, project_id, body)
+    revision = form.get("revision")
+    outcome = await cases.change_settings(
+        api.enrolment, caller.access_token, project_id, body, revision if isinstance(revision, str) else None
+    )
     if outcome.ok:
         return RedirectResponse(f"/projects/{project_id}#dane", status_code=303)
+    if outcome.status == 412:
+        # Somebody saved a change since this form was opened: show the project as it is now (with its
+        # revision), so that the edit is made again on what is there instead of overwriting it unseen.
+        return page(request, "project_edit.html", {"project": found, "settings": found, "errors": outcome.errors}, 409)
     context = {"project": found, "settings": {**found, **body}, "errors": outcome.errors}
     return page(request, "project_edit.html", context, 422)
 

@@ -38,7 +38,8 @@ class ServiceClient:
     async def _request(self, method: str, path: str, token: str, **kwargs: Any) -> httpx.Response:
         """One call; a service that cannot be reached (or hangs up) is a 503 the page explains."""
         try:
-            return await self.http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+            headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+            return await self.http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as error:
             raise Refused(503, {"detail": f"usługa niedostępna ({type(error).__name__})"}) from error
 
@@ -74,8 +75,10 @@ class EnrolmentClient(ServiceClient):
     async def create_project(self, token: str, body: Json) -> Json:
         return dict(await self.call("POST", "/projects", token, json=body))
 
-    async def change_project(self, token: str, project_id: str, body: Json) -> Json:
-        return dict(await self.call("PATCH", f"/projects/{project_id}", token, json=body))
+    async def change_project(self, token: str, project_id: str, body: Json, *, revision: str | None = None) -> Json:
+        """The change, made on ``revision`` when given (``If-Match``: refused with 412 if the project moved on)."""
+        headers = {} if revision is None else {"If-Match": f'"{revision}"'}
+        return dict(await self.call("PATCH", f"/projects/{project_id}", token, json=body, headers=headers))
 
     async def add_partner(self, token: str, project_id: str, body: Json) -> Json:
         return dict(await self.call("POST", f"/projects/{project_id}/partners", token, json=body))

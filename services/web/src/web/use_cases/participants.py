@@ -21,6 +21,7 @@ class Outcome:
 
     record: Json | None = None
     errors: list[FieldError] = field(default_factory=list)
+    status: int = 200  # the refusal's, where a page answers with it (412: changed since it was read)
 
     @property
     def ok(self) -> bool:

@@ -113,12 +113,17 @@ def _rule(values: dict[str, str], group: str) -> Json:
     return rule
 
 
-async def change_settings(enrolment: Enrolment, token: str, project_id: str, body: Json) -> Outcome:
+async def change_settings(
+    enrolment: Enrolment, token: str, project_id: str, body: Json, revision: str | None = None
+) -> Outcome:
+    """Save the edit made on ``revision`` (the one the form showed); a project changed since is refused (412)."""
     try:
-        return Outcome(record=await enrolment.change_project(token, project_id, body))
+        return Outcome(record=await enrolment.change_project(token, project_id, body, revision=revision))
     except Refused as refused:
         errors = field_errors(refused.status, refused.body)
-        return Outcome(errors=errors or [FieldError(None, "Nie udało się zapisać zmian projektu.")])
+        return Outcome(
+            errors=errors or [FieldError(None, "Nie udało się zapisać zmian projektu.")], status=refused.status
+        )
 
 
 DECLARATION_FIELDS = ("kind", "institution_name", "institution_kind", "declared_on", "document_reference")
