@@ -6,7 +6,9 @@ Starts Kafka, the database, the three services and the web application (embedded
 KAFKA_BOOTSTRAP_SERVERS and MONGODB_URI are set), registers a "Trener Aktywności" project led by
 Fundacja EUDAJMONIA, imports ``--participants`` people into it and waits until reporting counts
 them. Then it signs in to the web application as the leader's coordinator and asks for each page
-``--requests`` times, one after another, after three unmeasured requests. A page's time runs from
+``--requests`` times, one after another, after three unmeasured requests, then makes each of the
+participant searches staff make (by surname, its first letters, a name nobody has, a PESEL, a
+surname with a status) as many times. A page's time runs from
 the request to the last byte of the HTML on the loopback interface: the web application's own work
 and every call it makes to the services, with no browser. Tokens are the services' local HS256 ones
 (verifying them costs what a provider's cached RS256 key does, see ``tests.benchmarks.tokens``).
@@ -81,13 +83,38 @@ def wait_until_counted(reporting_url: str, token: str, participants: int, timeou
     raise RuntimeError(f"reporting did not count {participants} participants within {timeout:.0f} s")
 
 
-def time_page(client: httpx.Client, path: str, requests: int) -> list[float]:
+def searches(person: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The participant searches staff make (a POST form: no name or PESEL in the address), by name."""
+    last_name = person["last_name"]
+    return {
+        "search: surname": {"name": last_name},
+        "search: its first 3 letters": {"name": last_name[:3]},
+        "search: nobody of the name": {"name": "Żadnegotakiego"},
+        "search: PESEL": {"pesel": person["pesel"]},
+        "search: surname and status": {"name": last_name, "status": "enrolled"},
+    }
+
+
+def time_page(client: httpx.Client, path: str, requests: int, form: dict[str, str] | None = None) -> list[float]:
+    """Milliseconds per request of ``path``: a GET, or a POST of ``form`` with the page's CSRF token."""
+
+    def ask() -> httpx.Response:
+        if form is None:
+            return client.get(path)
+        return client.post(path, data={**form, "csrf_token": csrf})
+
+    csrf = ""
+    if form is not None:
+        found = CSRF.search(client.get(path).text)
+        if found is None:
+            raise RuntimeError(f"{path}: no form")
+        csrf = found.group(1)
     for _ in range(3):
-        client.get(path)
+        ask()
     times = []
     for _ in range(requests):
         started = time.perf_counter()
-        response = client.get(path)
+        response = ask()
         times.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: HTTP {response.status_code}")
@@ -128,8 +155,13 @@ def main() -> None:
             print(f"reporting counted them {counted:.1f} s after the import", flush=True)
             client = signed_in(services[WEB].url, leader)
             try:
-                for name, path in pages(PROJECT, str(first["participant_id"])).items():
-                    results[name] = time_page(client, path, args.requests)
+                asked: list[tuple[str, str, dict[str, str] | None]] = [
+                    (name, path, None) for name, path in pages(PROJECT, str(first["participant_id"])).items()
+                ]
+                search_path = f"/projects/{PROJECT}/participants"
+                asked += [(name, search_path, form) for name, form in searches(first["personal"]).items()]
+                for name, path, form in asked:
+                    results[name] = time_page(client, path, args.requests, form)
                     print(f"  {name}: p95 {statistics.quantiles(results[name], n=20)[18]:.0f} ms", flush=True)
             finally:
                 client.close()
